@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package Winnow's build, tests and benchmarks need, then builds.
+# Idempotent: packages already present are skipped; safe to run again. Works as root or with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
+  libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
+  clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${WINNOW_SETUP_NO_BUILD:-0}" != 1 ]; then
+  BUILD_TYPE="${WINNOW_BUILD_TYPE:-RelWithDebInfo}"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${WINNOW_CMAKE_ARGS:-}
+  cmake --build build -j"$(nproc)"
+fi
