@@ -1,0 +1,180 @@
+#include "data/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace winnow {
+namespace {
+
+// A ByteSource over bytes held in memory.
+class MemorySource : public ByteSource {
+ public:
+  MemorySource(std::string_view bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    size_t n = std::min(capacity, bytes_.size() - pos_);
+    std::memcpy(buffer, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  uint64_t position_bytes() const override { return pos_; }
+  uint64_t size_bytes() const override { return bytes_.size(); }
+  const std::string& path() const override { return name_; }
+
+ private:
+  std::string_view bytes_;
+  std::string name_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes)
+    : source_(std::move(source)), buffer_(std::max<size_t>(buffer_bytes, 16)) {}
+
+Status CsvReader::fill() {
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a record longer than the buffer
+  WINNOW_ASSIGN_OR_RETURN(size_t n, source_->read(buffer_.data() + end_, buffer_.size() - end_));
+  if (n == 0) eof_ = true;
+  end_ += n;
+  return Status::ok();
+}
+
+// Parses the record starting at buffer_[begin_]. Needs the whole record (up to and including its
+// terminator, or the end of the stream) in the buffer; otherwise reports kNeedMore and the caller
+// refills and parses the record again from its start.
+CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
+  spans_.clear();
+  scratch_.clear();
+  record_newlines_ = 0;
+  const char* const base = buffer_.data();
+  const char* p = base + begin_;
+  const char* const end = base + end_;
+  for (;;) {  // one iteration per field
+    if (p < end && *p == '"') {
+      const uint64_t field_line = next_line_ + record_newlines_;
+      const char* q = p + 1;
+      size_t scratch_start = scratch_.size();
+      bool escaped = false;
+      const char* chunk = q;
+      for (;;) {
+        const char* quote = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
+        if (quote == nullptr) {
+          if (!eof_) return Parse::kNeedMore;
+          error_line_ = field_line;
+          error_ = "unterminated quoted field (field " + std::to_string(spans_.size() + 1) +
+                   " opens a quote that is never closed)";
+          return Parse::kError;
+        }
+        record_newlines_ += static_cast<uint64_t>(std::count(q, quote, '\n'));
+        if (quote + 1 == end && !eof_) return Parse::kNeedMore;  // can't tell "" from "
+        if (quote + 1 < end && quote[1] == '"') {  // doubled quote: a literal '"'
+          scratch_.append(chunk, static_cast<size_t>(quote + 1 - chunk));
+          escaped = true;
+          q = quote + 2;
+          chunk = q;
+          continue;
+        }
+        if (escaped) {
+          scratch_.append(chunk, static_cast<size_t>(quote - chunk));
+          spans_.push_back({scratch_start, scratch_.size() - scratch_start, true, true});
+        } else {
+          spans_.push_back({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
+                            false, true});
+        }
+        p = quote + 1;
+        break;
+      }
+      // After the closing quote: a separator, a terminator or the end of the stream.
+      if (p == end) {
+        if (!eof_) return Parse::kNeedMore;
+        break;
+      }
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '\n' || *p == '\r') break;
+      error_line_ = next_line_ + record_newlines_;
+      error_ = "unexpected character '" + std::string(1, *p) + "' after the closing quote of field " +
+               std::to_string(spans_.size()) + " (a quote inside a quoted field must be doubled)";
+      return Parse::kError;
+    }
+    // Unquoted field: up to ',' or a line terminator. A stray '"' inside is kept literally.
+    const char* f = p;
+    while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+    if (p == end && !eof_) return Parse::kNeedMore;
+    spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false});
+    if (p < end && *p == ',') {
+      ++p;
+      continue;
+    }
+    break;
+  }
+  // At a terminator (or the end of the stream).
+  if (p < end && *p == '\r') {
+    if (p + 1 == end && !eof_) return Parse::kNeedMore;
+    ++p;
+  }
+  if (p < end && *p == '\n') ++p;
+  ++record_newlines_;
+  *consumed = static_cast<size_t>(p - (base + begin_));
+  return Parse::kComplete;
+}
+
+Result<bool> CsvReader::next() {
+  for (;;) {
+    if (!started_) {
+      while (!eof_ && end_ - begin_ < 3) WINNOW_RETURN_IF_ERROR(fill());
+      started_ = true;
+      if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+        begin_ += 3;
+        stream_offset_ += 3;
+      }
+    }
+    if (begin_ == end_) {
+      if (eof_) return false;
+      WINNOW_RETURN_IF_ERROR(fill());
+      continue;
+    }
+    size_t consumed = 0;
+    Parse r = parse_record(&consumed);
+    if (r == Parse::kNeedMore) {
+      WINNOW_RETURN_IF_ERROR(fill());
+      continue;
+    }
+    if (r == Parse::kError) {
+      return Status::invalid_argument(path() + ":" + std::to_string(error_line_) + ": " + error_);
+    }
+    record_line_ = next_line_;
+    record_offset_ = stream_offset_;
+    record_size_ = consumed;
+    next_line_ += record_newlines_;
+    begin_ += consumed;
+    stream_offset_ += consumed;
+    if (spans_.size() == 1 && spans_[0].size == 0 && !spans_[0].quoted) continue;  // blank line
+    fields_.clear();
+    for (const Span& s : spans_) {
+      const char* d = s.in_scratch ? scratch_.data() + s.offset : buffer_.data() + s.offset;
+      fields_.emplace_back(d, s.size);
+    }
+    return true;
+  }
+}
+
+Status parse_csv_record(std::string_view record, const std::string& where,
+                        std::vector<std::string>* fields) {
+  CsvReader reader(std::make_unique<MemorySource>(record, where), record.size() + 16);
+  auto r = reader.next();
+  if (!r.is_ok()) return r.status();
+  fields->clear();
+  if (!r.value()) return Status::invalid_argument(where + ": empty record");
+  for (std::string_view f : reader.fields()) fields->emplace_back(f);
+  return Status::ok();
+}
+
+}  // namespace winnow
