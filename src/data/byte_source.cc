@@ -40,6 +40,7 @@ class FdSource : public ByteSource {
   uint64_t position_bytes() const override { return position_; }
   uint64_t size_bytes() const override { return size_; }
   const std::string& path() const override { return path_; }
+  bool compressed() const override { return false; }
   void set_peeked(std::string bytes) { peeked_ = std::move(bytes); }
 
  private:
@@ -93,6 +94,7 @@ class GzipSource : public ByteSource {
   uint64_t position_bytes() const override { return raw_->position_bytes(); }
   uint64_t size_bytes() const override { return raw_->size_bytes(); }
   const std::string& path() const override { return raw_->path(); }
+  bool compressed() const override { return true; }
 
  private:
   std::unique_ptr<FdSource> raw_;

@@ -24,6 +24,8 @@ class ByteSource {
   // Size of the underlying file in bytes (0 if unknown).
   virtual uint64_t size_bytes() const = 0;
   virtual const std::string& path() const = 0;
+  // True for gzip streams (offsets then refer to decompressed bytes and cannot be pread).
+  virtual bool compressed() const = 0;
 };
 
 // Opens `path` ("-" is stdin). Errors: kNotFound / kIoError with the path in the message.

@@ -19,6 +19,7 @@ class MemorySource : public ByteSource {
   uint64_t position_bytes() const override { return pos_; }
   uint64_t size_bytes() const override { return bytes_.size(); }
   const std::string& path() const override { return name_; }
+  bool compressed() const override { return false; }
 
  private:
   std::string_view bytes_;
