@@ -96,9 +96,12 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
     std::printf("labels removed (under %s of kept rows): %s\n",
                 percent(o.min_label_fraction).c_str(), removed.c_str());
   }
-  std::printf("wrote %s in %.2f s\n",
-              (std::filesystem::path(o.out_dir) / "{training,validation,test}_file.jsonl, prepare-summary.json").string().c_str(),
-              s.seconds);
+  std::string written;
+  for (const SplitSummary& sp : s.splits) {
+    if (sp.present) written += sp.output_path + ", ";
+  }
+  written += (std::filesystem::path(o.out_dir) / "prepare-summary.json").string();
+  std::printf("wrote %s (%.2f s)\n", written.c_str(), s.seconds);
 }
 
 int run(PrepareArgs& a) {

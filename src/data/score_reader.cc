@@ -24,6 +24,13 @@ const std::vector<std::string>& known_score_columns() {
   return k;
 }
 
+// The Jigsaw Toxic Comment Classification (2018) layout, in its own order.
+const std::vector<std::string>& jigsaw_2018_columns() {
+  static const std::vector<std::string> k = {"toxic",  "severe_toxic", "obscene",
+                                             "threat", "insult",       "identity_hate"};
+  return k;
+}
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) {
@@ -374,7 +381,8 @@ Status ScoreReader::resolve_columns(const std::vector<std::string>& available,
       label_index_.push_back(static_cast<size_t>(i));
     }
   } else {
-    for (const std::string& label : known_score_columns()) {
+    const bool jigsaw_2018 = find("toxic") >= 0 && find("toxicity") < 0 && find("target") < 0;
+    for (const std::string& label : jigsaw_2018 ? jigsaw_2018_columns() : known_score_columns()) {
       long i = find(label);
       if (i < 0 && label == "toxicity") i = find("target");
       if (i < 0) continue;
