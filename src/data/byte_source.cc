@@ -42,6 +42,7 @@ class FdSource : public ByteSource {
   const std::string& path() const override { return path_; }
   bool compressed() const override { return false; }
   void set_peeked(std::string bytes) { peeked_ = std::move(bytes); }
+  void set_position(uint64_t position) { position_ = position; }
 
  private:
   std::string path_;
@@ -106,7 +107,8 @@ class GzipSource : public ByteSource {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path) {
+Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
+                                                     uint64_t start_offset) {
   int fd = 0;
   uint64_t size = 0;
   std::string name = path;
@@ -139,6 +141,16 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path) {
   }
   bool gzip = got == 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
               static_cast<unsigned char>(magic[1]) == 0x8b;
+  if (start_offset > 0) {
+    if (gzip || path == "-") {
+      return Status::invalid_argument(path + ": cannot start reading in the middle of a gzip stream or stdin");
+    }
+    if (::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0) {
+      return Status::io_error(path + ": seek failed: " + std::strerror(errno));
+    }
+    raw->set_position(start_offset);
+    return std::unique_ptr<ByteSource>(std::move(raw));
+  }
   raw->set_peeked(std::string(magic, got));
   if (gzip) return std::unique_ptr<ByteSource>(std::make_unique<GzipSource>(std::move(raw)));
   return std::unique_ptr<ByteSource>(std::move(raw));

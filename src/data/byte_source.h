@@ -29,7 +29,10 @@ class ByteSource {
 };
 
 // Opens `path` ("-" is stdin). Errors: kNotFound / kIoError with the path in the message.
-Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path);
+// A non-zero `start_offset` starts reading a plain file there (gzip streams cannot be entered
+// in the middle: kInvalidArgument).
+Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
+                                                     uint64_t start_offset = 0);
 
 // Splits a ByteSource into lines. A line ends at '\n'; a trailing '\r' is removed; the last line
 // need not end with '\n'. A UTF-8 byte-order mark at the start of the stream is skipped.

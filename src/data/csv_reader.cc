@@ -4,33 +4,11 @@
 #include <cstring>
 
 namespace winnow {
-namespace {
-
-// A ByteSource over bytes held in memory.
-class MemorySource : public ByteSource {
- public:
-  MemorySource(std::string_view bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
-  Result<size_t> read(char* buffer, size_t capacity) override {
-    size_t n = std::min(capacity, bytes_.size() - pos_);
-    std::memcpy(buffer, bytes_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  uint64_t position_bytes() const override { return pos_; }
-  uint64_t size_bytes() const override { return bytes_.size(); }
-  const std::string& path() const override { return name_; }
-  bool compressed() const override { return false; }
-
- private:
-  std::string_view bytes_;
-  std::string name_;
-  size_t pos_ = 0;
-};
-
-}  // namespace
-
-CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes)
-    : source_(std::move(source)), buffer_(std::max<size_t>(buffer_bytes, 16)) {}
+CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes, uint64_t start_offset)
+    : source_(std::move(source)),
+      buffer_(std::max<size_t>(buffer_bytes, 16)),
+      started_(start_offset > 0),
+      stream_offset_(start_offset) {}
 
 Status CsvReader::fill() {
   if (begin_ > 0) {
@@ -82,10 +60,12 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
         }
         if (escaped) {
           scratch_.append(chunk, static_cast<size_t>(quote - chunk));
-          spans_.push_back({scratch_start, scratch_.size() - scratch_start, true, true});
+          spans_.push_back({scratch_start, scratch_.size() - scratch_start, true, true,
+                            static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
         } else {
           spans_.push_back({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
-                            false, true});
+                            false, true, static_cast<size_t>(p - base),
+                            static_cast<size_t>(quote + 1 - p)});
         }
         p = quote + 1;
         break;
@@ -109,7 +89,8 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
     const char* f = p;
     while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
     if (p == end && !eof_) return Parse::kNeedMore;
-    spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false});
+    spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
+                      static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
     if (p < end && *p == ',') {
       ++p;
       continue;
@@ -154,6 +135,7 @@ Result<bool> CsvReader::next() {
     record_line_ = next_line_;
     record_offset_ = stream_offset_;
     record_size_ = consumed;
+    record_begin_ = begin_;
     next_line_ += record_newlines_;
     begin_ += consumed;
     stream_offset_ += consumed;
@@ -167,15 +149,21 @@ Result<bool> CsvReader::next() {
   }
 }
 
-Status parse_csv_record(std::string_view record, const std::string& where,
-                        std::vector<std::string>* fields) {
-  CsvReader reader(std::make_unique<MemorySource>(record, where), record.size() + 16);
-  auto r = reader.next();
-  if (!r.is_ok()) return r.status();
-  fields->clear();
-  if (!r.value()) return Status::invalid_argument(where + ": empty record");
-  for (std::string_view f : reader.fields()) fields->emplace_back(f);
-  return Status::ok();
+CsvReader::RawField CsvReader::raw_field(size_t i) const {
+  const Span& s = spans_[i];
+  return {record_offset_ + (s.raw_begin - record_begin_), s.raw_size, s.quoted};
+}
+
+std::string unquote_csv_field(std::string_view raw, bool quoted) {
+  if (!quoted) return std::string(raw);
+  if (raw.size() >= 2) raw = raw.substr(1, raw.size() - 2);
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    out.push_back(raw[i]);
+    if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"') ++i;
+  }
+  return out;
 }
 
 }  // namespace winnow

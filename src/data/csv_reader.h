@@ -22,7 +22,10 @@ namespace winnow {
 
 class CsvReader {
  public:
-  explicit CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes = 1 << 20);
+  // `start_offset` is where `source` starts in its file (a record boundary); offsets reported
+  // are file offsets, and line numbers count from 1 at that point. A BOM is only looked for at 0.
+  explicit CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes = 1 << 20,
+                     uint64_t start_offset = 0);
 
   // Parses the next record. Returns true with fields available, false at the end of the file,
   // or a kInvalidArgument error "path:line: problem" for malformed CSV.
@@ -36,9 +39,18 @@ class CsvReader {
   // 1-based line on which the current record starts.
   uint64_t line() const { return record_line_; }
   // Byte offset of the current record in the (decompressed) stream, and its length including
-  // the line terminator: enough to re-read exactly this record later with parse_csv_record.
+  // the line terminator.
   uint64_t record_offset() const { return record_offset_; }
   uint64_t record_size_bytes() const { return record_size_; }
+
+  // Where field i's bytes sit in the stream, exactly as written (with its quotes if quoted):
+  // enough to fetch one field later without re-parsing its record (see unquote_csv_field).
+  struct RawField {
+    uint64_t offset;
+    uint64_t size;
+    bool quoted;
+  };
+  RawField raw_field(size_t i) const;
 
   const ByteSource& source() const { return *source_; }
   const std::string& path() const { return source_->path(); }
@@ -62,6 +74,8 @@ class CsvReader {
     size_t size;
     bool in_scratch;
     bool quoted;
+    size_t raw_begin;  // buffer index of the field's first byte (its opening quote if quoted)
+    size_t raw_size;
   };
   std::vector<Span> spans_;
   std::string scratch_;  // unescaped copies of quoted fields with doubled quotes
@@ -71,12 +85,11 @@ class CsvReader {
   uint64_t record_line_ = 0;
   uint64_t record_offset_ = 0;
   uint64_t record_size_ = 0;
+  size_t record_begin_ = 0;  // buffer index where the current record starts
   uint64_t record_newlines_ = 0;
 };
 
-// Parses one complete record held in memory (e.g. re-read by its offset) into `fields`.
-// `where` names the record's file in errors.
-Status parse_csv_record(std::string_view record, const std::string& where,
-                        std::vector<std::string>* fields);
+// The value of a field from its raw bytes (RawField): quotes removed, doubled quotes undone.
+std::string unquote_csv_field(std::string_view raw, bool quoted);
 
 }  // namespace winnow

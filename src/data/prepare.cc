@@ -1,23 +1,33 @@
 #include "data/prepare.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 #include "core/atomic_file.h"
 #include "core/random.h"
 #include "data/balancer.h"
 #include "data/classifier_writer.h"
+#include "data/csv_reader.h"
+#include "data/row_scan.h"
 
 namespace winnow {
 namespace {
 
-// What pass 1 remembers of each usable row: enough to re-read it, not its text.
-struct RowRef {
-  uint64_t offset;
-  uint32_t size_bytes;
-  uint64_t line;
-  LabelMask flags;
+// Texts of the kept rows, in output order, packed in one buffer.
+struct KeptTexts {
+  std::string arena;
+  std::vector<std::pair<uint64_t, uint64_t>> spans;  // (start, size) in arena, per output slot
+  std::string_view at(size_t i) const { return {arena.data() + spans[i].first, spans[i].second}; }
+  void put(size_t slot, std::string_view text) {
+    spans[slot] = {arena.size(), text.size()};
+    arena.append(text);
+  }
 };
 
 struct SplitWork {
@@ -36,41 +46,23 @@ Status check_same_labels(const ScoreReader& first, const ScoreReader& other) {
                                   "; choose common labels with --labels");
 }
 
-// Pass 1: flags and offsets of every usable row.
+// Pass 1: flags and text positions of every usable row.
 Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work,
                   SplitSummary* summary) {
-  ScoreReader& reader = *work->reader;
-  const size_t num_labels = reader.labels().size();
-  ScoreRow row;
-  const std::string phase = std::string("reading ") + split_name(kind);
-  uint64_t since_progress = 0;
-  for (;;) {
-    WINNOW_ASSIGN_OR_RETURN(bool more, reader.next(&row));
-    if (!more) break;
-    ++summary->rows_read;
-    if (row.status != RowStatus::kOk) {
-      (row.status == RowStatus::kEmptyText ? summary->rows_skipped_empty_text
-                                           : summary->rows_skipped_missing)++;
-      if (summary->first_skipped_line == 0) summary->first_skipped_line = row.line;
-      continue;
-    }
-    LabelMask mask = 0;
-    for (size_t i = 0; i < num_labels; ++i) {
-      const double s = row.scores[i];
-      const bool flagged = options.inclusive ? s >= options.threshold : s > options.threshold;
-      mask |= static_cast<LabelMask>(flagged) << i;
-    }
-    if (row.size_bytes > UINT32_MAX) {
-      return Status::invalid_argument(reader.path() + ":" + std::to_string(row.line) +
-                                      ": row larger than 4 GiB");
-    }
-    work->rows.push_back({row.offset, static_cast<uint32_t>(row.size_bytes), row.line, mask});
-    if (options.progress && ++since_progress == 4096) {
-      since_progress = 0;
-      options.progress(phase, reader.position_bytes(), reader.size_bytes());
-    }
+  ScanOptions scan;
+  scan.threshold = options.threshold;
+  scan.inclusive = options.inclusive;
+  scan.reader = options.reader;
+  if (options.progress) {
+    const std::string phase = std::string("reading ") + split_name(kind);
+    scan.progress = [&options, phase](uint64_t done, uint64_t total) { options.progress(phase, done, total); };
   }
-  if (options.progress) options.progress(phase, reader.size_bytes(), reader.size_bytes());
+  ScanCounters counters;
+  WINNOW_RETURN_IF_ERROR(scan_rows(*work->reader, scan, &work->rows, &counters));
+  summary->rows_read = counters.rows_read;
+  summary->rows_skipped_empty_text = counters.rows_skipped_empty_text;
+  summary->rows_skipped_missing = counters.rows_skipped_missing;
+  summary->first_skipped_line = counters.first_skipped_line;
   return Status::ok();
 }
 
@@ -115,20 +107,70 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   }
 }
 
-// Pass 2: the texts of kept rows, in output order. Seekable files are re-read by offset;
-// others are streamed again and the kept rows picked by their position among usable rows.
-Result<std::vector<std::string>> load_kept_texts(SplitKind kind, const PrepareOptions& options,
-                                                 SplitWork* work) {
-  std::vector<std::string> texts(work->output.size());
+// Pass 2 for plain CSV files: fetch the kept texts' raw bytes in file order with large
+// sequential reads (no per-row syscall, no CSV re-parse), skipping the gaps between them.
+Status read_kept_texts_by_offset(const std::string& path, const SplitWork& work, KeptTexts* texts) {
+  std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, output slot)
+  order.reserve(work.output.size());
+  for (size_t i = 0; i < work.output.size(); ++i) {
+    order.emplace_back(work.rows[work.output[i]].text_offset, static_cast<uint32_t>(i));
+  }
+  std::sort(order.begin(), order.end());
+  uint64_t total_bytes = 0;
+  for (uint32_t r : work.output) total_bytes += work.rows[r].text_raw_size;
+  texts->arena.reserve(total_bytes);  // one allocation: no regrowth copies
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
+  constexpr size_t kChunkBytes = 4 << 20;
+  std::vector<char> chunk(kChunkBytes);
+  size_t chunk_size = 0;
+  uint64_t chunk_start = 0;
+  Status status;
+  for (size_t i = 0; i < order.size() && status.is_ok(); ++i) {
+    const RowRef& r = work.rows[work.output[order[i].second]];
+    const uint64_t end = r.text_offset + r.text_raw_size;
+    if (r.text_offset < chunk_start || end > chunk_start + chunk_size) {
+      // Refill from this text's start: one chunk, or the whole text if it is longer.
+      chunk_start = r.text_offset;
+      if (chunk.size() < r.text_raw_size) chunk.resize(r.text_raw_size);
+      chunk_size = 0;
+      while (chunk_size < chunk.size()) {
+        ssize_t n = ::pread(fd, chunk.data() + chunk_size, chunk.size() - chunk_size,
+                            static_cast<off_t>(chunk_start + chunk_size));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          status = Status::io_error(path + ": read failed: " + std::strerror(errno));
+          break;
+        }
+        if (n == 0) break;
+        chunk_size += static_cast<size_t>(n);
+      }
+      if (status.is_ok() && end > chunk_start + chunk_size) {
+        status = Status::io_error(path + ": file shrank between passes (was it modified?)");
+      }
+      if (!status.is_ok()) break;
+    }
+    std::string_view raw(chunk.data() + (r.text_offset - chunk_start), r.text_raw_size);
+    if (r.text_quoted) {
+      texts->put(order[i].second, unquote_csv_field(raw, true));
+    } else {
+      texts->put(order[i].second, raw);
+    }
+  }
+  ::close(fd);
+  return status;
+}
+
+// Pass 2: the texts of kept rows, in output order. Plain CSV files are read by offset; others
+// (gzip, JSONL) are streamed again and the kept rows picked by their position among usable rows.
+Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options, SplitWork* work) {
+  KeptTexts texts;
+  texts.spans.resize(work->output.size());
   ScoreReader& reader = *work->reader;
   if (reader.seekable()) {
-    for (size_t i = 0; i < work->output.size(); ++i) {
-      const RowRef& r = work->rows[work->output[i]];
-      WINNOW_ASSIGN_OR_RETURN(texts[i], reader.reread_text(r.offset, r.size_bytes, r.line));
-    }
+    WINNOW_RETURN_IF_ERROR(read_kept_texts_by_offset(reader.path(), *work, &texts));
     return texts;
   }
-  // Position in output order of each usable row that is kept (or -1).
   std::vector<int64_t> slot(work->rows.size(), -1);
   for (size_t i = 0; i < work->output.size(); ++i) slot[work->output[i]] = static_cast<int64_t>(i);
   WINNOW_ASSIGN_OR_RETURN(auto again, ScoreReader::open(reader.path(), options.reader));
@@ -141,7 +183,7 @@ Result<std::vector<std::string>> load_kept_texts(SplitKind kind, const PrepareOp
     if (!more) break;
     if (row.status != RowStatus::kOk) continue;
     if (usable >= slot.size()) return Status::io_error(reader.path() + ": file grew between passes");
-    if (slot[usable] >= 0) texts[static_cast<size_t>(slot[usable])] = row.text;
+    if (slot[usable] >= 0) texts.put(static_cast<size_t>(slot[usable]), row.text);
     ++usable;
     if (options.progress && ++since_progress == 4096) {
       since_progress = 0;
@@ -152,7 +194,7 @@ Result<std::vector<std::string>> load_kept_texts(SplitKind kind, const PrepareOp
   return texts;
 }
 
-Status write_split(const PrepareOptions& options, const std::vector<std::string>& texts,
+Status write_split(const PrepareOptions& options, const KeptTexts& texts,
                    const SplitWork& work, const std::vector<int>& kept_labels,
                    const std::vector<std::string>& labels, SplitSummary* summary) {
   WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
@@ -160,7 +202,7 @@ Status write_split(const PrepareOptions& options, const std::vector<std::string>
   buffer.reserve(1 << 20);
   std::vector<std::string_view> names;
   summary->rows_safe = 0;
-  for (size_t i = 0; i < texts.size(); ++i) {
+  for (size_t i = 0; i < texts.spans.size(); ++i) {
     const LabelMask m = work.rows[work.output[i]].flags;
     names.clear();
     for (int k : kept_labels) {
@@ -170,7 +212,7 @@ Status write_split(const PrepareOptions& options, const std::vector<std::string>
       names.push_back(options.safe_label);
       ++summary->rows_safe;
     }
-    append_classifier_line(&buffer, texts[i], options.head, names);
+    append_classifier_line(&buffer, texts.at(i), options.head, names);
     if (buffer.size() >= (1 << 20)) {
       WINNOW_RETURN_IF_ERROR(out.write(buffer));
       buffer.clear();

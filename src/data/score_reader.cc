@@ -1,10 +1,7 @@
 #include "data/score_reader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -76,18 +73,6 @@ std::string quote_for_message(std::string_view s) {
   return "'" + q + "'";
 }
 
-Result<std::string> pread_exact(int fd, const std::string& path, uint64_t offset, uint64_t size) {
-  std::string bytes(size, '\0');
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::pread(fd, bytes.data() + got, size - got, static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::io_error(path + ": re-read failed (was the file changed?)");
-    got += static_cast<size_t>(n);
-  }
-  return bytes;
-}
-
 class CsvScoreReader : public ScoreReader {
  public:
   static Result<std::unique_ptr<ScoreReader>> create(const std::string& path,
@@ -112,8 +97,11 @@ class CsvScoreReader : public ScoreReader {
     if (!more) return false;
     const auto& f = csv_->fields();
     row->line = csv_->line();
-    row->offset = csv_->record_offset();
-    row->size_bytes = csv_->record_size_bytes();
+    row->record_offset = csv_->record_offset();
+    const CsvReader::RawField raw = csv_->raw_field(text_index_ < f.size() ? text_index_ : 0);
+    row->text_offset = raw.offset;
+    row->text_raw_size = raw.size;
+    row->text_quoted = raw.quoted;
     if (f.size() != field_count_) {
       return Status::invalid_argument(path_ + ":" + std::to_string(row->line) + ": expected " +
                                       std::to_string(field_count_) +
@@ -136,24 +124,16 @@ class CsvScoreReader : public ScoreReader {
     return true;
   }
 
+  Status restart_at(uint64_t start_offset) {
+    WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path_, start_offset));
+    csv_ = std::make_unique<CsvReader>(std::move(source), 1 << 20, start_offset);
+    return Status::ok();
+  }
+
   uint64_t position_bytes() const override { return csv_->source().position_bytes(); }
   uint64_t size_bytes() const override { return csv_->source().size_bytes(); }
   bool seekable() const override { return seekable_; }
 
-  Result<std::string> reread_text(uint64_t offset, uint64_t size, uint64_t line) override {
-    WINNOW_ASSIGN_OR_RETURN(std::string bytes, read_back(offset, size));
-    std::vector<std::string> fields;
-    WINNOW_RETURN_IF_ERROR(parse_csv_record(bytes, path_ + " (row at line " + std::to_string(line) + ")", &fields));
-    if (fields.size() != field_count_) {
-      return Status::io_error(path_ + ":" + std::to_string(line) +
-                              ": row changed between passes (was the file modified?)");
-    }
-    return std::move(fields[text_index_]);
-  }
-
-  ~CsvScoreReader() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
 
   Status handle_bad_score(ScoreParse p, size_t i, std::string_view raw, ScoreRow* row) {
     std::string where = path_ + ":" + std::to_string(row->line) + ": column '" + label_columns_[i] + "'";
@@ -171,19 +151,10 @@ class CsvScoreReader : public ScoreReader {
     return Status::ok();
   }
 
-  Result<std::string> read_back(uint64_t offset, uint64_t size) {
-    if (fd_ < 0) {
-      fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd_ < 0) return Status::io_error(path_ + ": cannot reopen: " + std::strerror(errno));
-    }
-    return pread_exact(fd_, path_, offset, size);
-  }
-
  private:
   CsvScoreReader() = default;
   std::unique_ptr<CsvReader> csv_;
   size_t field_count_ = 0;
-  int fd_ = -1;
   bool seekable_ = false;
 };
 
@@ -230,8 +201,8 @@ class JsonlScoreReader : public ScoreReader {
       line_no = lines_->line_number();
     }
     row->line = line_no;
-    row->offset = 0;
-    row->size_bytes = 0;
+    row->text_offset = 0;
+    row->text_raw_size = 0;
     row->status = RowStatus::kOk;
     row->scores.assign(labels_.size(), 0.0);
     WINNOW_RETURN_IF_ERROR(parse_line(line, line_no, row));
@@ -241,9 +212,6 @@ class JsonlScoreReader : public ScoreReader {
   uint64_t position_bytes() const override { return lines_->source().position_bytes(); }
   uint64_t size_bytes() const override { return lines_->source().size_bytes(); }
   bool seekable() const override { return false; }
-  Result<std::string> reread_text(uint64_t, uint64_t, uint64_t) override {
-    return Status::internal("JSONL rows are not re-read by offset");
-  }
 
  private:
   JsonlScoreReader() = default;
@@ -335,6 +303,17 @@ class JsonlScoreReader : public ScoreReader {
 };
 
 }  // namespace
+
+Result<std::unique_ptr<ScoreReader>> ScoreReader::open_at(const std::string& path,
+                                                          const ScoreReaderOptions& options,
+                                                          uint64_t start_offset) {
+  WINNOW_ASSIGN_OR_RETURN(auto reader, open(path, options));
+  if (!reader->seekable()) {
+    return Status::invalid_argument(path + ": only plain CSV files can be read from an offset");
+  }
+  WINNOW_RETURN_IF_ERROR(static_cast<CsvScoreReader&>(*reader).restart_at(start_offset));
+  return reader;
+}
 
 const std::vector<std::string>& civil_comments_labels() {
   static const std::vector<std::string> k(known_score_columns().begin(),

@@ -38,9 +38,13 @@ struct ScoreRow {
   std::string_view text;        // valid until the next call to next()
   std::vector<double> scores;   // parallel to labels(); missing scores are 0 under kZero
   RowStatus status = RowStatus::kOk;
-  uint64_t line = 0;            // 1-based line where the row starts
-  uint64_t offset = 0;          // byte offset of the row in the decompressed stream
-  uint64_t size_bytes = 0;      // bytes of the row including its terminator
+  uint64_t line = 0;            // 1-based line where the row starts (see open_at)
+  uint64_t record_offset = 0;   // CSV: file offset where the row's record starts
+  // Where the text field sits in the file as written (CSV only): with seekable(), the text can
+  // be fetched again later from these bytes with unquote_csv_field(raw, text_quoted).
+  uint64_t text_offset = 0;
+  uint64_t text_raw_size = 0;
+  bool text_quoted = false;
 };
 
 class ScoreReader {
@@ -52,6 +56,12 @@ class ScoreReader {
   // columns, empty file — each naming the file and the columns it has.
   static Result<std::unique_ptr<ScoreReader>> open(const std::string& path,
                                                   const ScoreReaderOptions& options);
+  // Like open(), then continues at `start_offset`, which the caller asserts is a record start of
+  // a seekable() CSV file (used to scan halves of a large file in parallel). Line numbers of
+  // rows read from there count from 1 at `start_offset`.
+  static Result<std::unique_ptr<ScoreReader>> open_at(const std::string& path,
+                                                     const ScoreReaderOptions& options,
+                                                     uint64_t start_offset);
 
   // Reads the next row. Rows with an empty text come back with status kEmptyText; rows with a
   // missing score under MissingScore::kSkip with kMissingScore (callers count and drop them).
@@ -68,11 +78,9 @@ class ScoreReader {
   // Compressed bytes read so far and file size, for progress.
   virtual uint64_t position_bytes() const = 0;
   virtual uint64_t size_bytes() const = 0;
-  // True when rows can be re-read by (offset, size) from the file with pread: plain files only.
+  // True when text_offset / text_raw_size address bytes of the file itself (plain CSV files;
+  // not gzip streams or JSONL).
   virtual bool seekable() const = 0;
-  // Re-reads the text of a row returned earlier, from its offset and size; seekable() files
-  // only. Thread-compatible (not concurrently with next()).
-  virtual Result<std::string> reread_text(uint64_t offset, uint64_t size_bytes, uint64_t line) = 0;
 
  protected:
   // Resolves text and label columns among `available` (the header); fills the members above.
