@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <thread>
 
 #include "core/atomic_file.h"
 #include "core/random.h"
@@ -20,15 +22,36 @@ namespace winnow {
 namespace {
 
 // Texts of the kept rows, in output order, packed in one buffer.
+// Texts of the kept rows, in output order, packed in two buffers (one per pass-2 thread).
 struct KeptTexts {
-  std::string arena;
-  std::vector<std::pair<uint64_t, uint64_t>> spans;  // (start, size) in arena, per output slot
-  std::string_view at(size_t i) const { return {arena.data() + spans[i].first, spans[i].second}; }
-  void put(size_t slot, std::string_view text) {
-    spans[slot] = {arena.size(), text.size()};
-    arena.append(text);
+  struct Span {
+    uint64_t start;
+    uint64_t size : 63;
+    uint64_t arena : 1;
+  };
+  std::string arenas[2];
+  std::vector<Span> spans;  // per output slot
+  std::string_view at(size_t i) const {
+    return {arenas[spans[i].arena].data() + spans[i].start, spans[i].size};
+  }
+  void put(int arena, size_t slot, std::string_view text) {
+    spans[slot] = {arenas[arena].size(), text.size(), static_cast<uint64_t>(arena)};
+    arenas[arena].append(text);
   }
 };
+
+// Below this much work, a second thread costs more than it saves.
+constexpr uint64_t kParallelTextBytes = 8 << 20;
+constexpr size_t kParallelWriteRows = 50000;
+
+// Runs first() on this thread and second() on another; returns the first error.
+Status run_two(const std::function<Status()>& first, const std::function<Status()>& second) {
+  Status second_status;
+  std::thread t([&] { second_status = second(); });
+  Status first_status = first();
+  t.join();
+  return first_status.is_ok() ? second_status : first_status;
+}
 
 struct SplitWork {
   std::unique_ptr<ScoreReader> reader;
@@ -112,53 +135,62 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
 Status read_kept_texts_by_offset(const std::string& path, const SplitWork& work, KeptTexts* texts) {
   std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, output slot)
   order.reserve(work.output.size());
+  uint64_t total_bytes = 0;
   for (size_t i = 0; i < work.output.size(); ++i) {
-    order.emplace_back(work.rows[work.output[i]].text_offset, static_cast<uint32_t>(i));
+    const RowRef& r = work.rows[work.output[i]];
+    order.emplace_back(r.text_offset, static_cast<uint32_t>(i));
+    total_bytes += r.text_raw_size;
   }
   std::sort(order.begin(), order.end());
-  uint64_t total_bytes = 0;
-  for (uint32_t r : work.output) total_bytes += work.rows[r].text_raw_size;
-  texts->arena.reserve(total_bytes);  // one allocation: no regrowth copies
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
-  constexpr size_t kChunkBytes = 4 << 20;
-  std::vector<char> chunk(kChunkBytes);
-  size_t chunk_size = 0;
-  uint64_t chunk_start = 0;
-  Status status;
-  for (size_t i = 0; i < order.size() && status.is_ok(); ++i) {
-    const RowRef& r = work.rows[work.output[order[i].second]];
-    const uint64_t end = r.text_offset + r.text_raw_size;
-    if (r.text_offset < chunk_start || end > chunk_start + chunk_size) {
-      // Refill from this text's start: one chunk, or the whole text if it is longer.
-      chunk_start = r.text_offset;
-      if (chunk.size() < r.text_raw_size) chunk.resize(r.text_raw_size);
-      chunk_size = 0;
-      while (chunk_size < chunk.size()) {
-        ssize_t n = ::pread(fd, chunk.data() + chunk_size, chunk.size() - chunk_size,
-                            static_cast<off_t>(chunk_start + chunk_size));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          status = Status::io_error(path + ": read failed: " + std::strerror(errno));
-          break;
+  // Reads order[begin, end) into arena `arena`.
+  auto read_range = [&](size_t begin, size_t end, int arena) -> Status {
+    uint64_t bytes = 0;
+    for (size_t i = begin; i < end; ++i) bytes += work.rows[work.output[order[i].second]].text_raw_size;
+    texts->arenas[arena].reserve(bytes);  // one allocation: no regrowth copies
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
+    constexpr size_t kChunkBytes = 4 << 20;
+    std::vector<char> chunk(kChunkBytes);
+    size_t chunk_size = 0;
+    uint64_t chunk_start = 0;
+    Status status;
+    for (size_t i = begin; i < end && status.is_ok(); ++i) {
+      const RowRef& r = work.rows[work.output[order[i].second]];
+      const uint64_t text_end = r.text_offset + r.text_raw_size;
+      if (r.text_offset < chunk_start || text_end > chunk_start + chunk_size) {
+        // Refill from this text's start: one chunk, or the whole text if it is longer.
+        chunk_start = r.text_offset;
+        if (chunk.size() < r.text_raw_size) chunk.resize(r.text_raw_size);
+        chunk_size = 0;
+        while (chunk_size < chunk.size()) {
+          ssize_t n = ::pread(fd, chunk.data() + chunk_size, chunk.size() - chunk_size,
+                              static_cast<off_t>(chunk_start + chunk_size));
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0) {
+            status = Status::io_error(path + ": read failed: " + std::strerror(errno));
+            break;
+          }
+          if (n == 0) break;
+          chunk_size += static_cast<size_t>(n);
         }
-        if (n == 0) break;
-        chunk_size += static_cast<size_t>(n);
+        if (status.is_ok() && text_end > chunk_start + chunk_size) {
+          status = Status::io_error(path + ": file shrank between passes (was it modified?)");
+        }
+        if (!status.is_ok()) break;
       }
-      if (status.is_ok() && end > chunk_start + chunk_size) {
-        status = Status::io_error(path + ": file shrank between passes (was it modified?)");
+      std::string_view raw(chunk.data() + (r.text_offset - chunk_start), r.text_raw_size);
+      if (r.text_quoted) {
+        texts->put(arena, order[i].second, unquote_csv_field(raw, true));
+      } else {
+        texts->put(arena, order[i].second, raw);
       }
-      if (!status.is_ok()) break;
     }
-    std::string_view raw(chunk.data() + (r.text_offset - chunk_start), r.text_raw_size);
-    if (r.text_quoted) {
-      texts->put(order[i].second, unquote_csv_field(raw, true));
-    } else {
-      texts->put(order[i].second, raw);
-    }
-  }
-  ::close(fd);
-  return status;
+    ::close(fd);
+    return status;
+  };
+  const size_t n = order.size();
+  if (total_bytes < kParallelTextBytes) return read_range(0, n, 0);
+  return run_two([&] { return read_range(0, n / 2, 0); }, [&] { return read_range(n / 2, n, 1); });
 }
 
 // Pass 2: the texts of kept rows, in output order. Plain CSV files are read by offset; others
@@ -183,7 +215,7 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
     if (!more) break;
     if (row.status != RowStatus::kOk) continue;
     if (usable >= slot.size()) return Status::io_error(reader.path() + ": file grew between passes");
-    if (slot[usable] >= 0) texts.put(static_cast<size_t>(slot[usable]), row.text);
+    if (slot[usable] >= 0) texts.put(0, static_cast<size_t>(slot[usable]), row.text);
     ++usable;
     if (options.progress && ++since_progress == 4096) {
       since_progress = 0;
@@ -198,27 +230,41 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
                    const SplitWork& work, const std::vector<int>& kept_labels,
                    const std::vector<std::string>& labels, SplitSummary* summary) {
   WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
-  std::string buffer;
-  buffer.reserve(1 << 20);
-  std::vector<std::string_view> names;
-  summary->rows_safe = 0;
-  for (size_t i = 0; i < texts.spans.size(); ++i) {
-    const LabelMask m = work.rows[work.output[i]].flags;
-    names.clear();
-    for (int k : kept_labels) {
-      if (m >> k & 1) names.push_back(labels[static_cast<size_t>(k)]);
+  // Formats output slots [begin, end) into *buffer; with `out`, writes every ~1 MB as it goes.
+  auto format = [&](size_t begin, size_t end, std::string* buffer, AtomicFileWriter* sink,
+                    uint64_t* safe) -> Status {
+    std::vector<std::string_view> names;
+    for (size_t i = begin; i < end; ++i) {
+      const LabelMask m = work.rows[work.output[i]].flags;
+      names.clear();
+      for (int k : kept_labels) {
+        if (m >> k & 1) names.push_back(labels[static_cast<size_t>(k)]);
+      }
+      if (names.empty()) {
+        names.push_back(options.safe_label);
+        ++*safe;
+      }
+      append_classifier_line(buffer, texts.at(i), options.head, names);
+      if (sink != nullptr && buffer->size() >= (1 << 20)) {
+        WINNOW_RETURN_IF_ERROR(sink->write(*buffer));
+        buffer->clear();
+      }
     }
-    if (names.empty()) {
-      names.push_back(options.safe_label);
-      ++summary->rows_safe;
-    }
-    append_classifier_line(&buffer, texts.at(i), options.head, names);
-    if (buffer.size() >= (1 << 20)) {
-      WINNOW_RETURN_IF_ERROR(out.write(buffer));
-      buffer.clear();
-    }
+    return sink != nullptr ? sink->write(*buffer) : Status::ok();
+  };
+  const size_t n = texts.spans.size();
+  std::string head_buffer, tail_buffer;
+  head_buffer.reserve(1 << 20);
+  uint64_t safe_head = 0, safe_tail = 0;
+  if (n < kParallelWriteRows) {
+    WINNOW_RETURN_IF_ERROR(format(0, n, &head_buffer, &out, &safe_head));
+  } else {
+    // The second half is formatted in memory by another thread while this one writes the first.
+    WINNOW_RETURN_IF_ERROR(run_two([&] { return format(0, n / 2, &head_buffer, &out, &safe_head); },
+                                   [&] { return format(n / 2, n, &tail_buffer, nullptr, &safe_tail); }));
+    WINNOW_RETURN_IF_ERROR(out.write(tail_buffer));
   }
-  WINNOW_RETURN_IF_ERROR(out.write(buffer));
+  summary->rows_safe = safe_head + safe_tail;
   return out.commit();
 }
 
