@@ -15,10 +15,6 @@ constexpr std::string_view kSplitFileNames[] = {"training_file.jsonl", "validati
                                                 "test_file.jsonl"};
 constexpr std::string_view kSplitDisplayNames[] = {"Train", "Validation", "Test"};
 
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
-}
-
 }  // namespace
 
 std::string split_name_for_path(std::string_view path) {
@@ -159,16 +155,17 @@ Result<DatasetStats> compute_dataset_stats(const std::vector<SplitFile>& files,
     stats.begin_split(file.name, file.path);
     uint64_t samples = 0;
     std::string_view line;
+    ClassifierSample sample;  // reused: parse_classifier_line keeps its allocations
     for (;;) {
       WINNOW_ASSIGN_OR_RETURN(bool more, reader.next(&line));
       if (!more) break;
-      if (is_blank(line)) continue;
-      Result<ClassifierSample> sample = parse_classifier_line(line);
-      if (!sample.is_ok()) {
+      if (is_blank_line(line)) continue;
+      Status parsed = parse_classifier_line(line, &sample);
+      if (!parsed.is_ok()) {
         return Status::invalid_argument(file.path + ":" + std::to_string(reader.line_number()) +
-                                        ": " + sample.status().message());
+                                        ": " + parsed.message());
       }
-      stats.add(sample.value());
+      stats.add(sample);
       ++samples;
     }
     if (samples == 0) return Status::invalid_argument(file.path + ": no samples");
