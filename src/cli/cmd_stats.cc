@@ -93,7 +93,7 @@ CommandAction register_stats(CLI::App& root) {
       "safe label or it has no value for the head.\nExit codes: 0 ok, 1 bad input, 2 usage error.");
   cmd->add_option("inputs", options->inputs, "Classifier JSONL files (plain or .gz), or one directory")
       ->required()
-      ->type_name("FILE...|DIR");
+      ->type_name("FILE|DIR");
   cmd->add_option("--out", options->out_prefix,
                   "Chart path prefix: writes PREFIX.png and PREFIX.svg [default: DIR/distribution "
                   "for a directory, else ./distribution]")

@@ -273,8 +273,10 @@ void draw_category_panel(cairo_t* cr, Rect panel, const SplitDistribution& split
   draw_legend(cr, {legend_x, body.y + 8, body.x + body.w - legend_x - 8, body.h - 16}, slices);
 }
 
-void draw_flagged_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
-  draw_panel_title(cr, panel, flagged_title(split), "samples with at least one label");
+void draw_flagged_panel(cairo_t* cr, Rect panel, const SplitDistribution& split,
+                        const std::string& safe_label) {
+  draw_panel_title(cr, panel, flagged_title(split),
+                   "Flagged: at least one label other than \"" + safe_label + "\"");
   std::vector<Slice> slices = {{"None-Flagged", split.no_flags, kNotFlagged},
                                {"Flagged", split.flagged, kFlagged}};
   Rect body{panel.x, panel.y + kPanelTitleHeight, panel.w, panel.h - kPanelTitleHeight};
@@ -434,7 +436,7 @@ void draw_figure(cairo_t* cr, const HeadDistribution& dist, ChartSize size) {
     }
     draw_category_panel(cr, {x, y, kCategoryPanelWidth, kRowHeight}, split);
     x += kCategoryPanelWidth;
-    draw_flagged_panel(cr, {x, y, kFlaggedPanelWidth, kRowHeight}, split);
+    draw_flagged_panel(cr, {x, y, kFlaggedPanelWidth, kRowHeight}, split, dist.safe_label);
     x += kFlaggedPanelWidth;
     draw_bar_panel(cr, {x, y, kBarPanelWidth, kRowHeight}, split);
   }
