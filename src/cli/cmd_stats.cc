@@ -32,7 +32,8 @@ std::string chart_prefix(const StatsOptions& options) {
                    : "distribution";
   }
   for (std::string_view ext : {".png", ".svg"}) {
-    if (prefix.size() > ext.size() && prefix.ends_with(ext)) prefix.resize(prefix.size() - ext.size());
+    if (prefix.size() > ext.size() && prefix.ends_with(ext))
+      prefix.resize(prefix.size() - ext.size());
   }
   return prefix;
 }
@@ -91,7 +92,8 @@ CommandAction register_stats(CLI::App& root) {
       "A DIR argument reads its training_file.jsonl, validation_file.jsonl and test_file.jsonl "
       "(those present).\nA sample has \"no flags\" when its labels for the head are only the "
       "safe label or it has no value for the head.\nExit codes: 0 ok, 1 bad input, 2 usage error.");
-  cmd->add_option("inputs", options->inputs, "Classifier JSONL files (plain or .gz), or one directory")
+  cmd->add_option("inputs", options->inputs,
+                  "Classifier JSONL files (plain or .gz), or one directory")
       ->required()
       ->type_name("FILE|DIR");
   cmd->add_option("--out", options->out_prefix,
@@ -100,8 +102,7 @@ CommandAction register_stats(CLI::App& root) {
       ->type_name("PREFIX");
   cmd->add_option("--head", options->head, "Head to report [default: the first head]")
       ->type_name("NAME");
-  cmd->add_option("--safe-label", options->safe_label,
-                  "Label meaning \"nothing flagged\"")
+  cmd->add_option("--safe-label", options->safe_label, "Label meaning \"nothing flagged\"")
       ->capture_default_str()
       ->type_name("LABEL");
   cmd->add_flag("--json", options->json, "Print a JSON object instead of the table");

@@ -40,8 +40,8 @@ Result<std::vector<SplitFile>> resolve_split_files(const std::vector<std::string
       }
     }
     if (files.empty()) {
-      return Status::not_found(inputs[0] +
-                               ": no training_file.jsonl, validation_file.jsonl or test_file.jsonl");
+      return Status::not_found(
+          inputs[0] + ": no training_file.jsonl, validation_file.jsonl or test_file.jsonl");
     }
     return files;
   }

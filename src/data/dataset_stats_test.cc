@@ -47,8 +47,7 @@ TEST(DatasetStats, CountsNoFlagsFlaggedAndEachLabel) {
   EXPECT_EQ(s.samples, 5u);
   EXPECT_EQ(s.no_flags, 2u);
   EXPECT_EQ(s.flagged, 3u);
-  EXPECT_EQ(label_counts(s),
-            (Counts{{"toxicity", 1, 4}, {"insult", 2, 3}, {"threat", 1, 4}}));
+  EXPECT_EQ(label_counts(s), (Counts{{"toxicity", 1, 4}, {"insult", 2, 3}, {"threat", 1, 4}}));
   EXPECT_EQ(dist->head, "moderation");
   EXPECT_EQ(dist->safe_label, "safe");
 }
@@ -199,12 +198,13 @@ TEST(ResolveSplitFiles, DirectoryMixedWithFilesIsInvalid) {
 
 TEST(ComputeDatasetStats, ReadsPlainAndGzipFilesAndSkipsBlankLines) {
   TempDir dir;
-  testing::write_file(dir.file("training_file.jsonl"),
-                      "{\"text\": \"a\", \"labels\": {\"moderation\": [\"toxicity\", \"insult\"]}}\n"
-                      "\n"
-                      "{\"text\": \"b\", \"labels\": {\"moderation\": [\"safe\"]}}\n"
-                      "   \n"
-                      "{\"text\": \"c\", \"labels\": {\"moderation\": [\"insult\"]}}");
+  testing::write_file(
+      dir.file("training_file.jsonl"),
+      "{\"text\": \"a\", \"labels\": {\"moderation\": [\"toxicity\", \"insult\"]}}\n"
+      "\n"
+      "{\"text\": \"b\", \"labels\": {\"moderation\": [\"safe\"]}}\n"
+      "   \n"
+      "{\"text\": \"c\", \"labels\": {\"moderation\": [\"insult\"]}}");
   testing::write_gzip_file(dir.file("test_file.jsonl.gz"),
                            "{\"text\": \"d\", \"labels\": {\"moderation\": [\"safe\"]}}\n");
   auto stats = compute_dataset_stats(

@@ -16,7 +16,7 @@
 namespace winnow {
 namespace {
 
-// Layout in pixels at scale 1. Rows are split-independent so every row lines up.
+// Layout in pixels (SVG user units). Every row has the same geometry so panels line up.
 constexpr double kMargin = 24;
 constexpr double kFigureTitleHeight = 64;
 constexpr double kRowHeight = 500;
@@ -24,7 +24,7 @@ constexpr double kCategoryPanelWidth = 780;
 constexpr double kFlaggedPanelWidth = 540;
 constexpr double kBarPanelWidth = 700;
 constexpr double kPanelTitleHeight = 52;  // title and subtitle
-constexpr double kPieGap = 28;           // between a pie and its legend
+constexpr double kPieGap = 28;            // between a pie and its legend
 
 constexpr double kTwoPi = 2 * std::numbers::pi;
 
@@ -110,22 +110,20 @@ void draw_pie(cairo_t* cr, double cx, double cy, double radius, const std::vecto
   }
   for (const Placed& p : placed) {
     set_colour(cr, p.slice->colour);
-    if (non_empty == 1) {
+    if (non_empty == 1) {  // a full disc: no radial edge to draw
       cairo_arc(cr, cx, cy, radius, 0, kTwoPi);
-    } else {
-      cairo_move_to(cr, cx, cy);
-      cairo_arc(cr, cx, cy, radius, p.start, p.end);
-      cairo_close_path(cr);
+      cairo_fill(cr);
+      continue;
     }
+    cairo_move_to(cr, cx, cy);
+    cairo_arc(cr, cx, cy, radius, p.start, p.end);
+    cairo_close_path(cr);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, non_empty == 1 ? 0 : 1.5);
+    // Thin edges when slices are many, or the edges alone would whiten the centre.
+    cairo_set_line_width(cr, non_empty > 24 ? 0.5 : 1.5);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    if (non_empty == 1) {
-      cairo_new_path(cr);
-    } else {
-      cairo_stroke(cr);
-    }
+    cairo_stroke(cr);
   }
   set_font(cr, 14, true);
   const double text_height = font_height(cr);
@@ -136,8 +134,8 @@ void draw_pie(cairo_t* cr, double cx, double cy, double radius, const std::vecto
     double label_radius = non_empty == 1 ? 0 : radius * 0.66;
     // The text box fits the wedge when the chord at the label radius is wider than the box's
     // diagonal; otherwise the legend alone carries the number.
-    double chord = sweep >= std::numbers::pi ? 2 * label_radius
-                                              : 2 * label_radius * std::sin(sweep / 2);
+    double chord =
+        sweep >= std::numbers::pi ? 2 * label_radius : 2 * label_radius * std::sin(sweep / 2);
     double w = text_width(cr, text);
     if (non_empty > 1 && chord < std::hypot(w, text_height) + 6) continue;
     double mid = (p.start + p.end) / 2;
@@ -148,16 +146,17 @@ void draw_pie(cairo_t* cr, double cx, double cy, double radius, const std::vecto
 }
 
 // Three columns: swatch + name, count, share, with a header row. Rows with a zero count are
-// folded into one muted "+N with 0" line. The font shrinks (down to kMinFont) until the rows fit
-// `area`'s height, names are ellipsized to fit its width, and rows that still do not fit become
+// folded into one muted "+N labels with count 0" line. The font shrinks (down to kMinFont) until
+// the rows fit `area`'s height, names are ellipsized to fit its width, and rows that still do not
+// fit become
 // "+N more". The block is centred vertically in `area`.
 void draw_legend(cairo_t* cr, Rect area, const std::vector<Slice>& slices) {
   uint64_t total = 0;
   for (const Slice& s : slices) total += s.count;
   auto share_text = [&](const Slice& s) {
-    return total == 0 ? std::string("-")
-                      : format_percent(100.0 * static_cast<double>(s.count) /
-                                       static_cast<double>(total));
+    return total == 0
+               ? std::string("-")
+               : format_percent(100.0 * static_cast<double>(s.count) / static_cast<double>(total));
   };
   std::vector<const Slice*> rows;
   size_t zero_rows = 0;
@@ -182,7 +181,7 @@ void draw_legend(cairo_t* cr, Rect area, const std::vector<Slice>& slices) {
   if (rows.size() + notes.size() + 1 > max_lines) {
     size_t reserved = 2 + notes.size();  // header, notes and the "+N more" line
     size_t shown = max_lines > reserved ? max_lines - reserved : 0;
-    notes.insert(notes.begin(), "+" + std::to_string(rows.size() - shown) + " more (see the table)");
+    notes.insert(notes.begin(), "+" + std::to_string(rows.size() - shown) + " more");
     rows.resize(shown);
   }
 
@@ -194,7 +193,7 @@ void draw_legend(cairo_t* cr, Rect area, const std::vector<Slice>& slices) {
     widths.share = std::max(widths.share, text_width(cr, share_text(*s)));
   }
   double fixed = swatch + kSwatchGap + kColumnGap + widths.count + kColumnGap + widths.share;
-  widths.name = std::clamp(area.w - fixed, font * 3, widths.name);
+  widths.name = std::min(widths.name, std::max(area.w - fixed, font * 3));
 
   double block_height = row_height * static_cast<double>(rows.size() + notes.size() + 1);
   double x = area.x;
@@ -222,8 +221,8 @@ void draw_legend(cairo_t* cr, Rect area, const std::vector<Slice>& slices) {
   }
   set_colour(cr, kMutedInk);
   for (size_t i = 0; i < notes.size(); ++i) {
-    draw_text(cr, name_x, row_mid(rows.size() + 1 + i), ellipsize(cr, notes[i], share_right - name_x),
-              Align::kLeft);
+    draw_text(cr, name_x, row_mid(rows.size() + 1 + i),
+              ellipsize(cr, notes[i], share_right - name_x), Align::kLeft);
   }
 }
 
@@ -250,8 +249,8 @@ std::string bar_title(const SplitDistribution& split) {
   return split.split + " Samples (Stacked Bar)";
 }
 std::string figure_title(const HeadDistribution& dist) {
-  return "Label distribution of head \"" + dist.head + "\" (No Flags = only \"" +
-         dist.safe_label + "\" or no value)";
+  return "Label distribution of head \"" + dist.head + "\" (No Flags = only \"" + dist.safe_label +
+         "\" or no value)";
 }
 
 void draw_category_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
@@ -303,14 +302,16 @@ void draw_bar_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
   draw_panel_title(cr, panel, bar_title(split), "per label: flagged on top of not flagged");
   std::vector<const LabelCount*> bars;
   for (const LabelCount& l : split.labels) bars.push_back(&l);
-  std::stable_sort(bars.begin(), bars.end(),
-                   [](const LabelCount* a, const LabelCount* b) { return a->flagged > b->flagged; });
+  std::stable_sort(bars.begin(), bars.end(), [](const LabelCount* a, const LabelCount* b) {
+    return a->flagged > b->flagged;
+  });
 
   // Legend row under the titles.
   double legend_y = panel.y + kPanelTitleHeight + 12;
   set_font(cr, 14, false);
   {
-    double item_w = 14 + 6 + text_width(cr, "None-Flagged") + 24 + 14 + 6 + text_width(cr, "Flagged");
+    double item_w =
+        14 + 6 + text_width(cr, "None-Flagged") + 24 + 14 + 6 + text_width(cr, "Flagged");
     double x = panel.x + panel.w / 2 - item_w / 2;
     for (auto [name, colour] : {std::pair{"None-Flagged", kNotFlagged}, {"Flagged", kFlagged}}) {
       set_colour(cr, colour);
@@ -323,7 +324,7 @@ void draw_bar_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
   }
 
   constexpr double kAxisLeft = 86, kRight = 16;
-  Rect plot{panel.x + kAxisLeft, legend_y + 22, panel.w - kAxisLeft - kRight, 0};
+  Rect plot{panel.x + kAxisLeft, legend_y + 30, panel.w - kAxisLeft - kRight, 0};
   const size_t n = bars.size();
   const double spacing = n == 0 ? plot.w : plot.w / static_cast<double>(n);
   // X labels: rotated 45 degrees, ending at their bar; font shrinks when bars are dense.
@@ -335,6 +336,10 @@ void draw_bar_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
     longest = std::max(longest, std::min(max_label_width, text_width(cr, b->label)));
   }
   double label_drop = (longest + 6) * std::numbers::sqrt2 / 2 + font_height(cr);
+  // Neighbouring 45-degree labels sit spacing/sqrt(2) apart; when that is less than a line of
+  // text, label every k-th bar only (the table lists them all).
+  const size_t label_every = static_cast<size_t>(
+      std::max(1.0, std::ceil(font_height(cr) * std::numbers::sqrt2 / spacing)));
   plot.h = panel.y + panel.h - plot.y - label_drop - 12;
 
   const double y_max_value = static_cast<double>(std::max<uint64_t>(split.samples, 1));
@@ -366,6 +371,12 @@ void draw_bar_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
   draw_text(cr, 0, 0, "Count", Align::kCentre);
   cairo_restore(cr);
 
+  if (label_every > 1) {
+    set_font(cr, 12, false);
+    set_colour(cr, kMutedInk);
+    draw_text(cr, plot.x + plot.w, plot.y - 12,
+              "every " + std::to_string(label_every) + "th label named", Align::kRight);
+  }
   if (n == 0) {
     set_font(cr, 15, false);
     set_colour(cr, kMutedInk);
@@ -392,6 +403,7 @@ void draw_bar_panel(cairo_t* cr, Rect panel, const SplitDistribution& split) {
       set_colour(cr, kFlagged);
       draw_text(cr, cx, top - 9, flagged, Align::kCentre);
     }
+    if (i % label_every != 0) continue;
     // Tick and rotated label.
     set_colour(cr, kAxis);
     cairo_move_to(cr, std::round(cx) + 0.5, base);
@@ -421,8 +433,8 @@ void draw_figure(cairo_t* cr, const HeadDistribution& dist, ChartSize size) {
   cairo_paint(cr);
   set_font(cr, 24, true);
   set_colour(cr, kInk);
-  draw_text(cr, size.width_px / 2.0, kMargin + 16, ellipsize(cr, figure_title(dist), size.width_px - 2 * kMargin),
-            Align::kCentre);
+  draw_text(cr, size.width_px / 2.0, kMargin + 16,
+            ellipsize(cr, figure_title(dist), size.width_px - 2 * kMargin), Align::kCentre);
   for (size_t i = 0; i < dist.splits.size(); ++i) {
     const SplitDistribution& split = dist.splits[i];
     double y = kMargin + kFigureTitleHeight + kRowHeight * static_cast<double>(i);
@@ -450,11 +462,20 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -511,9 +532,9 @@ Status write_distribution_svg(const HeadDistribution& dist, const std::string& p
   ChartSize size = distribution_chart_size(dist);
   std::string svg;
   {
-    SurfacePtr surface(cairo_svg_surface_create_for_stream(append_to_string, &svg, size.width_px,
-                                                           size.height_px),
-                       cairo_surface_destroy);
+    SurfacePtr surface(
+        cairo_svg_surface_create_for_stream(append_to_string, &svg, size.width_px, size.height_px),
+        cairo_surface_destroy);
     cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
     {
       ContextPtr cr(cairo_create(surface.get()), cairo_destroy);
@@ -528,9 +549,21 @@ Status write_distribution_svg(const HeadDistribution& dist, const std::string& p
   size_t root = svg.find("<svg");
   size_t root_end = root == std::string::npos ? root : svg.find('>', root);
   if (root_end == std::string::npos) return Status::internal("Cairo wrote SVG without a root");
+  // Cairo 1.16 sizes the root in points ("2068pt"), which browsers show a third larger than the
+  // PNG; unitless user units make both the same size.
+  for (std::string attr : {" width=\"", " height=\""}) {
+    size_t value = svg.find(attr, root);
+    if (value == std::string::npos || value > root_end) continue;
+    size_t close = svg.find('"', value + attr.size());
+    if (close != std::string::npos && close >= 2 && svg.compare(close - 2, 2, "pt") == 0) {
+      svg.erase(close - 2, 2);
+      root_end -= 2;
+    }
+  }
   std::vector<std::string> titles = distribution_chart_titles(dist);
   std::string meta = "\n<title>" + xml_escape(titles[0]) + "</title>\n<desc>";
-  for (size_t i = 1; i < titles.size(); ++i) meta += xml_escape(titles[i]) + (i + 1 < titles.size() ? "; " : "");
+  for (size_t i = 1; i < titles.size(); ++i)
+    meta += xml_escape(titles[i]) + (i + 1 < titles.size() ? "; " : "");
   meta += "</desc>";
   svg.insert(root_end + 1, meta);
 

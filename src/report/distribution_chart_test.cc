@@ -18,9 +18,18 @@ HeadDistribution two_splits() {
   dist.head = "moderation";
   dist.safe_label = "safe";
   dist.splits = {
-      {"Train", "training_file.jsonl", 100, 30, 70,
+      {"Train",
+       "training_file.jsonl",
+       100,
+       30,
+       70,
        {{"toxicity", 60, 40}, {"insult", 45, 55}, {"obscene", 3, 97}}},
-      {"Test", "test_file.jsonl", 20, 8, 12, {{"toxicity", 10, 10}, {"insult", 9, 11}, {"obscene", 0, 20}}},
+      {"Test",
+       "test_file.jsonl",
+       20,
+       8,
+       12,
+       {{"toxicity", 10, 10}, {"insult", 9, 11}, {"obscene", 0, 20}}},
   };
   return dist;
 }
@@ -110,8 +119,9 @@ TEST(DistributionChart, SvgIsOneDocumentCarryingEveryTitleEscaped) {
   size_t root = svg.find("<svg");
   ASSERT_NE(root, std::string::npos);
   EXPECT_EQ(svg.find("<svg", root + 1), std::string::npos);
-  EXPECT_NE(svg.find("width=\"" + std::to_string(distribution_chart_size(dist).width_px)),
-            std::string::npos);
+  ChartSize size = distribution_chart_size(dist);
+  EXPECT_NE(svg.find("width=\"" + std::to_string(size.width_px) + "\""), std::string::npos);
+  EXPECT_NE(svg.find("height=\"" + std::to_string(size.height_px) + "\""), std::string::npos);
   while (!svg.empty() && std::isspace(static_cast<unsigned char>(svg.back()))) svg.pop_back();
   EXPECT_TRUE(svg.ends_with("</svg>"));
   size_t first_child = svg.find_first_not_of(" \r\n\t", svg.find('>', root) + 1);
@@ -157,8 +167,8 @@ TEST(DistributionChart, ManyLongLabelsStillRender) {
     split.labels.clear();
     for (int i = 0; i < 40; ++i) {
       uint64_t flagged = static_cast<uint64_t>(i % 10);
-      split.labels.push_back({"label_with_a_rather_long_name_" + std::to_string(i), flagged,
-                              split.samples - flagged});
+      split.labels.push_back(
+          {"label_with_a_rather_long_name_" + std::to_string(i), flagged, split.samples - flagged});
     }
   }
   ASSERT_TRUE(write_distribution_png(dist, dir.file("many.png")).is_ok());

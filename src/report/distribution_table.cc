@@ -51,8 +51,8 @@ std::string percent_of(uint64_t part, uint64_t whole) {
 }  // namespace
 
 std::string format_distribution_table(const HeadDistribution& dist) {
-  std::string out = "head \"" + dist.head + "\" (no flags = only \"" + dist.safe_label +
-                    "\" or no value)\n\n";
+  std::string out =
+      "head \"" + dist.head + "\" (no flags = only \"" + dist.safe_label + "\" or no value)\n\n";
   std::vector<std::vector<std::string>> summary = {
       {"split", "samples", "no flags", "%", "flagged", "%"}};
   for (const SplitDistribution& s : dist.splits) {

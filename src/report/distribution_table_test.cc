@@ -45,7 +45,8 @@ TEST(DistributionTable, OmitsTheLabelBlockWhenThereAreNoLabels) {
 }
 
 TEST(DistributionJson, CarriesExactCountsInFirstAppearanceOrder) {
-  nlohmann::ordered_json json = distribution_to_json(sample_distribution(), {"moderation", "topic"});
+  nlohmann::ordered_json json =
+      distribution_to_json(sample_distribution(), {"moderation", "topic"});
   EXPECT_EQ(json.dump(),
             R"({"head":"moderation","safe_label":"safe","heads":["moderation","topic"],)"
             R"("splits":[{"name":"Train","file":"training_file.jsonl","samples":8,"no_flags":2,)"

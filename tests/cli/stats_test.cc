@@ -1,7 +1,6 @@
 // `winnow stats` driven as a user would: a generated split directory, the table, --json, the
 // chart files, and the exit codes for bad data (1) and bad usage (2).
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -84,8 +83,8 @@ TEST_F(StatsCli, JsonCarriesExactCounts) {
   const nlohmann::json& validation = j["splits"][1];
   EXPECT_EQ(validation["name"], "Validation");
   EXPECT_EQ(validation["no_flags"], 1);
-  EXPECT_EQ(validation["labels"][1], nlohmann::json::parse(
-                                         R"({"label": "insult", "flagged": 1, "not_flagged": 1})"));
+  EXPECT_EQ(validation["labels"][1],
+            nlohmann::json::parse(R"({"label": "insult", "flagged": 1, "not_flagged": 1})"));
   EXPECT_FALSE(std::filesystem::exists(dir_.file("distribution.png")));
 }
 
@@ -146,10 +145,10 @@ TEST_F(StatsCli, MissingFileAndEmptyDirectoryExitOne) {
 }
 
 TEST_F(StatsCli, UsageErrorsExitTwo) {
-  EXPECT_EQ(stats("").exit_code, 2);                                  // no input
-  EXPECT_EQ(stats("--frobnicate " + dir()).exit_code, 2);             // unknown option
-  EXPECT_EQ(stats("--safe-label '' " + dir()).exit_code, 2);          // empty safe label
-  EXPECT_EQ(stats(dir() + " training_file.jsonl").exit_code, 2);      // directory mixed with files
+  EXPECT_EQ(stats("").exit_code, 2);                              // no input
+  EXPECT_EQ(stats("--frobnicate " + dir()).exit_code, 2);         // unknown option
+  EXPECT_EQ(stats("--safe-label '' " + dir()).exit_code, 2);      // empty safe label
+  EXPECT_EQ(stats(dir() + " training_file.jsonl").exit_code, 2);  // directory mixed with files
 }
 
 TEST_F(StatsCli, UnwritableChartExitsOne) {
