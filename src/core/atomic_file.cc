@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -18,43 +19,46 @@ Status errno_status(const std::string& what, const std::string& path) {
 
 Result<AtomicFileWriter> AtomicFileWriter::open(const std::string& path) {
   std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return errno_status("cannot create", tmp);
-  static constexpr size_t kBufferBytes = 1 << 20;
-  std::setvbuf(f, nullptr, _IOFBF, kBufferBytes);
-  return AtomicFileWriter(path, std::move(tmp), f);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_status("cannot create", tmp);
+  return AtomicFileWriter(path, std::move(tmp), fd);
 }
 
 AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
-    : path_(std::move(other.path_)), tmp_path_(std::move(other.tmp_path_)), file_(other.file_) {
-  other.file_ = nullptr;
+    : path_(std::move(other.path_)), tmp_path_(std::move(other.tmp_path_)), fd_(other.fd_) {
+  other.fd_ = -1;
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
-  if (file_ != nullptr) {
-    std::fclose(file_);
+  if (fd_ >= 0) {
+    ::close(fd_);
     ::unlink(tmp_path_.c_str());
   }
 }
 
 Status AtomicFileWriter::write(std::string_view bytes) {
-  if (file_ == nullptr) return Status::failed_precondition(path_ + ": writer already closed");
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    return errno_status("write failed", tmp_path_);
+  if (fd_ < 0) return Status::failed_precondition(path_ + ": writer already closed");
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_status("write failed", tmp_path_);
+    bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::ok();
 }
 
 Status AtomicFileWriter::commit() {
-  if (file_ == nullptr) return Status::failed_precondition(path_ + ": writer already closed");
-  FILE* f = file_;
-  file_ = nullptr;
-  bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
-  int saved = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    errno = saved;
-    Status s = errno_status("write failed", tmp_path_);
+  if (fd_ < 0) return Status::failed_precondition(path_ + ": writer already closed");
+  const int fd = fd_;
+  fd_ = -1;
+  if (::fsync(fd) != 0) {
+    Status s = errno_status("fsync failed", tmp_path_);
+    ::close(fd);
+    ::unlink(tmp_path_.c_str());
+    return s;
+  }
+  if (::close(fd) != 0) {
+    Status s = errno_status("close failed", tmp_path_);
     ::unlink(tmp_path_.c_str());
     return s;
   }

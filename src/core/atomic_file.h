@@ -3,7 +3,6 @@
 // new one, never a torn write.
 #pragma once
 
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -19,17 +18,18 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
   ~AtomicFileWriter();  // removes the temporary file if commit() was not reached
 
+  // Writes all of `bytes` straight to the file (no user-space buffering: callers batch).
   Status write(std::string_view bytes);
   // Flushes, fsyncs, renames into place. The writer is unusable afterwards.
   Status commit();
   const std::string& path() const { return path_; }
 
  private:
-  AtomicFileWriter(std::string path, std::string tmp_path, FILE* file)
-      : path_(std::move(path)), tmp_path_(std::move(tmp_path)), file_(file) {}
+  AtomicFileWriter(std::string path, std::string tmp_path, int fd)
+      : path_(std::move(path)), tmp_path_(std::move(tmp_path)), fd_(fd) {}
   std::string path_;
   std::string tmp_path_;
-  FILE* file_ = nullptr;
+  int fd_ = -1;
 };
 
 // Writes `bytes` to `path` atomically.
