@@ -47,10 +47,11 @@ struct HubFetchResult {
 using HubProgress = std::function<bool(uint64_t rows_done, uint64_t rows_wanted)>;
 
 // Fetches rows [0, min(max_rows, total)) of the split into out_path, page by page in order.
-// Each page is appended as whole lines and fsynced before the next request, so an interrupted
-// fetch (crash, Ctrl-C, network loss, cancel) can be resumed by calling again with the same
-// dataset/config/split and out_path: complete lines already there are kept (a cut last line is
-// removed) and fetching continues after them.
+// Each page is appended as whole lines with one write before the next request (fsynced at least
+// once a second and before returning), so an interrupted fetch (crash, Ctrl-C, network loss,
+// cancel) can be resumed by calling again with the same dataset/config/split and out_path:
+// complete lines already there are kept (a cut last line is removed) and fetching continues
+// after them.
 //
 // On success out_path holds exactly the first rows_written rows (surplus rows from an earlier,
 // larger max_rows are cut). When the sidecar says the wanted rows are all present, no request is

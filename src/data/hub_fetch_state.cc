@@ -127,12 +127,18 @@ Result<uint64_t> keep_complete_lines(const std::string& path, uint64_t max_lines
       return s;
     }
     if (n == 0) break;
+    bool saw_nul = false;
     for (ssize_t i = 0; i < n && lines < max_lines; ++i) {
-      if (buffer[static_cast<size_t>(i)] == '\n') {
+      char c = buffer[static_cast<size_t>(i)];
+      if (c == '\n') {
         ++lines;
         keep_bytes = position + static_cast<uint64_t>(i) + 1;
+      } else if (c == '\0') {
+        saw_nul = true;
+        break;
       }
     }
+    if (saw_nul) break;
     position += static_cast<uint64_t>(n);
   }
   struct stat st{};
@@ -156,15 +162,25 @@ Result<DurableAppender> DurableAppender::open(const std::string& path) {
 }
 
 DurableAppender::DurableAppender(DurableAppender&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      dirty_(std::exchange(other.dirty_, false)),
+      path_(std::move(other.path_)) {}
 
 DurableAppender::~DurableAppender() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  if (dirty_) ::fsync(fd_);
+  ::close(fd_);
 }
 
 Status DurableAppender::append(std::string_view bytes) {
-  WINNOW_RETURN_IF_ERROR(write_all(fd_, bytes, path_));
+  dirty_ = true;
+  return write_all(fd_, bytes, path_);
+}
+
+Status DurableAppender::sync() {
+  if (!dirty_) return Status::ok();
   if (::fsync(fd_) != 0) return errno_status("fsync failed", path_);
+  dirty_ = false;
   return Status::ok();
 }
 

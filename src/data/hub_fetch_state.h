@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/status.h"
 
@@ -31,11 +32,13 @@ Result<std::optional<HubFetchState>> read_hub_fetch_state(const std::string& pat
 Status write_hub_fetch_state(const std::string& path, const HubFetchState& state);
 
 // Keeps at most `max_lines` complete ('\n'-terminated) lines of the file at `path` and cuts
-// everything after them, including an unterminated last line left by an interrupted write.
+// everything after them, including an unterminated last line left by an interrupted write. A NUL
+// byte also ends the trusted part: file systems can leave NUL-filled blocks at the end of a file
+// after a power loss, and JSON text never contains a raw NUL.
 // Returns the number of lines kept; a missing file keeps 0 and is not created.
 Result<uint64_t> keep_complete_lines(const std::string& path, uint64_t max_lines);
 
-// Appends to a file, making each append durable before returning. Not thread-safe.
+// Appends to a file with explicit durability points. Not thread-safe.
 class DurableAppender {
  public:
   // Opens (creating if needed) `path` for appending. kIoError naming the path on failure.
@@ -43,15 +46,19 @@ class DurableAppender {
   DurableAppender(DurableAppender&& other) noexcept;
   DurableAppender& operator=(DurableAppender&&) = delete;
   DurableAppender(const DurableAppender&) = delete;
-  ~DurableAppender();
+  ~DurableAppender();  // syncs unsynced appends, best effort
 
-  // Writes all of `bytes` then fsyncs. On failure the file may end in a partial write, which
+  // Writes all of `bytes` with write(2), so a killed process leaves them in the file; they
+  // survive an OS crash only after sync(). On failure the file may end in a partial write, which
   // keep_complete_lines() removes on the next run.
   Status append(std::string_view bytes);
+  // fsyncs if anything was appended since the last sync.
+  Status sync();
 
  private:
   DurableAppender(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_ = -1;
+  bool dirty_ = false;
   std::string path_;
 };
 
