@@ -23,8 +23,8 @@ std::string describe(const HubFetchOptions& o) {
 // Keeps the status code and says how to carry on: every complete row fetched so far is on disk.
 Status with_resume_hint(const Status& status, const HubFetchOptions& o, uint64_t rows_saved) {
   if (rows_saved == 0) return status;
-  return {status.code(), status.message() + " [" + std::to_string(rows_saved) +
-                             " rows saved in " + o.out_path + "; run again to resume]"};
+  return {status.code(), status.message() + " [" + std::to_string(rows_saved) + " rows saved in " +
+                             o.out_path + "; run again to resume]"};
 }
 
 Status check_options(const HubFetchOptions& o) {

@@ -35,11 +35,11 @@ struct HubFetchOptions {
 };
 
 struct HubFetchResult {
-  uint64_t rows_written = 0;        // rows in out_path now: min(max_rows, rows_total_in_split)
+  uint64_t rows_written = 0;  // rows in out_path now: min(max_rows, rows_total_in_split)
   uint64_t rows_total_in_split = 0;
-  uint64_t rows_fetched = 0;        // rows downloaded by this call (the rest were already there)
-  bool resumed = false;             // out_path already held rows from an earlier call
-  bool partial_split = false;       // the server serves only a prefix of the split (see docs)
+  uint64_t rows_fetched = 0;   // rows downloaded by this call (the rest were already there)
+  bool resumed = false;        // out_path already held rows from an earlier call
+  bool partial_split = false;  // the server serves only a prefix of the split (see docs)
 };
 
 // Called after every page is on disk with the rows in out_path and the rows wanted

@@ -18,11 +18,11 @@ namespace {
 
 using testing::civil_rows;
 using testing::fixture_options;
+using ::testing::HasSubstr;
 using testing::HubFixtureReply;
 using testing::HubFixtureServer;
 using testing::kCivilComments;
 using testing::TempDir;
-using ::testing::HasSubstr;
 
 constexpr int kRows = 1234;
 

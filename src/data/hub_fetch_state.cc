@@ -74,9 +74,9 @@ Result<std::optional<HubFetchState>> read_hub_fetch_state(const std::string& pat
   };
   if (!json.is_object() || string_field("format") == nullptr ||
       json["format"].get<std::string>() != kStateFormat || !string_field("dataset") ||
-      !string_field("config") || !string_field("split") ||
-      !json.contains("num_rows_total") || !json["num_rows_total"].is_number_unsigned() ||
-      !json.contains("partial") || !json["partial"].is_boolean()) {
+      !string_field("config") || !string_field("split") || !json.contains("num_rows_total") ||
+      !json["num_rows_total"].is_number_unsigned() || !json.contains("partial") ||
+      !json["partial"].is_boolean()) {
     return Status::corruption(path + ": not a " + std::string(kStateFormat) +
                               " state file (delete it and the output to start over)");
   }
@@ -141,7 +141,7 @@ Result<uint64_t> keep_complete_lines(const std::string& path, uint64_t max_lines
     if (saw_nul) break;
     position += static_cast<uint64_t>(n);
   }
-  struct stat st{};
+  struct stat st {};
   Status status;
   if (::fstat(fd, &st) != 0) {
     status = errno_status("stat failed", path);

@@ -38,8 +38,8 @@ std::string error_message_of(const httplib::Response& response) {
     message = json["error"].get<std::string>();
   } else {
     message = response.body.substr(0, kErrorBodyPreviewBytes);
-    std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; },
-                    ' ');
+    std::replace_if(
+        message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     if (message.empty()) message = "(empty body)";
   }
   std::string code = response.get_header_value("X-Error-Code");
@@ -53,8 +53,8 @@ bool is_retryable_status(int status) { return status == 408 || status == 429 || 
 Status non_retryable_error(int status, const std::string& message) {
   if (status == 404) return Status::not_found(message);
   if (status == 401 || status == 403) {
-    return Status::failed_precondition(
-        message + " (gated or private datasets need a token: set HF_TOKEN)");
+    return Status::failed_precondition(message +
+                                       " (gated or private datasets need a token: set HF_TOKEN)");
   }
   return Status::invalid_argument(message);
 }
@@ -152,12 +152,12 @@ Result<std::unique_ptr<HubHttpClient>> HubHttpClient::create(const HubConnection
   client.set_connection_timeout(sec, usec);
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
-  client.set_keep_alive(true);      // one TLS handshake for thousands of pages
+  client.set_keep_alive(true);       // one TLS handshake for thousands of pages
   client.set_follow_location(true);  // mirrors may redirect
   client.set_url_encode(false);      // callers pass percent-encoded paths
   if (!options.token.empty()) client.set_bearer_token_auth(options.token);
-  client.set_default_headers({{"User-Agent", "winnow/" WINNOW_VERSION},
-                              {"Accept", "application/json"}});
+  client.set_default_headers(
+      {{"User-Agent", "winnow/" WINNOW_VERSION}, {"Accept", "application/json"}});
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
   if (is_https) {
     client.enable_server_certificate_verification(true);

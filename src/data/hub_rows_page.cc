@@ -57,9 +57,9 @@ Result<HubRowsPage> parse_hub_rows_page(std::string_view body, uint64_t offset) 
       if (!cut->is_array()) return Status::corruption(where + ": \"truncated_cells\" not an array");
       if (!cut->empty() && !page.has_truncated_cells) {
         page.has_truncated_cells = true;
-        page.truncated_example = "row " + std::to_string(expected_idx) + ", column " +
-                                 ((*cut)[0].is_string() ? (*cut)[0].get<std::string>()
-                                                        : (*cut)[0].dump());
+        page.truncated_example =
+            "row " + std::to_string(expected_idx) + ", column " +
+            ((*cut)[0].is_string() ? (*cut)[0].get<std::string>() : (*cut)[0].dump());
       }
     }
     try {
