@@ -68,6 +68,9 @@ using HubProgress = std::function<bool(uint64_t rows_done, uint64_t rows_wanted)
 //                        always truncates; a damaged sidecar
 //   kCancelled           `progress` returned false
 //   kIoError             the output could not be written
+//
+// Thread-safe for distinct out_paths. Two fetches into the same out_path at once are not
+// detected (there is no file lock) and interleave rows: the caller must serialize them.
 Result<HubFetchResult> fetch_hub_split(const HubFetchOptions& options, const HubProgress& progress);
 
 // The (config, split) pairs of a dataset, in server order. Errors as for fetch_hub_split.

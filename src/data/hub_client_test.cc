@@ -321,6 +321,27 @@ TEST_F(HubClientTest, SendsTheTokenAsBearerAuth) {
   EXPECT_EQ(testing::read_lines(out()), first(civil_rows(kRows), 20));
 }
 
+TEST_F(HubClientTest, FollowsRedirectsOnlyWithoutAToken) {
+  std::string target = server_.endpoint() +
+                       "/rows?dataset=google%2Fcivil_comments&config=default&split=train"
+                       "&offset=0&length=100";
+  hook([target](uint64_t, uint64_t, int index) -> std::optional<HubFixtureReply> {
+    if (index == 0 || index == 1) return HubFixtureReply{302, "", {{"Location", target}}};
+    return std::nullopt;
+  });
+  auto o = fixture_options(server_, out());
+  o.max_rows = 100;
+  o.connection.token = "hf_secret";
+  auto refused = fetch_hub_split(o, {});
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("HTTP 302 redirect to 'http://127.0.0.1:"));
+  o.connection.token.clear();
+  auto followed = fetch_hub_split(o, {});  // request 1 redirects, request 2 is served
+  ASSERT_TRUE(followed.is_ok()) << followed.status().to_string();
+  EXPECT_EQ(testing::read_lines(out()), first(civil_rows(kRows), 100));
+}
+
 TEST_F(HubClientTest, EmptySplitGivesAnEmptyFile) {
   HubFixtureServer empty(kCivilComments);
   start(empty, 0);
@@ -350,7 +371,7 @@ TEST_F(HubClientTest, UnreachableServerIsUnavailable) {
   auto result = fetch_hub_split(o, {});
   ASSERT_FALSE(result.is_ok());
   EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
-  EXPECT_THAT(result.status().message(), HasSubstr("request failed: Connection"));
+  EXPECT_THAT(result.status().message(), HasSubstr("request failed: could not connect"));
 }
 
 TEST(HubClient, RejectsBadOptions) {

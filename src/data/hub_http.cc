@@ -48,6 +48,42 @@ std::string error_message_of(const httplib::Response& response) {
   return out + ": " + message;
 }
 
+// httplib's error names are terse ("Connection" covers DNS failures, refusals and unreachable
+// hosts); say what they mean and keep the name for searching.
+std::string describe_transport_error(httplib::Error error) {
+  std::string what;
+  switch (error) {
+    case httplib::Error::Connection:
+      what = "could not connect (DNS, refused or unreachable)";
+      break;
+    case httplib::Error::ConnectionTimeout:
+      what = "connecting timed out";
+      break;
+    case httplib::Error::Read:
+      what = "reading the response failed or timed out";
+      break;
+    case httplib::Error::Write:
+      what = "sending the request failed";
+      break;
+    case httplib::Error::SSLConnection:
+      what = "TLS handshake failed";
+      break;
+    case httplib::Error::SSLLoadingCerts:
+      what = "could not load the trusted certificates";
+      break;
+    case httplib::Error::SSLServerVerification:
+      what = "server certificate not trusted";
+      break;
+    case httplib::Error::ExceedRedirectCount:
+      what = "too many redirects";
+      break;
+    default:
+      what = "transport error";
+      break;
+  }
+  return what + " [" + httplib::to_string(error) + "]";
+}
+
 bool is_retryable_status(int status) { return status == 408 || status == 429 || status >= 500; }
 
 Status non_retryable_error(int status, const std::string& message) {
@@ -152,9 +188,11 @@ Result<std::unique_ptr<HubHttpClient>> HubHttpClient::create(const HubConnection
   client.set_connection_timeout(sec, usec);
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
-  client.set_keep_alive(true);       // one TLS handshake for thousands of pages
-  client.set_follow_location(true);  // mirrors may redirect
-  client.set_url_encode(false);      // callers pass percent-encoded paths
+  client.set_keep_alive(true);  // one TLS handshake for thousands of pages
+  // Mirrors may redirect, but cpp-httplib would forward the token to whatever host a redirect
+  // names, so with a token a redirect is reported instead of followed.
+  client.set_follow_location(options.token.empty());
+  client.set_url_encode(false);  // callers pass percent-encoded paths
   if (!options.token.empty()) client.set_bearer_token_auth(options.token);
   client.set_default_headers(
       {{"User-Agent", "winnow/" WINNOW_VERSION}, {"Accept", "application/json"}});
@@ -187,7 +225,7 @@ Result<std::string> HubHttpClient::get(const std::string& path_and_query) {
     std::optional<double> retry_after_s;
     httplib::Result response = client_->Get(full_path.c_str());
     if (!response) {
-      std::string why = httplib::to_string(response.error());
+      std::string why = describe_transport_error(response.error());
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
       if (long verify = client_->get_openssl_verify_result(); verify != 0) {
         why += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
@@ -201,6 +239,11 @@ Result<std::string> HubHttpClient::get(const std::string& path_and_query) {
       }
     } else if (response->status >= 200 && response->status < 300) {
       return std::move(response->body);
+    } else if (response->status >= 300 && response->status < 400) {
+      return Status::failed_precondition(
+          "GET " + full_url + ": HTTP " + std::to_string(response->status) + " redirect to '" +
+          response->get_header_value("Location") +
+          "' not followed (with a token set, use the final endpoint URL)");
     } else {
       std::string message = "GET " + full_url + ": " + error_message_of(*response);
       if (!is_retryable_status(response->status)) {

@@ -23,7 +23,8 @@ inline constexpr std::string_view kHubDefaultEndpoint = "https://datasets-server
 struct HubConnectionOptions {
   // "http[s]://host[:port][/prefix]"; requests go to <endpoint>/rows, <endpoint>/splits.
   std::string endpoint{kHubDefaultEndpoint};
-  // Sent as "Authorization: Bearer <token>" when non-empty (gated or private datasets).
+  // Sent as "Authorization: Bearer <token>" when non-empty (gated or private datasets). Redirects
+  // are followed only without a token, so the token never reaches another host.
   std::string token;
   // Connect and per-read timeout of one request.
   double timeout_s = 30;
