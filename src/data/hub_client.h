@@ -60,8 +60,9 @@ using HubProgress = std::function<bool(uint64_t rows_done, uint64_t rows_wanted)
 // Errors (out_path keeps every complete row fetched so far, so calling again resumes):
 //   kInvalidArgument     bad options; a 4xx from the server other than 401/403/404/429
 //   kNotFound            unknown dataset/config/split (the server's message is included)
-//   kFailedPrecondition  401/403 (token needed); untrusted certificate; out_path or its sidecar
-//                        belongs to a different request; the split changed size since
+//   kFailedPrecondition  401/403 (token needed); untrusted certificate; a redirect while a token
+//                        is set; out_path or its sidecar belongs to a different request; the
+//                        split changed size since out_path was started
 //   kAlreadyExists       out_path exists and is not a hub fetch's output (never overwritten)
 //   kUnavailable         connection errors, 429 or 5xx persisting after max_retries
 //   kCorruption          a malformed page (message names the URL); a single row the server
