@@ -1,4 +1,5 @@
 // `winnow prepare`: the front end of data/prepare.h.
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "core/progress.h"
+#include "data/hub_dataset.h"
 #include "data/prepare.h"
 
 namespace winnow::cli {
@@ -15,6 +17,10 @@ namespace {
 struct PrepareArgs {
   PrepareOptions options;
   std::string input_dir;
+  std::string hub_dataset;
+  std::string hub_config;
+  std::string hub_endpoint;
+  std::string hub_cache;
   std::string labels_csv;
   std::string missing = "error";
   bool no_shuffle = false;
@@ -104,8 +110,53 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
   std::printf("wrote %s (%.2f s)\n", written.c_str(), s.seconds);
 }
 
+volatile std::sig_atomic_t g_interrupted = 0;
+
+// Fetches the splits of --hub into the cache and points the options at them.
+int fetch_from_hub(PrepareArgs& a) {
+  PrepareOptions& o = a.options;
+  HubDatasetRequest request;
+  apply_hub_environment(&request.connection);
+  if (!a.hub_endpoint.empty()) request.connection.endpoint = a.hub_endpoint;
+  request.dataset = a.hub_dataset;
+  request.config = a.hub_config;
+  request.cache_dir = a.hub_cache.empty() ? (std::filesystem::path(o.out_dir) / "hub-cache").string() : a.hub_cache;
+  request.max_rows = {o.max_rows[0], o.max_rows[1], o.max_rows[2]};
+  std::unique_ptr<ProgressBar> bar;
+  std::string current;
+  const bool show = !a.quiet && ProgressBar::stderr_is_terminal();
+  std::signal(SIGINT, [](int) { g_interrupted = 1; });
+  auto result = fetch_hub_dataset(request, [&](const std::string& split, uint64_t done, uint64_t wanted) {
+    if (show) {
+      if (split != current) {
+        if (bar) bar->finish();
+        current = split;
+        bar = std::make_unique<ProgressBar>("downloading " + split, wanted);
+      }
+      bar->set_total(wanted);
+      bar->update(done);
+    }
+    return g_interrupted == 0;
+  });
+  if (bar) bar->finish();
+  std::signal(SIGINT, SIG_DFL);
+  if (!result.is_ok()) {
+    Status s = result.status();
+    if (s.code() == StatusCode::kCancelled) s = Status::cancelled("interrupted; run the same command again to resume the download");
+    return report_error("prepare", s);
+  }
+  for (int i = 0; i < kNumSplits; ++i) {
+    if (o.input_paths[i].empty()) o.input_paths[i] = result.value()[static_cast<size_t>(i)];
+  }
+  return kExitOk;
+}
+
 int run(PrepareArgs& a) {
   PrepareOptions& o = a.options;
+  if (!a.hub_dataset.empty()) {
+    if (!a.input_dir.empty()) return usage_error("prepare", "give either --hub or --input, not both");
+    if (int rc = fetch_from_hub(a); rc != kExitOk) return rc;
+  }
   if (!a.input_dir.empty()) {
     if (!std::filesystem::is_directory(a.input_dir)) {
       return usage_error("prepare", "--input " + a.input_dir + " is not a directory");
@@ -119,7 +170,7 @@ int run(PrepareArgs& a) {
       o.input_paths[s] = f.value();
     }
   }
-  if (o.input_paths[0].empty()) return usage_error("prepare", "give --train FILE or --input DIR");
+  if (o.input_paths[0].empty()) return usage_error("prepare", "give --train FILE, --input DIR or --hub DATASET");
   o.reader.labels = split_csv_list(a.labels_csv);
   o.reader.missing = a.missing == "zero" ? MissingScore::kZero
                      : a.missing == "skip" ? MissingScore::kSkip : MissingScore::kError;
@@ -167,6 +218,13 @@ CommandAction register_prepare(CLI::App& root) {
   cmd->add_option("--input", args->input_dir,
                   "Directory holding train.*, validation.* (or valid.*, dev.*), test.* "
                   "(.csv, .jsonl, .json, each optionally .gz)");
+  cmd->add_option("--hub", args->hub_dataset,
+                  "Fetch the splits of a Hugging Face dataset (e.g. google/civil_comments) through "
+                  "the dataset viewer API; resumable, cached under --hub-cache");
+  cmd->add_option("--hub-config", args->hub_config, "Dataset config (default: 'default' or the only one)");
+  cmd->add_option("--hub-endpoint", args->hub_endpoint,
+                  "Dataset viewer base URL (default https://datasets-server.huggingface.co, or $WINNOW_HUB_ENDPOINT)");
+  cmd->add_option("--hub-cache", args->hub_cache, "Download cache directory (default OUT/hub-cache)");
   cmd->add_option("--out", o.out_dir, "Output directory")->default_val("prepared");
   cmd->add_option("--labels", args->labels_csv,
                   "Comma-separated label columns (default: the known score columns present)");
