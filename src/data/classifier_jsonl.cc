@@ -320,7 +320,7 @@ Result<ValidationReport> validate_files(const std::vector<std::string>& paths,
   ClassifierSample sample;
   for (size_t f = 0; f < paths.size(); ++f) {
     WINNOW_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, open_byte_source(paths[f]));
-    report.files.push_back(paths[f]);
+    report.files.push_back(source->path());  // "<stdin>" for "-"
     report.samples_per_file.push_back(0);
     report.lines_per_file.push_back(0);
     report.problems_per_file.push_back(0);
