@@ -21,17 +21,17 @@ TEST(FindInvalidUtf8, AcceptsWellFormedText) {
 
 TEST(FindInvalidUtf8, ReportsOffsetOfFirstBadSequence) {
   const std::pair<std::string, size_t> cases[] = {
-      {"ab\x80", 2},              // stray continuation byte
-      {"a\xC0\xAF", 1},           // overlong '/'
-      {"\xC1\xBF", 0},            // overlong 2-byte
-      {"\xE0\x9F\xBF", 0},        // overlong 3-byte
-      {"\xF0\x8F\xBF\xBF", 0},    // overlong 4-byte
-      {"xy\xED\xA0\x80", 2},      // surrogate U+D800
-      {"\xF4\x90\x80\x80", 0},    // above U+10FFFF
-      {"\xF5\x80\x80\x80", 0},    // lead byte that never occurs
-      {"ok\xE2\x82", 2},          // truncated at the end
-      {"\xE2\x28\xA1", 0},        // bad continuation
-      {"\xC3\xA9\xFF", 2},        // good then bad
+      {"ab\x80", 2},            // stray continuation byte
+      {"a\xC0\xAF", 1},         // overlong '/'
+      {"\xC1\xBF", 0},          // overlong 2-byte
+      {"\xE0\x9F\xBF", 0},      // overlong 3-byte
+      {"\xF0\x8F\xBF\xBF", 0},  // overlong 4-byte
+      {"xy\xED\xA0\x80", 2},    // surrogate U+D800
+      {"\xF4\x90\x80\x80", 0},  // above U+10FFFF
+      {"\xF5\x80\x80\x80", 0},  // lead byte that never occurs
+      {"ok\xE2\x82", 2},        // truncated at the end
+      {"\xE2\x28\xA1", 0},      // bad continuation
+      {"\xC3\xA9\xFF", 2},      // good then bad
   };
   for (const auto& [bytes, offset] : cases) {
     EXPECT_EQ(find_invalid_utf8(bytes), offset) << ::testing::PrintToString(bytes);

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/byte_source.h"
 #include "core/utf8.h"
+#include "data/byte_source.h"
 
 namespace winnow {
 namespace {
@@ -16,14 +16,20 @@ using simdjson::dom::element_type;
 // Names in the vocabulary of the format's docs ("list", not "array").
 std::string_view type_name(element_type type) {
   switch (type) {
-    case element_type::ARRAY: return "list";
-    case element_type::OBJECT: return "object";
-    case element_type::STRING: return "string";
+    case element_type::ARRAY:
+      return "list";
+    case element_type::OBJECT:
+      return "object";
+    case element_type::STRING:
+      return "string";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "number";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "unknown";
 }
@@ -119,8 +125,8 @@ Status read_messages(element value, ClassifierSample* sample) {
   bool has_content = false;
   for (element item : items) {
     if (count == sample->messages.size()) sample->messages.emplace_back();
-    WINNOW_RETURN_IF_ERROR(read_message(item, indexed("messages", count),
-                                        &sample->messages[count], &has_content));
+    WINNOW_RETURN_IF_ERROR(
+        read_message(item, indexed("messages", count), &sample->messages[count], &has_content));
     ++count;
   }
   if (count == 0) return problem("messages", "empty list");
@@ -130,8 +136,7 @@ Status read_messages(element value, ClassifierSample* sample) {
   return Status::ok();
 }
 
-Status read_head_value(element value, const std::string& field,
-                       ClassifierSample::HeadValue* head) {
+Status read_head_value(element value, const std::string& field, ClassifierSample::HeadValue* head) {
   head->labels.clear();
   if (value.type() == element_type::STRING) {
     std::string_view label = value.get_string().value_unsafe();

@@ -52,9 +52,9 @@ TEST(ClassifierJsonl, ListOfOneLabelIsStillAList) {
 }
 
 TEST(ClassifierJsonl, ParsesMessages) {
-  ClassifierSample s = parse_ok(
-      R"({"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":""}],)"
-      R"("labels":{"intent":"greeting"}})");
+  ClassifierSample s =
+      parse_ok(R"({"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":""}],)"
+               R"("labels":{"intent":"greeting"}})");
   EXPECT_TRUE(s.text.empty());
   ASSERT_EQ(s.messages.size(), 2u);
   EXPECT_EQ(s.messages[0].role, "user");
@@ -167,12 +167,14 @@ TEST(ClassifierJsonl, InvalidJsonNamesTheColumn) {
 
 TEST(ClassifierJsonl, InvalidUtf8NamesTheByte) {
   // A truncated two-byte sequence at byte 13 (1-based), inside the text.
-  EXPECT_EQ(parse_error("{\"text\":\"caf\xC3\",\"labels\":{\"h\":\"x\"}}"), "invalid UTF-8 at byte 13");
+  EXPECT_EQ(parse_error("{\"text\":\"caf\xC3\",\"labels\":{\"h\":\"x\"}}"),
+            "invalid UTF-8 at byte 13");
   // An overlong '/' in a label.
   EXPECT_EQ(parse_error("{\"text\":\"a\",\"labels\":{\"h\":\"\xC0\xAF\"}}"),
             "invalid UTF-8 at byte 28");
   // Invalid bytes outside any string.
-  EXPECT_EQ(parse_error("\xFF{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}"), "invalid UTF-8 at byte 1");
+  EXPECT_EQ(parse_error("\xFF{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}"),
+            "invalid UTF-8 at byte 1");
 }
 
 TEST(ClassifierJsonl, BlankLinesAreOnlyWhitespace) {
@@ -196,10 +198,9 @@ TEST(ClassifierJsonl, ReusedSampleHoldsOnlyTheLatestLine) {
   EXPECT_EQ(s.labels[0].head, "b");
   EXPECT_EQ(s.labels[0].labels, std::vector<std::string>{"q"});
   EXPECT_TRUE(s.labels[0].is_list);
-  ASSERT_TRUE(
-      parse_classifier_line(R"({"messages":[{"role":"user","content":"m"}],"labels":{"b":"r"}})",
-                            &s)
-          .is_ok());
+  ASSERT_TRUE(parse_classifier_line(
+                  R"({"messages":[{"role":"user","content":"m"}],"labels":{"b":"r"}})", &s)
+                  .is_ok());
   EXPECT_TRUE(s.text.empty());
   ASSERT_EQ(s.messages.size(), 1u);
   EXPECT_EQ(s.messages[0].content, "m");
@@ -239,11 +240,10 @@ TEST(ClassifierSchema, HeadIsMultiLabelIfAnyValueIsAList) {
 
 // --- validate_classifier_files ---
 
-const char kGood[] =
-    R"({"text":"a","labels":{"moderation":["toxicity","insult"]}})"
-    "\n"
-    R"({"text":"b","labels":{"moderation":["safe"]}})"
-    "\n";
+const char kGood[] = R"({"text":"a","labels":{"moderation":["toxicity","insult"]}})"
+                     "\n"
+                     R"({"text":"b","labels":{"moderation":["safe"]}})"
+                     "\n";
 
 TEST(ValidateClassifierFiles, RecordsEveryBadLineWithFileAndLine) {
   TempDir dir;
@@ -280,7 +280,8 @@ TEST(ValidateClassifierFiles, ValidFilesGiveNoProblems) {
   TempDir dir;
   testing::write_file(dir.file("a.jsonl"), kGood);
   testing::write_gzip_file(dir.file("b.jsonl.gz"), "\xEF\xBB\xBF" + std::string(kGood) + "\r\n");
-  Result<ValidationReport> r = validate_classifier_files({dir.file("a.jsonl"), dir.file("b.jsonl.gz")});
+  Result<ValidationReport> r =
+      validate_classifier_files({dir.file("a.jsonl"), dir.file("b.jsonl.gz")});
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   EXPECT_TRUE(r->ok());
   EXPECT_TRUE(r->problems.empty());
@@ -316,13 +317,15 @@ TEST(ValidateClassifierFiles, HeadWithOneLabelIsAProblemOfTheFileWhereItAppears)
                       "\n"
                       R"({"text":"y","labels":{"lang":"en"}})"
                       "\n");
-  Result<ValidationReport> r = validate_classifier_files({dir.file("a.jsonl"), dir.file("b.jsonl")});
+  Result<ValidationReport> r =
+      validate_classifier_files({dir.file("a.jsonl"), dir.file("b.jsonl")});
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   ASSERT_EQ(r->problems.size(), 1u);
   EXPECT_EQ(r->problems[0].file, dir.file("b.jsonl"));
   EXPECT_EQ(r->problems[0].line, 0u);
-  EXPECT_EQ(r->problems[0].message,
-            R"(labels.lang: only one label ("en") in all files; a classifier head needs at least 2)");
+  EXPECT_EQ(
+      r->problems[0].message,
+      R"(labels.lang: only one label ("en") in all files; a classifier head needs at least 2)");
 }
 
 TEST(ValidateClassifierFiles, SinkReceivesProblemsInsteadOfTheReport) {
