@@ -33,14 +33,14 @@ TEST(ValidateCommand, ValidFileExitsZeroWithSummary) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("head moderation: multi-label, 3 labels, 4 samples\n"
-                       "  toxicity          2   50.0%\n"
-                       "  insult            1   25.0%\n"
-                       "  safe              2   50.0%\n"),
+                       "  toxicity  2   50.0%\n"
+                       "  insult    1   25.0%\n"
+                       "  safe      2   50.0%\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("head lang: single-label, 2 labels, 3 samples\n"
-                       "  en          2   66.7%\n"
-                       "  fr          1   33.3%\n"),
+                       "  en  2   66.7%\n"
+                       "  fr  1   33.3%\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("valid: 4 samples in 1 file, 2 heads\n"), std::string::npos) << r.out;
