@@ -57,6 +57,46 @@ std::string indexed(std::string_view field, size_t index) {
   return s;
 }
 
+// Nesting deeper than this is refused: simdjson's default limit, and what keeps nlohmann's
+// recursive dump() off the end of the stack in diagnose_rejected_line.
+constexpr size_t kMaxDepth = simdjson::DEFAULT_MAX_DEPTH;
+
+// Checks syntax with nlohmann without building anything (its parser is iterative, so any depth
+// is safe) and keeps the first error.
+class SyntaxChecker : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return enter(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception& e) override {
+    error = e.what();
+    return false;
+  }
+
+  std::string error;  // nlohmann's message, empty if none
+  bool too_deep = false;
+
+ private:
+  bool enter() {
+    too_deep = ++depth_ > kMaxDepth;
+    return !too_deep;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+  size_t depth_ = 0;
+};
+
 // A line simdjson rejected. simdjson gives no position and also rejects valid JSON it cannot
 // represent (integers beyond 64 bits), so nlohmann re-reads the line: if it fails too, its
 // message (with a column) is the problem; if it succeeds, its re-serialization (numbers turned
@@ -66,16 +106,25 @@ Result<std::string> diagnose_rejected_line(std::string_view line) {
   if (bad_byte != std::string_view::npos) {
     return Status::invalid_argument("invalid UTF-8 at byte " + std::to_string(bad_byte + 1));
   }
-  try {
-    return nlohmann::json::parse(line).dump(-1, ' ', false,
-                                            nlohmann::json::error_handler_t::replace);
-  } catch (const nlohmann::json::exception& e) {
+  SyntaxChecker checker;
+  bool valid = nlohmann::json::sax_parse(line, &checker);
+  if (checker.too_deep) {
+    return Status::invalid_argument("line nests lists and objects deeper than " +
+                                    std::to_string(kMaxDepth) + " levels");
+  }
+  if (!valid) {
     // "[json.exception.parse_error.101] parse error at line 1, column 3: syntax error ..."
-    std::string_view what = e.what();
+    std::string_view what = checker.error;
     if (size_t end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
     constexpr std::string_view kLinePrefix = "parse error at line 1, ";
     if (what.starts_with(kLinePrefix)) what.remove_prefix(kLinePrefix.size());
     return Status::invalid_argument("line is not valid JSON (" + std::string(what) + ")");
+  }
+  try {
+    return nlohmann::json::parse(line).dump(-1, ' ', false,
+                                            nlohmann::json::error_handler_t::replace);
+  } catch (const nlohmann::json::exception& e) {  // not expected after the syntax check
+    return Status::invalid_argument("line is not valid JSON (" + std::string(e.what()) + ")");
   }
 }
 

@@ -51,8 +51,10 @@ bool is_blank_line(std::string_view line);
 
 // Parses one line (without its newline). On error (kInvalidArgument) the Status message is
 // "<field>: <problem>" (e.g. "labels.moderation[1]: expected a string, got number"), or for the
-// line as a whole "line is not valid JSON (...)", "line is not a JSON object (got array)",
-// "invalid UTF-8 at byte 17". Only the first problem is reported: the input (text/messages) is
+// line as a whole "line is not valid JSON (...)", "line is not a JSON object (got list)",
+// "invalid UTF-8 at byte 17", "line nests lists and objects deeper than 1024 levels" (a limit
+// of the parser). Numbers are not limited to 64 bits, but one beyond a double's range (1e400)
+// is reported as not valid JSON. Only the first problem is reported: the input (text/messages) is
 // checked before labels. Callers add "file:line: ". Never throws. Thread-safe: each thread
 // reuses its own parser, whose buffers grow to the longest line that thread has parsed.
 Result<ClassifierSample> parse_classifier_line(std::string_view line);

@@ -165,6 +165,22 @@ TEST(ClassifierJsonl, InvalidJsonNamesTheColumn) {
   EXPECT_TRUE(control.starts_with("line is not valid JSON (")) << control;
 }
 
+TEST(ClassifierJsonl, RefusesDeepNestingWithoutExhaustingTheStack) {
+  const std::string deep = std::string(300000, '[') + std::string(300000, ']');
+  EXPECT_EQ(parse_error(R"({"text":"a","labels":{"h":"x"},"deep":)" + deep + "}"),
+            "line nests lists and objects deeper than 1024 levels");
+  // A number simdjson cannot hold comes first, so the line reaches the nlohmann path.
+  EXPECT_EQ(parse_error(R"({"id":123456789012345678901234567890,"deep":)" + deep + "}"),
+            "line nests lists and objects deeper than 1024 levels");
+  const std::string shallow = std::string(1000, '[') + std::string(1000, ']');
+  parse_ok(R"({"text":"a","labels":{"h":"x"},"nested":)" + shallow + "}");
+}
+
+TEST(ClassifierJsonl, NumberBeyondDoubleRangeIsReported) {
+  EXPECT_EQ(parse_error(R"({"text":"a","labels":{"h":"x"},"score":1e400})"),
+            "line is not valid JSON (number overflow parsing '1e400')");
+}
+
 TEST(ClassifierJsonl, InvalidUtf8NamesTheByte) {
   // A truncated two-byte sequence at byte 13 (1-based), inside the text.
   EXPECT_EQ(parse_error("{\"text\":\"caf\xC3\",\"labels\":{\"h\":\"x\"}}"),
