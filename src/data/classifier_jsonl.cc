@@ -137,10 +137,15 @@ Status read_text(element value, ClassifierSample* sample) {
   return Status::ok();
 }
 
-Status read_message(element value, const std::string& field, ChatMessage* message,
-                    bool* has_content) {
+// Field paths ("messages[2].role") are built only when there is a problem to report.
+Status read_message(element value, size_t index, ChatMessage* message, bool* has_content) {
+  auto field = [index](std::string_view member = {}) {
+    std::string f = indexed("messages", index);
+    if (!member.empty()) f.append(".").append(member);
+    return f;
+  };
   if (value.type() != element_type::OBJECT) {
-    return wrong_type(field, R"(an object with "role" and "content")", value.type());
+    return wrong_type(field(), R"(an object with "role" and "content")", value.type());
   }
   bool has_role = false;
   bool has_content_key = false;
@@ -149,19 +154,18 @@ Status read_message(element value, const std::string& field, ChatMessage* messag
     bool is_role = key == "role";
     if (!is_role && key != "content") continue;  // e.g. "name": allowed and ignored
     bool& seen = is_role ? has_role : has_content_key;
-    std::string member_field = field + "." + std::string(key);
-    if (seen) return problem(member_field, "given twice");
+    if (seen) return problem(field(key), "given twice");
     seen = true;
     if (member.type() != element_type::STRING) {
-      return wrong_type(member_field, "a string", member.type());
+      return wrong_type(field(key), "a string", member.type());
     }
     std::string_view s = member.get_string().value_unsafe();
-    if (is_role && s.empty()) return problem(member_field, "empty string");
+    if (is_role && s.empty()) return problem(field(key), "empty string");
     (is_role ? message->role : message->content).assign(s);
     if (!is_role && !s.empty()) *has_content = true;
   }
-  if (!has_role) return problem(field + ".role", "missing");
-  if (!has_content_key) return problem(field + ".content", "missing");
+  if (!has_role) return problem(field("role"), "missing");
+  if (!has_content_key) return problem(field("content"), "missing");
   return Status::ok();
 }
 
@@ -174,8 +178,7 @@ Status read_messages(element value, ClassifierSample* sample) {
   bool has_content = false;
   for (element item : items) {
     if (count == sample->messages.size()) sample->messages.emplace_back();
-    WINNOW_RETURN_IF_ERROR(
-        read_message(item, indexed("messages", count), &sample->messages[count], &has_content));
+    WINNOW_RETURN_IF_ERROR(read_message(item, count, &sample->messages[count], &has_content));
     ++count;
   }
   if (count == 0) return problem("messages", "empty list");
@@ -185,36 +188,38 @@ Status read_messages(element value, ClassifierSample* sample) {
   return Status::ok();
 }
 
-Status read_head_value(element value, const std::string& field, ClassifierSample::HeadValue* head) {
+// Reads the value of head->head (already set); "labels.<head>" is built only for a problem.
+Status read_head_value(element value, ClassifierSample::HeadValue* head) {
+  auto field = [head] { return "labels." + head->head; };
   head->labels.clear();
   if (value.type() == element_type::STRING) {
     std::string_view label = value.get_string().value_unsafe();
-    if (label.empty()) return problem(field, "empty string");
+    if (label.empty()) return problem(field(), "empty string");
     head->labels.emplace_back(label);
     head->is_list = false;
     return Status::ok();
   }
   if (value.type() != element_type::ARRAY) {
-    return wrong_type(field, "a string or a list of strings", value.type());
+    return wrong_type(field(), "a string or a list of strings", value.type());
   }
   head->is_list = true;
   simdjson::dom::array items = value.get_array().value_unsafe();
   for (element item : items) {
     if (item.type() != element_type::STRING) {
-      return wrong_type(indexed(field, head->labels.size()), "a string", item.type());
+      return wrong_type(indexed(field(), head->labels.size()), "a string", item.type());
     }
     std::string_view label = item.get_string().value_unsafe();
-    if (label.empty()) return problem(indexed(field, head->labels.size()), "empty string");
+    if (label.empty()) return problem(indexed(field(), head->labels.size()), "empty string");
     // Lists hold a handful of labels: a linear scan beats hashing.
     for (const std::string& earlier : head->labels) {
       if (earlier == label) {
-        return problem(indexed(field, head->labels.size()),
+        return problem(indexed(field(), head->labels.size()),
                        "duplicate label \"" + std::string(label) + "\"");
       }
     }
     head->labels.emplace_back(label);
   }
-  if (head->labels.empty()) return problem(field, "empty list (need at least one label)");
+  if (head->labels.empty()) return problem(field(), "empty list (need at least one label)");
   return Status::ok();
 }
 
@@ -226,14 +231,15 @@ Status read_labels(element value, ClassifierSample* sample) {
   simdjson::dom::object heads = value.get_object().value_unsafe();
   for (auto [head_name, head_value] : heads) {
     if (head_name.empty()) return problem("labels", "empty head name");
-    std::string field = "labels." + std::string(head_name);
     for (size_t i = 0; i < count; ++i) {
-      if (sample->labels[i].head == head_name) return problem(field, "given twice");
+      if (sample->labels[i].head == head_name) {
+        return problem("labels." + std::string(head_name), "given twice");
+      }
     }
     if (count == sample->labels.size()) sample->labels.emplace_back();
     ClassifierSample::HeadValue& head = sample->labels[count];
     head.head.assign(head_name);
-    WINNOW_RETURN_IF_ERROR(read_head_value(head_value, field, &head));
+    WINNOW_RETURN_IF_ERROR(read_head_value(head_value, &head));
     ++count;
   }
   if (count == 0) return problem("labels", "empty object (need at least one head)");
@@ -275,7 +281,7 @@ bool is_blank_line(std::string_view line) {
 }
 
 Status parse_classifier_line(std::string_view line, ClassifierSample* sample) {
-  // One parser per thread: its buffers are reused, so steady-state parsing does not allocate.
+  // One parser per thread, its buffers reused from line to line.
   thread_local simdjson::dom::parser parser;
   element root;
   if (parser.parse(line.data(), line.size()).get(root) != simdjson::SUCCESS) {
