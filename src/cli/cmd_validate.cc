@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "data/classifier_jsonl.h"
@@ -51,14 +50,19 @@ void print_text_summary(const ValidationReport& report) {
                 static_cast<unsigned long long>(head.samples_with_head),
                 head.samples_with_head == 1 ? "" : "s");
     size_t label_width = 0;
-    for (const std::string& label : head.labels) label_width = std::max(label_width, label.size());
+    uint64_t count_max = 0;
+    for (size_t l = 0; l < head.labels.size(); ++l) {
+      label_width = std::max(label_width, head.labels[l].size());
+      count_max = std::max(count_max, head.label_counts[l]);
+    }
+    int count_width = static_cast<int>(std::to_string(count_max).size());
     for (size_t l = 0; l < head.labels.size(); ++l) {
       std::printf("  ");
       print_padded(stdout, head.labels[l], label_width);
       double share = 100.0 * static_cast<double>(head.label_counts[l]) /
                      static_cast<double>(head.samples_with_head);
-      std::printf(" %10llu %6.1f%%\n", static_cast<unsigned long long>(head.label_counts[l]),
-                  share);
+      std::printf("  %*llu  %5.1f%%\n", count_width,
+                  static_cast<unsigned long long>(head.label_counts[l]), share);
     }
   }
 

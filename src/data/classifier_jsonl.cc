@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/byte_source.h"
 #include "core/utf8.h"
+#include "data/byte_source.h"
 
 namespace winnow {
 namespace {
@@ -16,14 +16,20 @@ using simdjson::dom::element_type;
 // Names in the vocabulary of the format's docs ("list", not "array").
 std::string_view type_name(element_type type) {
   switch (type) {
-    case element_type::ARRAY: return "list";
-    case element_type::OBJECT: return "object";
-    case element_type::STRING: return "string";
+    case element_type::ARRAY:
+      return "list";
+    case element_type::OBJECT:
+      return "object";
+    case element_type::STRING:
+      return "string";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "number";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "unknown";
 }
@@ -51,6 +57,46 @@ std::string indexed(std::string_view field, size_t index) {
   return s;
 }
 
+// Nesting deeper than this is refused: simdjson's default limit, and what keeps nlohmann's
+// recursive dump() off the end of the stack in diagnose_rejected_line.
+constexpr size_t kMaxDepth = simdjson::DEFAULT_MAX_DEPTH;
+
+// Checks syntax with nlohmann without building anything (its parser is iterative, so any depth
+// is safe) and keeps the first error.
+class SyntaxChecker : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return enter(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception& e) override {
+    error = e.what();
+    return false;
+  }
+
+  std::string error;  // nlohmann's message, empty if none
+  bool too_deep = false;
+
+ private:
+  bool enter() {
+    too_deep = ++depth_ > kMaxDepth;
+    return !too_deep;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+  size_t depth_ = 0;
+};
+
 // A line simdjson rejected. simdjson gives no position and also rejects valid JSON it cannot
 // represent (integers beyond 64 bits), so nlohmann re-reads the line: if it fails too, its
 // message (with a column) is the problem; if it succeeds, its re-serialization (numbers turned
@@ -60,16 +106,25 @@ Result<std::string> diagnose_rejected_line(std::string_view line) {
   if (bad_byte != std::string_view::npos) {
     return Status::invalid_argument("invalid UTF-8 at byte " + std::to_string(bad_byte + 1));
   }
-  try {
-    return nlohmann::json::parse(line).dump(-1, ' ', false,
-                                            nlohmann::json::error_handler_t::replace);
-  } catch (const nlohmann::json::exception& e) {
+  SyntaxChecker checker;
+  bool valid = nlohmann::json::sax_parse(line, &checker);
+  if (checker.too_deep) {
+    return Status::invalid_argument("line nests lists and objects deeper than " +
+                                    std::to_string(kMaxDepth) + " levels");
+  }
+  if (!valid) {
     // "[json.exception.parse_error.101] parse error at line 1, column 3: syntax error ..."
-    std::string_view what = e.what();
+    std::string_view what = checker.error;
     if (size_t end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
     constexpr std::string_view kLinePrefix = "parse error at line 1, ";
     if (what.starts_with(kLinePrefix)) what.remove_prefix(kLinePrefix.size());
     return Status::invalid_argument("line is not valid JSON (" + std::string(what) + ")");
+  }
+  try {
+    return nlohmann::json::parse(line).dump(-1, ' ', false,
+                                            nlohmann::json::error_handler_t::replace);
+  } catch (const nlohmann::json::exception& e) {  // not expected after the syntax check
+    return Status::invalid_argument("line is not valid JSON (" + std::string(e.what()) + ")");
   }
 }
 
@@ -82,10 +137,15 @@ Status read_text(element value, ClassifierSample* sample) {
   return Status::ok();
 }
 
-Status read_message(element value, const std::string& field, ChatMessage* message,
-                    bool* has_content) {
+// Field paths ("messages[2].role") are built only when there is a problem to report.
+Status read_message(element value, size_t index, ChatMessage* message, bool* has_content) {
+  auto field = [index](std::string_view member = {}) {
+    std::string f = indexed("messages", index);
+    if (!member.empty()) f.append(".").append(member);
+    return f;
+  };
   if (value.type() != element_type::OBJECT) {
-    return wrong_type(field, R"(an object with "role" and "content")", value.type());
+    return wrong_type(field(), R"(an object with "role" and "content")", value.type());
   }
   bool has_role = false;
   bool has_content_key = false;
@@ -94,19 +154,18 @@ Status read_message(element value, const std::string& field, ChatMessage* messag
     bool is_role = key == "role";
     if (!is_role && key != "content") continue;  // e.g. "name": allowed and ignored
     bool& seen = is_role ? has_role : has_content_key;
-    std::string member_field = field + "." + std::string(key);
-    if (seen) return problem(member_field, "given twice");
+    if (seen) return problem(field(key), "given twice");
     seen = true;
     if (member.type() != element_type::STRING) {
-      return wrong_type(member_field, "a string", member.type());
+      return wrong_type(field(key), "a string", member.type());
     }
     std::string_view s = member.get_string().value_unsafe();
-    if (is_role && s.empty()) return problem(member_field, "empty string");
+    if (is_role && s.empty()) return problem(field(key), "empty string");
     (is_role ? message->role : message->content).assign(s);
     if (!is_role && !s.empty()) *has_content = true;
   }
-  if (!has_role) return problem(field + ".role", "missing");
-  if (!has_content_key) return problem(field + ".content", "missing");
+  if (!has_role) return problem(field("role"), "missing");
+  if (!has_content_key) return problem(field("content"), "missing");
   return Status::ok();
 }
 
@@ -119,8 +178,7 @@ Status read_messages(element value, ClassifierSample* sample) {
   bool has_content = false;
   for (element item : items) {
     if (count == sample->messages.size()) sample->messages.emplace_back();
-    WINNOW_RETURN_IF_ERROR(read_message(item, indexed("messages", count),
-                                        &sample->messages[count], &has_content));
+    WINNOW_RETURN_IF_ERROR(read_message(item, count, &sample->messages[count], &has_content));
     ++count;
   }
   if (count == 0) return problem("messages", "empty list");
@@ -130,37 +188,38 @@ Status read_messages(element value, ClassifierSample* sample) {
   return Status::ok();
 }
 
-Status read_head_value(element value, const std::string& field,
-                       ClassifierSample::HeadValue* head) {
+// Reads the value of head->head (already set); "labels.<head>" is built only for a problem.
+Status read_head_value(element value, ClassifierSample::HeadValue* head) {
+  auto field = [head] { return "labels." + head->head; };
   head->labels.clear();
   if (value.type() == element_type::STRING) {
     std::string_view label = value.get_string().value_unsafe();
-    if (label.empty()) return problem(field, "empty string");
+    if (label.empty()) return problem(field(), "empty string");
     head->labels.emplace_back(label);
     head->is_list = false;
     return Status::ok();
   }
   if (value.type() != element_type::ARRAY) {
-    return wrong_type(field, "a string or a list of strings", value.type());
+    return wrong_type(field(), "a string or a list of strings", value.type());
   }
   head->is_list = true;
   simdjson::dom::array items = value.get_array().value_unsafe();
   for (element item : items) {
     if (item.type() != element_type::STRING) {
-      return wrong_type(indexed(field, head->labels.size()), "a string", item.type());
+      return wrong_type(indexed(field(), head->labels.size()), "a string", item.type());
     }
     std::string_view label = item.get_string().value_unsafe();
-    if (label.empty()) return problem(indexed(field, head->labels.size()), "empty string");
+    if (label.empty()) return problem(indexed(field(), head->labels.size()), "empty string");
     // Lists hold a handful of labels: a linear scan beats hashing.
     for (const std::string& earlier : head->labels) {
       if (earlier == label) {
-        return problem(indexed(field, head->labels.size()),
+        return problem(indexed(field(), head->labels.size()),
                        "duplicate label \"" + std::string(label) + "\"");
       }
     }
     head->labels.emplace_back(label);
   }
-  if (head->labels.empty()) return problem(field, "empty list (need at least one label)");
+  if (head->labels.empty()) return problem(field(), "empty list (need at least one label)");
   return Status::ok();
 }
 
@@ -172,14 +231,15 @@ Status read_labels(element value, ClassifierSample* sample) {
   simdjson::dom::object heads = value.get_object().value_unsafe();
   for (auto [head_name, head_value] : heads) {
     if (head_name.empty()) return problem("labels", "empty head name");
-    std::string field = "labels." + std::string(head_name);
     for (size_t i = 0; i < count; ++i) {
-      if (sample->labels[i].head == head_name) return problem(field, "given twice");
+      if (sample->labels[i].head == head_name) {
+        return problem("labels." + std::string(head_name), "given twice");
+      }
     }
     if (count == sample->labels.size()) sample->labels.emplace_back();
     ClassifierSample::HeadValue& head = sample->labels[count];
     head.head.assign(head_name);
-    WINNOW_RETURN_IF_ERROR(read_head_value(head_value, field, &head));
+    WINNOW_RETURN_IF_ERROR(read_head_value(head_value, &head));
     ++count;
   }
   if (count == 0) return problem("labels", "empty object (need at least one head)");
@@ -221,7 +281,7 @@ bool is_blank_line(std::string_view line) {
 }
 
 Status parse_classifier_line(std::string_view line, ClassifierSample* sample) {
-  // One parser per thread: its buffers are reused, so steady-state parsing does not allocate.
+  // One parser per thread, its buffers reused from line to line.
   thread_local simdjson::dom::parser parser;
   element root;
   if (parser.parse(line.data(), line.size()).get(root) != simdjson::SUCCESS) {
@@ -320,7 +380,7 @@ Result<ValidationReport> validate_files(const std::vector<std::string>& paths,
   ClassifierSample sample;
   for (size_t f = 0; f < paths.size(); ++f) {
     WINNOW_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, open_byte_source(paths[f]));
-    report.files.push_back(paths[f]);
+    report.files.push_back(source->path());  // "<stdin>" for "-"
     report.samples_per_file.push_back(0);
     report.lines_per_file.push_back(0);
     report.problems_per_file.push_back(0);

@@ -51,8 +51,10 @@ bool is_blank_line(std::string_view line);
 
 // Parses one line (without its newline). On error (kInvalidArgument) the Status message is
 // "<field>: <problem>" (e.g. "labels.moderation[1]: expected a string, got number"), or for the
-// line as a whole "line is not valid JSON (...)", "line is not a JSON object (got array)",
-// "invalid UTF-8 at byte 17". Only the first problem is reported: the input (text/messages) is
+// line as a whole "line is not valid JSON (...)", "line is not a JSON object (got list)",
+// "invalid UTF-8 at byte 17", "line nests lists and objects deeper than 1024 levels" (a limit
+// of the parser). Numbers are not limited to 64 bits, but one beyond a double's range (1e400)
+// is reported as not valid JSON. Only the first problem is reported: the input (text/messages) is
 // checked before labels. Callers add "file:line: ". Never throws. Thread-safe: each thread
 // reuses its own parser, whose buffers grow to the longest line that thread has parsed.
 Result<ClassifierSample> parse_classifier_line(std::string_view line);
@@ -65,8 +67,8 @@ Status parse_classifier_line(std::string_view line, ClassifierSample* sample);
 struct HeadSchema {
   std::string name;
   std::vector<std::string> labels;
-  bool multi_label = false;                 // any value was a list
-  std::vector<uint64_t> label_counts;       // samples carrying each label (parallel to labels)
+  bool multi_label = false;            // any value was a list
+  std::vector<uint64_t> label_counts;  // samples carrying each label (parallel to labels)
   uint64_t samples_with_head = 0;
 };
 
@@ -95,8 +97,8 @@ class ClassifierSchema {
 // One problem found by validate_classifier_files: a bad line, or (line 0) a whole file or head.
 struct LineProblem {
   std::string file;
-  uint64_t line = 0;      // 1-based; 0 when the problem is about the whole file or a head
-  std::string message;    // "<field>: <problem>"
+  uint64_t line = 0;    // 1-based; 0 when the problem is about the whole file or a head
+  std::string message;  // "<field>: <problem>"
   // "file:line: field: problem", or "file: problem" when line is 0.
   std::string to_string() const;
 };
@@ -109,8 +111,8 @@ struct ValidationReport {
   std::vector<uint64_t> problems_per_file;  // problems attached to each file (parallel to files)
   uint64_t lines_total = 0;                 // non-blank lines read
   uint64_t samples_valid = 0;
-  uint64_t problem_count = 0;               // all problems, stored in `problems` or not
-  std::vector<LineProblem> problems;        // every problem, in file order (see the sink overload)
+  uint64_t problem_count = 0;         // all problems, stored in `problems` or not
+  std::vector<LineProblem> problems;  // every problem, in file order (see the sink overload)
   bool ok() const { return problem_count == 0; }
 };
 
