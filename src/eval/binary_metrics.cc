@@ -41,8 +41,8 @@ Status check_binary_input(std::span<const float> scores, std::span<const uint8_t
   }
   for (size_t i = 0; i < scores.size(); ++i) {
     if (labels[i] > 1) {
-      return Status::invalid_argument("labels[" + std::to_string(i) + "]: " +
-                                      std::to_string(labels[i]) + " is not 0 or 1");
+      return Status::invalid_argument("labels[" + std::to_string(i) +
+                                      "]: " + std::to_string(labels[i]) + " is not 0 or 1");
     }
     if (!std::isfinite(scores[i])) {
       return Status::invalid_argument("scores[" + std::to_string(i) + "]: not a finite number");
@@ -98,8 +98,8 @@ Status ScoreRanking::require_both_classes(const char* metric) const {
   WINNOW_RETURN_IF_ERROR(require_samples(metric));
   if (positives_ == 0 || negatives_ == 0) {
     return Status::failed_precondition(std::string(metric) + " undefined: only " +
-                                       (positives_ == 0 ? "negative" : "positive") +
-                                       " samples (" + std::to_string(samples()) + ")");
+                                       (positives_ == 0 ? "negative" : "positive") + " samples (" +
+                                       std::to_string(samples()) + ")");
   }
   return Status::ok();
 }

@@ -88,8 +88,7 @@ class ScoreRanking {
  public:
   // Sorts a copy of the data: O(n log n) time, O(distinct scores) memory kept. Empty input is
   // valid (every metric then reports "no samples"). Errors: invalid input (check_binary_input).
-  static Result<ScoreRanking> build(std::span<const float> scores,
-                                    std::span<const uint8_t> labels);
+  static Result<ScoreRanking> build(std::span<const float> scores, std::span<const uint8_t> labels);
 
   uint64_t samples() const { return positives_ + negatives_; }
   uint64_t positives() const { return positives_; }

@@ -48,12 +48,9 @@ json to_json(const MultiLabelReport& report, std::string_view head) {
   json micro = json::object();
   add_scores(micro, report.micro);
   add_counts(micro, report.micro_counts);
-  return {{"kind", "multi_label"},
-          {"head", std::string(head)},
-          {"samples", report.samples},
-          {"threshold_rule", "score >= threshold"},
-          {"labels", std::move(labels)},
-          {"macro", std::move(macro)},
+  return {{"kind", "multi_label"},       {"head", std::string(head)},
+          {"samples", report.samples},   {"threshold_rule", "score >= threshold"},
+          {"labels", std::move(labels)}, {"macro", std::move(macro)},
           {"micro", std::move(micro)}};
 }
 

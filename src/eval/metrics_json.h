@@ -22,10 +22,9 @@
 // an infinite threshold (only possible above a top score of FLT_MAX) is written as null.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "eval/binary_metrics.h"
 #include "eval/multi_label_metrics.h"

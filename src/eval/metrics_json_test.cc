@@ -1,9 +1,9 @@
 #include "eval/metrics_json.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace winnow::eval {
 namespace {

@@ -8,6 +8,8 @@
 // 17 significant digits; the tests allow 1e-12 for summation order.
 #include "eval/metrics.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -17,33 +19,30 @@
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 namespace winnow::eval {
 namespace {
 
 constexpr double kTol = 1e-12;
 
 // 12 samples, four tied at 0.4 with mixed labels, two tied at 0.1.
-const std::vector<float> kScoresA = {0.1f, 0.4f, 0.35f, 0.8f, 0.4f, 0.9f,
+const std::vector<float> kScoresA = {0.1f, 0.4f, 0.35f, 0.8f, 0.4f,  0.9f,
                                      0.2f, 0.4f, 0.65f, 0.1f, 0.55f, 0.4f};
 const std::vector<uint8_t> kLabelsA = {0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1};
 
 // 24 samples on five score levels: almost everything is a tie.
-const std::vector<float> kScoresB = {0.5f,  0.25f, 1.0f, 0.0f,  0.75f, 0.5f,  0.5f,  0.25f,
-                                     0.0f,  1.0f,  0.75f, 0.5f, 0.25f, 0.5f,  0.0f,  0.75f,
-                                     0.5f,  1.0f,  0.25f, 0.0f, 0.5f,  0.75f, 0.25f, 0.5f};
+const std::vector<float> kScoresB = {0.5f, 0.25f, 1.0f,  0.0f, 0.75f, 0.5f,  0.5f,  0.25f,
+                                     0.0f, 1.0f,  0.75f, 0.5f, 0.25f, 0.5f,  0.0f,  0.75f,
+                                     0.5f, 1.0f,  0.25f, 0.0f, 0.5f,  0.75f, 0.25f, 0.5f};
 const std::vector<uint8_t> kLabelsB = {1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1,
                                        1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0};
 
 // 40 samples, scores rounded to one decimal (numpy RandomState(7)), 25 positives.
-const std::vector<float> kScoresC = {
-    0.1f, 0.8f, 0.4f, 0.7f, 1.0f, 0.5f, 0.5f, 0.1f, 0.3f, 0.5f, 0.7f, 0.8f, 0.4f, 0.1f,
-    0.3f, 0.9f, 0.2f, 0.5f, 0.9f, 0.0f, 0.6f, 1.0f, 0.2f, 0.5f, 0.9f, 0.1f, 0.5f, 0.8f,
-    0.7f, 0.5f, 0.2f, 0.5f, 0.4f, 0.5f, 0.4f, 0.8f, 0.8f, 0.3f, 0.6f, 0.3f};
-const std::vector<uint8_t> kLabelsC = {0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0,
-                                       1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0,
-                                       0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1};
+const std::vector<float> kScoresC = {0.1f, 0.8f, 0.4f, 0.7f, 1.0f, 0.5f, 0.5f, 0.1f, 0.3f, 0.5f,
+                                     0.7f, 0.8f, 0.4f, 0.1f, 0.3f, 0.9f, 0.2f, 0.5f, 0.9f, 0.0f,
+                                     0.6f, 1.0f, 0.2f, 0.5f, 0.9f, 0.1f, 0.5f, 0.8f, 0.7f, 0.5f,
+                                     0.2f, 0.5f, 0.4f, 0.5f, 0.4f, 0.8f, 0.8f, 0.3f, 0.6f, 0.3f};
+const std::vector<uint8_t> kLabelsC = {0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0,
+                                       0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1};
 
 struct SklearnBinary {
   const std::vector<float>* scores;
@@ -56,15 +55,27 @@ struct SklearnBinary {
 };
 
 const SklearnBinary kSklearnCases[] = {
-    {&kScoresA, &kLabelsA, 0.80555555555555558, 0.81944444444444442,
+    {&kScoresA,
+     &kLabelsA,
+     0.80555555555555558,
+     0.81944444444444442,
      {0.625, 0.83333333333333337, 0.7142857142857143},
-     0.35f, {0.66666666666666663, 1.0, 0.80000000000000004}},
-    {&kScoresB, &kLabelsB, 0.71328671328671334, 0.62132034632034627,
+     0.35f,
+     {0.66666666666666663, 1.0, 0.80000000000000004}},
+    {&kScoresB,
+     &kLabelsB,
+     0.71328671328671334,
+     0.62132034632034627,
      {0.59999999999999998, 0.81818181818181823, 0.69230769230769229},
-     0.5f, {0.59999999999999998, 0.81818181818181823, 0.69230769230769229}},
-    {&kScoresC, &kLabelsC, 0.69466666666666665, 0.80157142857142849,
+     0.5f,
+     {0.59999999999999998, 0.81818181818181823, 0.69230769230769229}},
+    {&kScoresC,
+     &kLabelsC,
+     0.69466666666666665,
+     0.80157142857142849,
      {0.6428571428571429, 0.71999999999999997, 0.67924528301886788},
-     0.2f, {0.68571428571428572, 0.95999999999999996, 0.79999999999999993}},
+     0.2f,
+     {0.68571428571428572, 0.95999999999999996, 0.79999999999999993}},
 };
 
 // The value of a Result that must be OK (a failed test aborts with the Status).
@@ -153,10 +164,10 @@ TEST(BinaryMetrics, BestF1ThresholdMatchesSklearnSweep) {
 TEST(BinaryMetrics, RocCurveMatchesSklearnRocCurve) {
   // sklearn roc_curve(drop_intermediate=False) on fixture A; its first threshold is max + 1
   // (1.9), ours is the smallest float above the top score. Both flag nothing.
-  const std::vector<double> fpr = {0.0, 0.0, 0.0, 0.0, 0.16666666666666666, 0.5, 0.5,
-                                   0.6666666666666666, 1.0};
-  const std::vector<double> tpr = {0.0, 0.16666666666666666, 0.3333333333333333, 0.5, 0.5,
-                                   0.8333333333333334, 1.0, 1.0, 1.0};
+  const std::vector<double> fpr = {
+      0.0, 0.0, 0.0, 0.0, 0.16666666666666666, 0.5, 0.5, 0.6666666666666666, 1.0};
+  const std::vector<double> tpr = {
+      0.0, 0.16666666666666666, 0.3333333333333333, 0.5, 0.5, 0.8333333333333334, 1.0, 1.0, 1.0};
   const std::vector<float> thresholds = {0.9f, 0.8f, 0.65f, 0.55f, 0.4f, 0.35f, 0.2f, 0.1f};
   Result<ScoreRanking> ranking = ScoreRanking::build(kScoresA, kLabelsA);
   ASSERT_TRUE(ranking.is_ok());
@@ -177,10 +188,9 @@ TEST(BinaryMetrics, PrCurveMatchesSklearnWithoutItsFinalPoint) {
   // sklearn precision_recall_curve on fixture A, reversed to descending thresholds and without
   // the (recall 0, precision 1) point it appends.
   const std::vector<float> thresholds = {0.9f, 0.8f, 0.65f, 0.55f, 0.4f, 0.35f, 0.2f, 0.1f};
-  const std::vector<double> precision = {1.0, 1.0, 1.0, 0.75, 0.625, 0.6666666666666666, 0.6,
-                                         0.5};
-  const std::vector<double> recall = {0.16666666666666666, 0.3333333333333333, 0.5, 0.5,
-                                      0.8333333333333334, 1.0, 1.0, 1.0};
+  const std::vector<double> precision = {1.0, 1.0, 1.0, 0.75, 0.625, 0.6666666666666666, 0.6, 0.5};
+  const std::vector<double> recall = {
+      0.16666666666666666, 0.3333333333333333, 0.5, 0.5, 0.8333333333333334, 1.0, 1.0, 1.0};
   Result<ScoreRanking> ranking = ScoreRanking::build(kScoresA, kLabelsA);
   Result<std::vector<PrPoint>> curve = ranking->pr_curve(1000);
   ASSERT_TRUE(curve.is_ok());
@@ -196,9 +206,9 @@ TEST(BinaryMetrics, PrCurveMatchesSklearnWithoutItsFinalPoint) {
 MultiLabelData multi_label_fixture() {
   MultiLabelData d;
   d.label_names = {"toxicity", "insult", "threat"};
-  d.scores = {0.9f, 0.2f, 0.1f,  0.8f,  0.6f, 0.3f, 0.3f,  0.7f,  0.2f, 0.6f, 0.1f, 0.9f,
-              0.2f, 0.3f, 0.05f, 0.55f, 0.3f, 0.4f, 0.1f,  0.9f,  0.6f, 0.45f, 0.45f, 0.1f,
-              0.7f, 0.2f, 0.2f,  0.35f, 0.8f, 0.3f, 0.5f,  0.5f,  0.5f, 0.05f, 0.05f, 0.7f};
+  d.scores = {0.9f, 0.2f, 0.1f,  0.8f,  0.6f, 0.3f, 0.3f, 0.7f, 0.2f, 0.6f,  0.1f,  0.9f,
+              0.2f, 0.3f, 0.05f, 0.55f, 0.3f, 0.4f, 0.1f, 0.9f, 0.6f, 0.45f, 0.45f, 0.1f,
+              0.7f, 0.2f, 0.2f,  0.35f, 0.8f, 0.3f, 0.5f, 0.5f, 0.5f, 0.05f, 0.05f, 0.7f};
   d.truth = {1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0,
              0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
   return d;
@@ -440,21 +450,20 @@ TEST(BinaryMetrics, EmptyInputIsNoSamplesNotNaN) {
 
 TEST(BinaryMetrics, RejectsMismatchedLengthsBadLabelsAndNonFiniteScores) {
   const std::vector<float> scores = {0.1f, 0.2f};
-  EXPECT_EQ(roc_auc(scores, std::vector<uint8_t>{1}).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(roc_auc(scores, std::vector<uint8_t>{1}).status().code(), StatusCode::kInvalidArgument);
   Status bad_label = check_binary_input(scores, std::vector<uint8_t>{0, 2});
   EXPECT_EQ(bad_label.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad_label.message().find("labels[1]"), std::string::npos) << bad_label.message();
   const std::vector<uint8_t> labels = {0, 1};
-  for (float bad : {std::numeric_limits<float>::quiet_NaN(),
-                    std::numeric_limits<float>::infinity()}) {
+  for (float bad :
+       {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     const std::vector<float> with_bad = {0.1f, bad};
-    EXPECT_EQ(ScoreRanking::build(with_bad, labels).status().code(),
-              StatusCode::kInvalidArgument);
+    EXPECT_EQ(ScoreRanking::build(with_bad, labels).status().code(), StatusCode::kInvalidArgument);
   }
-  EXPECT_EQ(
-      confusion_at_threshold(scores, labels, std::numeric_limits<float>::quiet_NaN()).status().code(),
-      StatusCode::kInvalidArgument);
+  EXPECT_EQ(confusion_at_threshold(scores, labels, std::numeric_limits<float>::quiet_NaN())
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(BinaryMetrics, BestF1PrefersTheHighestThresholdAmongEqualF1) {

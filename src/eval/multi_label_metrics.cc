@@ -62,9 +62,8 @@ Result<std::vector<float>> tune_thresholds(const MultiLabelData& tuning) {
   if (tuning.samples() == 0) return Status::failed_precondition("tuning thresholds: no samples");
   std::vector<float> thresholds;
   for (size_t j = 0; j < tuning.label_names.size(); ++j) {
-    WINNOW_ASSIGN_OR_RETURN(
-        const ScoreRanking ranking,
-        ScoreRanking::build(tuning.label_scores(j), tuning.label_truth(j)));
+    WINNOW_ASSIGN_OR_RETURN(const ScoreRanking ranking,
+                            ScoreRanking::build(tuning.label_scores(j), tuning.label_truth(j)));
     WINNOW_ASSIGN_OR_RETURN(const ThresholdChoice choice, ranking.best_f1());
     thresholds.push_back(choice.threshold);
   }

@@ -10,8 +10,8 @@ Result<std::vector<uint32_t>> argmax_classes(std::span<const float> scores, size
   if (class_count == 0) return Status::invalid_argument("no classes");
   if (scores.size() % class_count != 0) {
     return Status::invalid_argument(std::to_string(scores.size()) +
-                                    " scores is not a multiple of " +
-                                    std::to_string(class_count) + " classes");
+                                    " scores is not a multiple of " + std::to_string(class_count) +
+                                    " classes");
   }
   std::vector<uint32_t> classes(scores.size() / class_count);
   for (size_t i = 0; i < classes.size(); ++i) {
@@ -47,10 +47,10 @@ Result<SingleLabelReport> evaluate_single_label(const std::vector<std::string>& 
   uint64_t correct = 0;
   for (size_t i = 0; i < truth.size(); ++i) {
     if (truth[i] >= k || predicted[i] >= k) {
-      return Status::invalid_argument(
-          "sample " + std::to_string(i) + ": " + (truth[i] >= k ? "true" : "predicted") +
-          " class " + std::to_string(truth[i] >= k ? truth[i] : predicted[i]) + " is not below " +
-          std::to_string(k));
+      return Status::invalid_argument("sample " + std::to_string(i) + ": " +
+                                      (truth[i] >= k ? "true" : "predicted") + " class " +
+                                      std::to_string(truth[i] >= k ? truth[i] : predicted[i]) +
+                                      " is not below " + std::to_string(k));
     }
     ++report.confusion[truth[i] * k + predicted[i]];
     if (truth[i] == predicted[i]) ++correct;

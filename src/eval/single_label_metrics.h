@@ -27,7 +27,7 @@ struct ClassReport {
 
 struct SingleLabelReport {
   uint64_t samples = 0;
-  double accuracy = 0;              // correct / samples
+  double accuracy = 0;               // correct / samples
   std::vector<ClassReport> classes;  // in class_names order, every class
   // Means of per-class precision, recall and F1 over the classes that occur in the truth or in
   // the predictions (sklearn's default `labels`, zero_division=0); macro_classes says how many.
