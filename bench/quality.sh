@@ -16,12 +16,15 @@
 #   civil_tutorial  civil_spans through seed_pipeline.py --no-shuffle (the tutorial's Steps 1-3:
 #                   zero-flag fraction 0.1, label cap 0.2, rare-label cut 0.01; documented counts
 #                   2,254 / 304 / 275).
+# Winnow runs when `build/winnow train --help` shows a real subcommand; the exact Winnow commands
+# are in bench/lib/winnow_hooks.sh. Otherwise its rows say "n/a (winnow train not built)".
 # Every system tunes one threshold per label on the tuning split (best F1) and is scored on the
 # test split. Macro averages cover the labels other than "safe" that have both classes in the
 # test split (baselines.py's rule, applied to every system by bench/lib/quality_table.py).
 # Training seconds are wall clock on a possibly shared machine; CPU seconds and the load average
-# are printed too. Exit status: 0 after printing the table, 1 on a missing dependency or a
-# failed step (the step's log is named).
+# are printed too. Per-label numbers are in OUT/logs/ and OUT/results/.
+# Exit status: 0 after printing the table, 1 on a missing dependency or a failed step (the step's
+# log is named), 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -40,6 +43,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 source "$repo/bench/lib/common.sh"
+source "$repo/bench/lib/winnow_hooks.sh"
 winnow_bin="${WINNOW_BIN:-$repo/build/winnow}"
 shared="${WINNOW_SHARED:-$repo/../shared}"
 
@@ -122,17 +126,7 @@ run_baseline() {  # setup, tfidf|fasttext
     "$out/results/${setup}__$system.json"
 }
 
-# HOOK (Winnow): the two commands below are the whole contract with the engine. Adjust them
-# here, and only here, when `winnow train` / `winnow eval` land:
-#   winnow train TRAIN.jsonl --validation TUNE.jsonl --output MODEL
-#       trains on TRAIN and tunes each label's threshold on TUNE (best F1, the rule of
-#       src/eval/binary_metrics.h), storing the thresholds in MODEL;
-#   winnow eval MODEL TEST.jsonl --json
-#       prints the report of src/eval/metrics_json.h (per-label roc_auc, average_precision and
-#       f1 at the stored thresholds, with positives/negatives) on stdout.
-winnow_train_cmd() { cmd=("$winnow_bin" train "$1" --validation "$2" --output "$3"); }
-winnow_eval_cmd() { cmd=("$winnow_bin" eval "$1" "$2" --json); }
-
+# The Winnow commands themselves live in bench/lib/winnow_hooks.sh.
 run_winnow() {  # setup
   local setup="$1" d="$out/data/$1" model="$out/models/winnow_$1.model"
   local result="$out/results/${setup}__winnow.json" log="$out/logs/winnow_$setup.log"
@@ -144,31 +138,36 @@ run_winnow() {  # setup
   winnow_train_cmd "$d/train.jsonl" "$d/tune.jsonl" "$model"
   /usr/bin/time -f '%e %U %S %M' -o "$timing" "${cmd[@]}" >>"$log" 2>&1 ||
     die "winnow train failed on $setup (see $log)"
-  local eval_json=""
+  local eval_json=()
   if winnow_has_command "$winnow_bin" eval; then
-    eval_json="$out/results/${setup}__winnow_eval.json"
+    eval_json=("$out/results/${setup}__winnow_eval.json")
     winnow_eval_cmd "$model" "$d/test.jsonl"
-    "${cmd[@]}" >"$eval_json" 2>>"$log" ||
-      die "winnow eval failed on $setup (see $log)"
+    "${cmd[@]}" >"${eval_json[0]}" 2>>"$log" || die "winnow eval failed on $setup (see $log)"
   fi
-  /usr/bin/python3 "$repo/bench/lib/winnow_result.py" "$timing" "$model" "$result" $eval_json
+  /usr/bin/python3 "$repo/bench/lib/winnow_result.py" "$timing" "$model" "$result" "${eval_json[@]}"
 }
 
 # ---- run -----------------------------------------------------------------------------------
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-for setup in ${setups//,/ }; do
-  progress "preparing $setup"
-  prepare_setup "$setup"
-  for system in ${systems//,/ }; do
-    progress "$setup: $system"
-    case "$system" in
-      winnow) run_winnow "$setup" ;;
-      tfidf|fasttext) run_baseline "$setup" "$system" ;;
-    esac
+# One function, parsed whole before it runs, so editing this file during a run cannot derail it.
+main() {
+  local setup system load_before load_after
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  for setup in ${setups//,/ }; do
+    progress "preparing $setup"
+    prepare_setup "$setup"
+    for system in ${systems//,/ }; do
+      progress "$setup: $system"
+      case "$system" in
+        winnow) run_winnow "$setup" ;;
+        tfidf|fasttext) run_baseline "$setup" "$system" ;;
+      esac
+    done
+    rm -rf "$out/models"/*  # fastText-sized models add up; sizes are already recorded
   done
-  rm -rf "$out/models"/*  # fastText-sized models add up; sizes are already recorded
-done
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 "$repo/bench/lib/quality_table.py" "$out" "$setups" "$systems" \
-  "load average (1/5/15 min) before: $load_before, after: $load_after; $(nproc) CPUs"
+  /usr/bin/python3 "$repo/bench/lib/quality_table.py" "$out" "$setups" "$systems" \
+    "load average (1/5/15 min) before: $load_before, after: $load_after; $(nproc) CPUs"
+}
+main
+exit
