@@ -144,6 +144,7 @@ main() {
   /usr/bin/python3 "$repo/bench/lib/classify_table.py" "$timings" "$texts" "$words" \
     "$winnow_state" "$(stat -c %s "$out/models/fasttext.bin")" "$load_before" "$load_after" \
     "$(nproc)"
+  rm -rf "$out/models" "$out/predictions"  # ~400 MB of fastText model; its size is printed
 }
 main
 exit
