@@ -5,7 +5,8 @@
 // roc_curve(drop_intermediate=False), precision_recall_curve, accuracy_score, confusion_matrix,
 // precision_recall_fscore_support. The best-F1 threshold oracle is f1_score evaluated at every
 // distinct score, keeping the highest threshold among equal maxima. The values are pasted with
-// 17 significant digits; the tests allow 1e-12 for summation order.
+// 17 significant digits; the tests allow 1e-12 for summation order. metrics_test_oracle.py is the
+// script that printed them.
 #include "eval/metrics.h"
 
 #include <gtest/gtest.h>
