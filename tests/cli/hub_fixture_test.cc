@@ -10,12 +10,14 @@
 #include <cstdio>
 
 #include "data/hub_client.h"
+#include "fixtures/fixture_process.h"
 #include "fixtures/hub_test_data.h"
 #include "test_support.h"
 
 namespace winnow {
 namespace {
 
+using testing::FixtureProcess;
 using testing::TempDir;
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -23,49 +25,6 @@ std::string join_lines(const std::vector<std::string>& lines) {
   for (const auto& line : lines) out += line + "\n";
   return out;
 }
-
-// A running winnow_hub_fixture; SIGTERM and reaped when the object dies.
-class FixtureProcess {
- public:
-  explicit FixtureProcess(std::vector<std::string> args) {
-    std::string binary = WINNOW_HUB_FIXTURE_BINARY;
-    std::vector<char*> argv = {binary.data()};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);  // built before fork: the child only calls async-signal-safe code
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    char line[64] = {0};
-    if (out != nullptr && std::fgets(line, sizeof line, out) != nullptr) port_ = std::atoi(line);
-    if (out != nullptr) std::fclose(out);
-  }
-  ~FixtureProcess() {
-    if (pid_ > 0 && exit_code_ < 0) stop();
-  }
-  int port() const { return port_; }
-  // Sends SIGTERM and returns the exit code.
-  int stop() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_code_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int exit_code_ = -1;
-};
 
 TEST(HubFixtureBinary, ServesJsonlFilesToTheHubClient) {
   TempDir dir;
