@@ -32,8 +32,8 @@ class Rng {
   // Uniform in [0, 1).
   double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   // Fisher–Yates.
-  template <typename T>
-  void shuffle(std::vector<T>& v) {
+  template <typename Vector>
+  void shuffle(Vector& v) {
     for (size_t i = v.size(); i > 1; --i) {
       size_t j = static_cast<size_t>(uniform(i));
       std::swap(v[i - 1], v[j]);

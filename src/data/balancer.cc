@@ -4,7 +4,7 @@
 
 namespace winnow {
 
-std::vector<uint32_t> balance_like_tutorial(const std::vector<LabelMask>& flags, int num_labels,
+std::vector<uint32_t> balance_like_tutorial(std::span<const LabelMask> flags, int num_labels,
                                             const BalanceOptions& options) {
   std::vector<uint32_t> zero;
   std::vector<uint32_t> nonzero;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace winnow {
@@ -23,7 +24,7 @@ struct BalanceOptions {
 };
 
 // Returns indices into `flags` of the kept samples, in the order described above.
-std::vector<uint32_t> balance_like_tutorial(const std::vector<LabelMask>& flags, int num_labels,
+std::vector<uint32_t> balance_like_tutorial(std::span<const LabelMask> flags, int num_labels,
                                             const BalanceOptions& options);
 
 }  // namespace winnow

@@ -29,7 +29,7 @@ struct KeptTexts {
     uint64_t size : 63;
     uint64_t arena : 1;
   };
-  std::string arenas[2];
+  BigString arenas[2];
   std::vector<Span> spans;  // per output slot
   std::string_view at(size_t i) const {
     return {arenas[spans[i].arena].data() + spans[i].start, spans[i].size};
@@ -55,7 +55,7 @@ Status run_two(const std::function<Status()>& first, const std::function<Status(
 
 struct SplitWork {
   std::unique_ptr<ScoreReader> reader;
-  std::vector<RowRef> rows;          // usable rows in file order
+  RowIndex rows;                     // usable rows in file order
   std::vector<uint32_t> output;      // indices into rows, in output order
 };
 
@@ -86,6 +86,7 @@ Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work
   summary->rows_skipped_empty_text = counters.rows_skipped_empty_text;
   summary->rows_skipped_missing = counters.rows_skipped_missing;
   summary->first_skipped_line = counters.first_skipped_line;
+  summary->scan_threads = counters.threads_used;
   return Status::ok();
 }
 
@@ -93,14 +94,14 @@ Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work
 void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitWork* work,
                  SplitSummary* summary, size_t num_labels) {
   const auto n_rows = static_cast<uint32_t>(work->rows.size());
-  std::vector<uint32_t> sampled(n_rows);
+  std::vector<uint32_t, HugePageAllocator<uint32_t>> sampled(n_rows);
   for (uint32_t i = 0; i < n_rows; ++i) sampled[i] = i;
   if (options.shuffle) rng.shuffle(sampled);
   const uint64_t max_rows = options.max_rows[static_cast<int>(kind)];
   if (sampled.size() > max_rows) sampled.resize(max_rows);
   summary->rows_sampled = sampled.size();
 
-  std::vector<LabelMask> flags(sampled.size());
+  std::vector<LabelMask, HugePageAllocator<LabelMask>> flags(sampled.size());
   for (size_t i = 0; i < sampled.size(); ++i) flags[i] = work->rows[sampled[i]].flags;
   summary->flagged_sampled.assign(num_labels, 0);
   for (LabelMask m : flags) {
@@ -114,7 +115,7 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
       kept.push_back(sampled[i]);
     }
   } else {
-    kept = std::move(sampled);
+    kept.assign(sampled.begin(), sampled.end());
   }
   // The tutorial shuffles the balanced rows; without shuffling, keep file order.
   if (options.shuffle) {
@@ -231,7 +232,7 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
                    const std::vector<std::string>& labels, SplitSummary* summary) {
   WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
   // Formats output slots [begin, end) into *buffer; with `out`, writes every ~1 MB as it goes.
-  auto format = [&](size_t begin, size_t end, std::string* buffer, AtomicFileWriter* sink,
+  auto format = [&](size_t begin, size_t end, BigString* buffer, AtomicFileWriter* sink,
                     uint64_t* safe) -> Status {
     std::vector<std::string_view> names;
     for (size_t i = begin; i < end; ++i) {
@@ -246,15 +247,21 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
       }
       append_classifier_line(buffer, texts.at(i), options.head, names);
       if (sink != nullptr && buffer->size() >= (1 << 20)) {
-        WINNOW_RETURN_IF_ERROR(sink->write(*buffer));
+        WINNOW_RETURN_IF_ERROR(sink->write({buffer->data(), buffer->size()}));
         buffer->clear();
       }
     }
-    return sink != nullptr ? sink->write(*buffer) : Status::ok();
+    return sink != nullptr ? sink->write({buffer->data(), buffer->size()}) : Status::ok();
   };
   const size_t n = texts.spans.size();
-  std::string head_buffer, tail_buffer;
-  head_buffer.reserve(1 << 20);
+  BigString head_buffer, tail_buffer;
+  head_buffer.reserve(2 << 20);
+  if (n >= kParallelWriteRows) {
+    // Escaping rarely grows a text by more than a few percent; one reservation, no regrowth.
+    uint64_t bytes = 0;
+    for (size_t i = n / 2; i < n; ++i) bytes += texts.spans[i].size + 64;
+    tail_buffer.reserve(bytes + bytes / 8);
+  }
   uint64_t safe_head = 0, safe_tail = 0;
   if (n < kParallelWriteRows) {
     WINNOW_RETURN_IF_ERROR(format(0, n, &head_buffer, &out, &safe_head));
@@ -262,7 +269,7 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
     // The second half is formatted in memory by another thread while this one writes the first.
     WINNOW_RETURN_IF_ERROR(run_two([&] { return format(0, n / 2, &head_buffer, &out, &safe_head); },
                                    [&] { return format(n / 2, n, &tail_buffer, nullptr, &safe_tail); }));
-    WINNOW_RETURN_IF_ERROR(out.write(tail_buffer));
+    WINNOW_RETURN_IF_ERROR(out.write({tail_buffer.data(), tail_buffer.size()}));
   }
   summary->rows_safe = safe_head + safe_tail;
   return out.commit();
@@ -325,12 +332,19 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
     }
   }
 
+  auto lap = [last = std::chrono::steady_clock::now()](double* into) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    *into += std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
   Rng rng(options.seed);
   for (int s = 0; s < kNumSplits; ++s) {
     if (!summary.splits[s].present) continue;
     const auto kind = static_cast<SplitKind>(s);
     WINNOW_RETURN_IF_ERROR(scan_split(kind, options, &work[s], &summary.splits[s]));
+    lap(&summary.seconds_scan);
     select_rows(kind, options, rng, &work[s], &summary.splits[s], num_labels);
+    lap(&summary.seconds_select);
   }
 
   // Rare labels: share over the kept rows of all splits combined (the tutorial's mean).
@@ -362,7 +376,9 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
     summary.splits[s].output_path =
         (std::filesystem::path(options.out_dir) / split_output_file(kind)).string();
     WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
+    lap(&summary.seconds_read_kept);
     WINNOW_RETURN_IF_ERROR(write_split(options, texts, work[s], kept_labels, summary.labels, &summary.splits[s]));
+    lap(&summary.seconds_write);
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string summary_path = (std::filesystem::path(options.out_dir) / "prepare-summary.json").string();
@@ -395,6 +411,7 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
         {"rows_skipped_empty_text", sp.rows_skipped_empty_text},
         {"rows_skipped_missing_score", sp.rows_skipped_missing},
         {"first_skipped_line", sp.first_skipped_line},
+        {"scan_threads", sp.scan_threads},
         {"rows_sampled", sp.rows_sampled},
         {"rows_kept", sp.rows_kept},
         {"flagged_before_balancing", before},
@@ -424,6 +441,9 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
       {"label_rates_after_balancing", rates},
       {"splits", splits_json},
       {"seconds", seconds},
+      {"phase_seconds",
+       {{"scan", seconds_scan}, {"select", seconds_select}, {"read_kept", seconds_read_kept},
+        {"write", seconds_write}}},
   };
 }
 

@@ -54,6 +54,7 @@ struct SplitSummary {
   uint64_t rows_skipped_empty_text = 0;
   uint64_t rows_skipped_missing = 0;  // under --missing skip
   uint64_t first_skipped_line = 0;
+  int scan_threads = 1;
   uint64_t rows_sampled = 0;
   uint64_t rows_kept = 0;
   uint64_t rows_safe = 0;                  // kept rows written with the safe label
@@ -71,6 +72,8 @@ struct PrepareSummary {
   std::vector<double> label_rates;          // per label, over kept rows of all splits
   SplitSummary splits[kNumSplits];
   double seconds = 0;
+  // Wall time per phase: pass 1, sampling + balancing, pass 2, formatting + writing (+ fsync).
+  double seconds_scan = 0, seconds_select = 0, seconds_read_kept = 0, seconds_write = 0;
   nlohmann::json to_json(const PrepareOptions& options) const;
 };
 

@@ -14,7 +14,7 @@ namespace {
 // in *held (and *stopped set) for the caller to resume with.
 class RangeScanner {
  public:
-  RangeScanner(ScoreReader& reader, const ScanOptions& options, std::vector<RowRef>* rows,
+  RangeScanner(ScoreReader& reader, const ScanOptions& options, RowIndex* rows,
                ScanCounters* counters)
       : reader_(reader), options_(options), rows_(rows), counters_(counters) {}
 
@@ -71,7 +71,7 @@ class RangeScanner {
  private:
   ScoreReader& reader_;
   const ScanOptions& options_;
-  std::vector<RowRef>* rows_;
+  RowIndex* rows_;
   ScanCounters* counters_;
   ScoreRow held_;
   bool stopped_ = false;
@@ -100,10 +100,12 @@ uint64_t next_line_start(const std::string& path, uint64_t from) {
 
 }  // namespace
 
-Status scan_rows(ScoreReader& reader, const ScanOptions& options, std::vector<RowRef>* rows,
+Status scan_rows(ScoreReader& reader, const ScanOptions& options, RowIndex* rows,
                  ScanCounters* counters) {
   const uint64_t size = reader.size_bytes();
-  if (size > 0) rows->reserve(size / 256);  // a guess that avoids most regrowth on real data
+  // Rows are rarely shorter than 64 bytes; reserving is cheap because untouched pages of a
+  // large (huge-page) mapping cost no memory, and it saves regrowth copies.
+  if (size > 0) rows->reserve(size / 64 + 16);
   RangeScanner first(reader, options, rows, counters);
   const uint64_t guess = reader.seekable() && size >= options.parallel_min_bytes &&
                                  std::thread::hardware_concurrency() >= 2
@@ -121,7 +123,7 @@ Status scan_rows(ScoreReader& reader, const ScanOptions& options, std::vector<Ro
     return Status::ok();
   }
 
-  std::vector<RowRef> second_rows;
+  RowIndex second_rows;
   ScanCounters second_counters;
   Status second_status;
   std::thread second([&] {
@@ -131,7 +133,7 @@ Status scan_rows(ScoreReader& reader, const ScanOptions& options, std::vector<Ro
       return;
     }
     ScoreReader& second_reader = *r.value();
-    second_rows.reserve((size - guess) / 256);
+    second_rows.reserve((size - guess) / 64 + 16);
     RangeScanner scanner(second_reader, options, &second_rows, &second_counters);
     second_status = scanner.run(UINT64_MAX, [&] { second_position = second_reader.position_bytes(); });
   });
@@ -144,6 +146,7 @@ Status scan_rows(ScoreReader& reader, const ScanOptions& options, std::vector<Ro
     // Wrong guess or an error in the second half: finish sequentially (exact errors and lines).
     WINNOW_RETURN_IF_ERROR(first.resume(tick));
   } else {
+    counters->threads_used = 2;
     const uint64_t base_line = first.held().line;  // line of the record at `guess`
     rows->insert(rows->end(), second_rows.begin(), second_rows.end());
     counters->rows_read += second_counters.rows_read;

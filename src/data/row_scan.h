@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/huge_page_allocator.h"
 #include "core/status.h"
 #include "data/balancer.h"
 #include "data/score_reader.h"
@@ -26,11 +27,14 @@ struct RowRef {
   LabelMask flags;
 };
 
+using RowIndex = std::vector<RowRef, HugePageAllocator<RowRef>>;
+
 struct ScanCounters {
   uint64_t rows_read = 0;
   uint64_t rows_skipped_empty_text = 0;
   uint64_t rows_skipped_missing = 0;
   uint64_t first_skipped_line = 0;  // 0 = none
+  int threads_used = 1;             // 2 when a parallel scan was confirmed
 };
 
 struct ScanOptions {
@@ -43,7 +47,7 @@ struct ScanOptions {
 };
 
 // Scans all rows of `reader` (positioned after its header) into *rows (file order).
-Status scan_rows(ScoreReader& reader, const ScanOptions& options, std::vector<RowRef>* rows,
+Status scan_rows(ScoreReader& reader, const ScanOptions& options, RowIndex* rows,
                  ScanCounters* counters);
 
 }  // namespace winnow

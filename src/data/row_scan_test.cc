@@ -10,7 +10,7 @@ namespace {
 using testing::TempDir;
 
 struct Scan {
-  std::vector<RowRef> rows;
+  RowIndex rows;
   ScanCounters counters;
   Status status;
 };
