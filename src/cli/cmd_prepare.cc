@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "core/number_format.h"
 #include "core/progress.h"
 #include "data/hub_dataset.h"
 #include "data/prepare.h"
@@ -72,12 +73,12 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
   for (int i = 0; i < kNumSplits; ++i) {
     const SplitSummary& sp = s.splits[i];
     if (!sp.present) continue;
-    std::vector<std::string> row = {split_name(static_cast<SplitKind>(i)), with_commas(sp.rows_read),
-                                    with_commas(sp.rows_sampled), with_commas(sp.rows_kept),
-                                    with_commas(sp.rows_safe)};
+    std::vector<std::string> row = {split_name(static_cast<SplitKind>(i)), format_count(sp.rows_read),
+                                    format_count(sp.rows_sampled), format_count(sp.rows_kept),
+                                    format_count(sp.rows_safe)};
     for (size_t k = 0; k < s.labels.size(); ++k) {
       if (std::find(s.labels_kept.begin(), s.labels_kept.end(), s.labels[k]) == s.labels_kept.end()) continue;
-      row.push_back(with_commas(sp.flagged_kept[k]));
+      row.push_back(format_count(sp.flagged_kept[k]));
     }
     table.add_row(row);
   }
@@ -87,9 +88,9 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
     uint64_t skipped = sp.rows_skipped_empty_text + sp.rows_skipped_missing;
     if (skipped == 0) continue;
     std::printf("%s: skipped %s rows (%s with empty text, %s with a missing score), first at %s:%llu\n",
-                split_name(static_cast<SplitKind>(i)), with_commas(skipped).c_str(),
-                with_commas(sp.rows_skipped_empty_text).c_str(),
-                with_commas(sp.rows_skipped_missing).c_str(), sp.path.c_str(),
+                split_name(static_cast<SplitKind>(i)), format_count(skipped).c_str(),
+                format_count(sp.rows_skipped_empty_text).c_str(),
+                format_count(sp.rows_skipped_missing).c_str(), sp.path.c_str(),
                 static_cast<unsigned long long>(sp.first_skipped_line));
   }
   if (!s.labels_removed.empty()) {

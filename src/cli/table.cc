@@ -25,16 +25,6 @@ std::string TextTable::render() const {
   return out;
 }
 
-std::string with_commas(uint64_t v) {
-  std::string digits = std::to_string(v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string percent(double fraction, int decimals) {
   char b[32];
   std::snprintf(b, sizeof b, "%.*f%%", decimals, fraction * 100);

@@ -17,8 +17,6 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// 1234567 → "1,234,567".
-std::string with_commas(uint64_t v);
 // 0.0123 → "1.23%".
 std::string percent(double fraction, int decimals = 2);
 

@@ -159,18 +159,21 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
 LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes)
     : source_(std::move(source)), buffer_(buffer_bytes) {}
 
-Status LineReader::fill() {
-  if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
+Status refill_buffer(ByteSource& source, std::vector<char>* buffer, size_t* begin, size_t* end,
+                     bool* eof) {
+  if (*begin > 0) {
+    std::memmove(buffer->data(), buffer->data() + *begin, *end - *begin);
+    *end -= *begin;
+    *begin = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a line longer than the buffer
-  WINNOW_ASSIGN_OR_RETURN(size_t n, source_->read(buffer_.data() + end_, buffer_.size() - end_));
-  if (n == 0) eof_ = true;
-  end_ += n;
+  if (*end == buffer->size()) buffer->resize(buffer->size() * 2);
+  WINNOW_ASSIGN_OR_RETURN(size_t n, source.read(buffer->data() + *end, buffer->size() - *end));
+  if (n == 0) *eof = true;
+  *end += n;
   return Status::ok();
 }
+
+Status LineReader::fill() { return refill_buffer(*source_, &buffer_, &begin_, &end_, &eof_); }
 
 Result<bool> LineReader::next(std::string_view* line) {
   for (;;) {

@@ -34,6 +34,12 @@ class ByteSource {
 Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
                                                      uint64_t start_offset = 0);
 
+// Shared by the readers below: moves the unconsumed bytes [*begin, *end) of *buffer to its front,
+// doubles the buffer when it is full (one item longer than the buffer), then reads more from
+// `source`; sets *eof when the stream has ended.
+Status refill_buffer(ByteSource& source, std::vector<char>* buffer, size_t* begin, size_t* end,
+                     bool* eof);
+
 // Splits a ByteSource into lines. A line ends at '\n'; a trailing '\r' is removed; the last line
 // need not end with '\n'. A UTF-8 byte-order mark at the start of the stream is skipped.
 class LineReader {

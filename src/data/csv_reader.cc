@@ -10,18 +10,9 @@ CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes, ui
       started_(start_offset > 0),
       stream_offset_(start_offset) {}
 
-Status CsvReader::fill() {
-  if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
-  }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a record longer than the buffer
-  WINNOW_ASSIGN_OR_RETURN(size_t n, source_->read(buffer_.data() + end_, buffer_.size() - end_));
-  if (n == 0) eof_ = true;
-  end_ += n;
-  return Status::ok();
-}
+// Offsets stay right: stream_offset_ names the stream position of buffer_[begin_], which moves
+// with the bytes.
+Status CsvReader::fill() { return refill_buffer(*source_, &buffer_, &begin_, &end_, &eof_); }
 
 // Parses the record starting at buffer_[begin_]. Needs the whole record (up to and including its
 // terminator, or the end of the stream) in the buffer; otherwise reports kNeedMore and the caller

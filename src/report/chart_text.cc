@@ -48,15 +48,6 @@ std::string ellipsize(cairo_t* cr, std::string_view text, double max_width) {
   return std::string(kEllipsis);
 }
 
-std::string format_count(uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string format_percent(double percent) {
   char buf[32];

@@ -27,8 +27,6 @@ void draw_text(cairo_t* cr, double x, double y, std::string_view text, Align ali
 // `text`, or its longest prefix (on a UTF-8 boundary) plus "…" that fits `max_width`.
 std::string ellipsize(cairo_t* cr, std::string_view text, double max_width);
 
-// 20607 -> "20,607".
-std::string format_count(uint64_t value);
 // 12.345 -> "12.3%".
 std::string format_percent(double percent);
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <numbers>
 
+#include "core/number_format.h"
 #include "report/chart_text.h"
 
 namespace winnow {
