@@ -69,30 +69,45 @@ Status ModelSpec::validate() const {
   return Status::ok();
 }
 
-void weigh_features(std::span<const FeatureCount> counts, std::span<const float> idf,
-                    const WeightingConfig& config, std::vector<WeightedFeature>* out) {
-  out->clear();
+namespace {
+
+// 1 + ln(count) for small counts, so that weighting needs no log call for almost every feature.
+struct SublinearTable {
+  static constexpr uint32_t kSize = 256;
+  float value[kSize];
+  SublinearTable() {
+    value[0] = 0.0f;
+    for (uint32_t c = 1; c < kSize; ++c) value[c] = 1.0f + std::log(static_cast<float>(c));
+  }
+};
+const SublinearTable kSublinear;
+
+}  // namespace
+
+size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
+                      const WeightingConfig& config) {
   double sq[2] = {0.0, 0.0};
-  for (const FeatureCount& c : counts) {
-    const uint32_t bucket = feature_bucket(c.key);
-    float v = config.sublinear_tf ? 1.0f + std::log(static_cast<float>(c.count))
-                                  : static_cast<float>(c.count);
-    if (config.use_idf) v *= idf[bucket];
-    if (v == 0.0f) continue;
-    sq[static_cast<uint32_t>(feature_group(c.key))] += static_cast<double>(v) * static_cast<double>(v);
-    // The group is kept in the top bit until the scale below is applied.
-    out->push_back({c.key, v});
+  for (Feature& f : features) {
+    float v = f.value;
+    if (config.sublinear_tf) {
+      const auto count = static_cast<uint32_t>(v);
+      v = count < SublinearTable::kSize ? kSublinear.value[count] : 1.0f + std::log(v);
+    }
+    if (config.use_idf) v *= idf[feature_bucket(f.key)];
+    f.value = v;
+    const double d = static_cast<double>(v);
+    sq[static_cast<uint32_t>(feature_group(f.key))] += d * d;
   }
   const float scale[2] = {
       sq[0] > 0 ? static_cast<float>(static_cast<double>(config.word_norm) / std::sqrt(sq[0])) : 0.0f,
       sq[1] > 0 ? static_cast<float>(static_cast<double>(config.char_norm) / std::sqrt(sq[1])) : 0.0f};
-  size_t j = 0;
-  for (WeightedFeature& f : *out) {
-    const float v = f.value * scale[static_cast<uint32_t>(feature_group(f.bucket))];
+  size_t kept = 0;
+  for (const Feature& f : features) {
+    const float v = f.value * scale[static_cast<uint32_t>(feature_group(f.key))];
     if (v == 0.0f) continue;
-    (*out)[j++] = {feature_bucket(f.bucket), v};
+    features[kept++] = {feature_bucket(f.key), v};
   }
-  out->resize(j);
+  return kept;
 }
 
 void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
@@ -162,24 +177,24 @@ Result<std::shared_ptr<const Model>> Model::view(ModelSpec spec, nlohmann::json 
 }
 
 void linear_logits(std::span<const float> weights, std::span<const float> bias,
-                   std::span<const WeightedFeature> features, std::span<float> out) {
+                   std::span<const Feature> features, std::span<float> out) {
   const size_t n = bias.size();
   std::copy(bias.begin(), bias.end(), out.begin());
   const float* w = weights.data();
-  for (const WeightedFeature& f : features) {
-    const float* row = w + static_cast<size_t>(f.bucket) * n;
+  for (const Feature& f : features) {
+    const float* row = w + static_cast<size_t>(f.key) * n;
     for (size_t o = 0; o < n; ++o) out[o] += f.value * row[o];
   }
 }
 
-void Model::logits(std::span<const WeightedFeature> features, std::span<float> out) const {
+void Model::logits(std::span<const Feature> features, std::span<float> out) const {
   linear_logits(weights_, bias_, features, out);
 }
 
 void Model::predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const {
-  hasher_.extract(text, &scratch->features, &scratch->counts);
-  weigh_features(scratch->counts, idf_, spec_.weighting, &scratch->weighted);
-  logits(scratch->weighted, scores);
+  hasher_.extract(text, &scratch->hashing, &scratch->features);
+  scratch->features.resize(weigh_features(scratch->features, idf_, spec_.weighting));
+  logits(scratch->features, scores);
   logits_to_scores(spec_, scores, scores);
 }
 

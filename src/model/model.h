@@ -64,30 +64,24 @@ struct ModelSpec {
   Status validate() const;
 };
 
-// One feature of a text, ready for the dot product.
-struct WeightedFeature {
-  uint32_t bucket = 0;
-  float value = 0.0f;
-};
-
-// Turns distinct n-gram counts (sorted by key, from FeatureHasher::extract) into weighted
-// features: v = tf * idf[bucket] (tf = 1 + ln count if sublinear), with each group (word, char)
-// scaled to its configured L2 norm; features whose weight is 0 are dropped. `idf` may be empty
-// when config.use_idf is false. Replaces *out. Allocation-free once *out has grown.
-void weigh_features(std::span<const FeatureCount> counts, std::span<const float> idf,
-                    const WeightingConfig& config, std::vector<WeightedFeature>* out);
+// Turns extracted features (FeatureHasher::extract: key with group bit, value = count) into
+// weighted ones, in place: value = tf * idf[bucket] (tf = 1 + ln count if sublinear), each
+// group (word, char) scaled to its configured L2 norm, key = bare bucket. Features whose weight
+// is 0 are dropped: the kept ones are compacted to the front, in order, and their number is
+// returned. `idf` may be empty when config.use_idf is false. Allocation-free.
+size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
+                      const WeightingConfig& config);
 
 // Logits of the linear architecture: bias + sum over features of value * weights[bucket row].
 // weights has bias.size() floats per bucket. Every scoring path (training-time evaluation,
 // Model::logits) uses this one function, so their results are bit-identical.
 void linear_logits(std::span<const float> weights, std::span<const float> bias,
-                   std::span<const WeightedFeature> features, std::span<float> out);
+                   std::span<const Feature> features, std::span<float> out);
 
 // Per-thread buffers for Model::predict.
 struct PredictScratch {
-  FeatureScratch features;
-  std::vector<FeatureCount> counts;
-  std::vector<WeightedFeature> weighted;
+  FeatureScratch hashing;
+  std::vector<Feature> features;
 };
 
 // Softmax (single-label, normalized heads) or sigmoid (multi-label heads) of `logits` into
@@ -121,7 +115,7 @@ class Model {
   // Scores of `text` into `scores` (num_outputs() floats, head by head in label order).
   void predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const;
   // Logits of already weighted features.
-  void logits(std::span<const WeightedFeature> features, std::span<float> out) const;
+  void logits(std::span<const Feature> features, std::span<float> out) const;
 
  private:
   Model() = default;

@@ -32,11 +32,12 @@ struct FeatureConfig {
 // Feature groups: their vectors are weighted and normalized separately (model.h).
 enum class FeatureGroup : uint32_t { kWord = 0, kChar = 1 };
 
-// One distinct hashed n-gram of a text and how many times it occurred.
-// key = bucket | (group << 31); use feature_bucket() / feature_group().
-struct FeatureCount {
+// One distinct hashed n-gram of a text. As extracted: key = bucket | (group << 31) (see
+// feature_bucket() / feature_group()) and value = how many times it occurred. After
+// weigh_features (model.h): key = bucket and value = the feature's weight.
+struct Feature {
   uint32_t key = 0;
-  uint32_t count = 0;
+  float value = 0.0f;
 };
 inline uint32_t feature_bucket(uint32_t key) { return key & 0x7FFFFFFFu; }
 inline FeatureGroup feature_group(uint32_t key) { return static_cast<FeatureGroup>(key >> 31); }
@@ -49,7 +50,9 @@ struct FeatureScratch {
   std::vector<TokenSpan> spans;
   std::vector<uint32_t> starts;
   std::vector<uint64_t> word_hashes;
-  std::vector<uint32_t> keys;
+  // Open-addressing set used to count distinct keys: slot -> index into the output + 1
+  // (0 = empty). Slots used by the last text are cleared through the output itself.
+  std::vector<uint32_t> slots;
 };
 
 class FeatureHasher {
@@ -57,11 +60,11 @@ class FeatureHasher {
   // `config` must have passed validate().
   explicit FeatureHasher(const FeatureConfig& config);
 
-  // Replaces *out with the distinct features of `text`, sorted by key, with their counts, and
-  // returns the number of words in the text (the engine's unit of "tokens"). Const and
-  // thread-safe as long as each thread passes its own scratch.
-  uint32_t extract(std::string_view text, FeatureScratch* scratch,
-                   std::vector<FeatureCount>* out) const;
+  // Replaces *out with the distinct features of `text` in order of first occurrence (words
+  // first, then character n-grams), values = counts, and returns the number of words in the
+  // text (the engine's unit of "tokens"). Const and thread-safe as long as each thread passes
+  // its own scratch; allocation-free once the scratch and *out have grown.
+  uint32_t extract(std::string_view text, FeatureScratch* scratch, std::vector<Feature>* out) const;
 
   // Number of words in `text` (split_words on the normalized text), without hashing.
   static uint32_t count_tokens(std::string_view text, FeatureScratch* scratch);
@@ -69,8 +72,8 @@ class FeatureHasher {
   const FeatureConfig& config() const { return config_; }
 
  private:
-  void add_word_ngrams(const FeatureScratch& s, std::vector<uint32_t>* keys) const;
-  void add_char_ngrams(FeatureScratch* s) const;
+  void add_word_ngrams(FeatureScratch* s, std::vector<Feature>* out) const;
+  void add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out) const;
 
   FeatureConfig config_;
   uint32_t shift_ = 0;  // 64 - hash_bits

@@ -8,10 +8,13 @@ namespace winnow {
 // Below this scale the stored weights are rescaled, keeping their magnitude in float range.
 constexpr double kMinScale = 1e-3;
 
-LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, int threads)
-    : heads_(head_layouts(spec)), outputs_(spec.num_outputs()) {
-  weights_.assign(static_cast<size_t>(spec.features.buckets()) * outputs_, 0.0f);
-  bias_.assign(outputs_, 0.0f);
+LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, std::vector<double> l2,
+                             int team_size)
+    : heads_(head_layouts(spec)), outputs_(spec.num_outputs()), l2_(std::move(l2)) {
+  const size_t r = l2_.size();
+  const size_t row = r * outputs_;
+  weights_.assign(static_cast<size_t>(spec.features.buckets()) * row, 0.0f);
+  scale_.assign(r, 1.0);
   // Priors: count gold labels per output over samples that carry the head.
   std::vector<double> pos(outputs_, 0.0), seen(heads_.size(), 0.0);
   for (size_t i = 0; i < train.size(); ++i) {
@@ -23,18 +26,23 @@ LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, int 
       for (uint32_t k = 0; k < h.size; ++k) pos[h.offset + k] += y[h.offset + k];
     }
   }
+  std::vector<float> prior(outputs_, 0.0f);
   for (const HeadLayout& h : heads_) {
     for (uint32_t k = 0; k < h.size; ++k) {
       // Add-one smoothing keeps the log finite for labels that are always or never present.
       const double p = (pos[h.offset + k] + 1.0) / (seen[h.index] + 2.0);
-      bias_[h.offset + k] = static_cast<float>(
+      prior[h.offset + k] = static_cast<float>(
           h.kind == HeadKind::kMultiLabel ? std::log(p / (1.0 - p)) : std::log(p));
     }
   }
-  scratch_.resize(static_cast<size_t>(std::max(1, threads)));
+  bias_.clear();
+  for (size_t k = 0; k < r; ++k) bias_.insert(bias_.end(), prior.begin(), prior.end());
+  scratch_.resize(static_cast<size_t>(std::max(1, team_size)));
   for (Scratch& s : scratch_) {
-    s.z.assign(outputs_, 0.0f);
-    s.grad.assign(outputs_, 0.0f);
+    s.z.assign(row, 0.0f);
+    s.grad.assign(row, 0.0f);
+    s.step.assign(r, 0.0f);
+    s.loss.assign(r, 0.0);
   }
 }
 
@@ -44,98 +52,138 @@ __attribute__((no_sanitize("thread"))) void LinearLearner::sgd_range(
     const SampleSet& data, std::span<const uint32_t> batch, size_t member, size_t stride,
     float lr) {
   Scratch& s = scratch_[member];
+  const size_t reps = l2_.size();
   const uint32_t n = outputs_;
+  const size_t row_len = reps * n;
   float* z = s.z.data();
   float* g = s.grad.data();
   float* w = weights_.data();
   float* b = bias_.data();
-  const float scale = static_cast<float>(scale_);
-  const float step = lr / scale;
-  double loss = 0;
+  for (size_t r = 0; r < reps; ++r) {
+    s.step[r] = lr / static_cast<float>(scale_[r]);
+    s.loss[r] = 0.0;
+  }
   for (size_t j = member; j < batch.size(); j += stride) {
     const uint32_t i = batch[j];
-    const std::span<const WeightedFeature> x = data.features_of(i);
-    std::fill(z, z + n, 0.0f);
-    for (const WeightedFeature& f : x) {
-      const float* row = w + static_cast<size_t>(f.bucket) * n;
-      for (uint32_t o = 0; o < n; ++o) z[o] += f.value * row[o];
+    const std::span<const Feature> x = data.features_of(i);
+    std::fill(z, z + row_len, 0.0f);
+    for (const Feature& f : x) {
+      const float* row = w + static_cast<size_t>(f.key) * row_len;
+      for (size_t o = 0; o < row_len; ++o) z[o] += f.value * row[o];
     }
-    for (uint32_t o = 0; o < n; ++o) z[o] = scale * z[o] + b[o];
-    loss += sample_loss(heads_, z, data.targets_of(i), data.heads_of(i), g);
-    for (const WeightedFeature& f : x) {
-      float* row = w + static_cast<size_t>(f.bucket) * n;
-      const float a = step * f.value;
-      for (uint32_t o = 0; o < n; ++o) row[o] -= a * g[o];
+    const uint8_t* y = data.targets_of(i);
+    const uint8_t* has = data.heads_of(i);
+    for (size_t r = 0; r < reps; ++r) {
+      float* zr = z + r * n;
+      const float scale = static_cast<float>(scale_[r]);
+      for (uint32_t o = 0; o < n; ++o) zr[o] = scale * zr[o] + b[r * n + o];
+      s.loss[r] += sample_loss(heads_, zr, y, has, g + r * n);
+      // The step of each replica folds its scale in, so the row update below is one loop.
+      for (uint32_t o = 0; o < n; ++o) {
+        b[r * n + o] -= lr * g[r * n + o];
+        g[r * n + o] *= s.step[r];
+      }
     }
-    for (uint32_t o = 0; o < n; ++o) b[o] -= lr * g[o];
+    for (const Feature& f : x) {
+      float* row = w + static_cast<size_t>(f.key) * row_len;
+      const float v = f.value;
+      for (size_t o = 0; o < row_len; ++o) row[o] -= v * g[o];
+    }
   }
-  s.loss = loss;
 }
 
-double LinearLearner::train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr,
-                                 double l2, WorkerTeam* team) {
+void LinearLearner::train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr,
+                               WorkerTeam* team, std::vector<double>* losses) {
   const size_t members = static_cast<size_t>(team->size());
   team->run([&](int member) { sgd_range(data, batch, static_cast<size_t>(member), members, lr); });
-  double loss = 0;
-  for (size_t m = 0; m < members; ++m) loss += scratch_[m].loss;
-  scale_ *= std::pow(1.0 - std::min(1.0, static_cast<double>(lr) * l2),
-                     static_cast<double>(batch.size()));
-  if (scale_ < kMinScale) fold_scale(team);
-  return loss;
+  losses->assign(l2_.size(), 0.0);
+  for (size_t m = 0; m < members; ++m) {
+    for (size_t r = 0; r < l2_.size(); ++r) (*losses)[r] += scratch_[m].loss[r];
+  }
+  bool fold = false;
+  for (size_t r = 0; r < l2_.size(); ++r) {
+    scale_[r] *= std::pow(1.0 - std::min(1.0, static_cast<double>(lr) * l2_[r]),
+                          static_cast<double>(batch.size()));
+    fold = fold || scale_[r] < kMinScale;
+  }
+  if (fold) fold_scales(team);
 }
 
-void LinearLearner::fold_scale(WorkerTeam* team) {
-  const float s = static_cast<float>(scale_);
-  team->run_ranges(weights_.size(), [&](size_t begin, size_t end, int) {
-    for (size_t i = begin; i < end; ++i) weights_[i] *= s;
+void LinearLearner::fold_scales(WorkerTeam* team) {
+  const size_t row_len = l2_.size() * outputs_;
+  std::vector<float> s(row_len);
+  for (size_t o = 0; o < row_len; ++o) s[o] = static_cast<float>(scale_[o / outputs_]);
+  const size_t rows = weights_.size() / row_len;
+  team->run_ranges(rows, [&](size_t begin, size_t end, int) {
+    for (size_t b = begin; b < end; ++b) {
+      float* row = weights_.data() + b * row_len;
+      for (size_t o = 0; o < row_len; ++o) row[o] *= s[o];
+    }
   });
-  scale_ = 1.0;
+  std::fill(scale_.begin(), scale_.end(), 1.0);
 }
 
-double LinearLearner::evaluate(const SampleSet& data, std::vector<float>* scores,
-                               WorkerTeam* team) const {
+void LinearLearner::evaluate(const SampleSet& data, const std::vector<LossUnit>& units,
+                             std::vector<float>* scores, std::vector<double>* unit_losses,
+                             WorkerTeam* team) const {
+  const size_t reps = l2_.size();
   const uint32_t n = outputs_;
-  scores->assign(data.size() * n, 0.0f);
-  std::vector<double> losses(static_cast<size_t>(team->size()), 0.0);
-  const float scale = static_cast<float>(scale_);
+  const size_t row_len = reps * n;
+  scores->assign(data.size() * row_len, 0.0f);
+  const size_t members = static_cast<size_t>(team->size());
+  std::vector<std::vector<double>> partial(members, std::vector<double>(reps * units.size(), 0.0));
   team->run_ranges(data.size(), [&](size_t begin, size_t end, int member) {
-    double loss = 0;
+    std::vector<double>& acc = partial[static_cast<size_t>(member)];
     for (size_t i = begin; i < end; ++i) {
-      float* z = scores->data() + i * n;
-      for (const WeightedFeature& f : data.features_of(i)) {
-        const float* row = weights_.data() + static_cast<size_t>(f.bucket) * n;
-        for (uint32_t o = 0; o < n; ++o) z[o] += f.value * row[o];
+      float* z = scores->data() + i * row_len;
+      for (const Feature& f : data.features_of(i)) {
+        const float* row = weights_.data() + static_cast<size_t>(f.key) * row_len;
+        for (size_t o = 0; o < row_len; ++o) z[o] += f.value * row[o];
       }
-      for (uint32_t o = 0; o < n; ++o) z[o] = scale * z[o] + bias_[o];
-      loss += sample_loss(heads_, z, data.targets_of(i), data.heads_of(i), nullptr);
-      // Scores in place: softmax or sigmoid per head.
-      for (const HeadLayout& h : heads_) {
-        float* zh = z + h.offset;
-        if (h.kind == HeadKind::kMultiLabel) {
-          for (uint32_t k = 0; k < h.size; ++k) zh[k] = 1.0f / (1.0f + std::exp(-zh[k]));
-        } else {
-          const float m = *std::max_element(zh, zh + h.size);
-          float sum = 0;
-          for (uint32_t k = 0; k < h.size; ++k) sum += (zh[k] = std::exp(zh[k] - m));
-          for (uint32_t k = 0; k < h.size; ++k) zh[k] /= sum;
+      for (size_t r = 0; r < reps; ++r) {
+        float* zr = z + r * n;
+        const float scale = static_cast<float>(scale_[r]);
+        for (uint32_t o = 0; o < n; ++o) zr[o] = scale * zr[o] + bias_[r * n + o];
+        sample_loss(heads_, zr, data.targets_of(i), data.heads_of(i), nullptr,
+                    acc.data() + r * units.size());
+        for (const HeadLayout& h : heads_) {
+          float* zh = zr + h.offset;
+          if (h.kind == HeadKind::kMultiLabel) {
+            for (uint32_t k = 0; k < h.size; ++k) zh[k] = 1.0f / (1.0f + std::exp(-zh[k]));
+          } else {
+            const float m = *std::max_element(zh, zh + h.size);
+            float sum = 0;
+            for (uint32_t k = 0; k < h.size; ++k) sum += (zh[k] = std::exp(zh[k] - m));
+            for (uint32_t k = 0; k < h.size; ++k) zh[k] /= sum;
+          }
         }
       }
     }
-    losses[static_cast<size_t>(member)] = loss;
   });
-  double total = 0;
-  for (double l : losses) total += l;
-  return total;
+  unit_losses->assign(reps * units.size(), 0.0);
+  for (const auto& p : partial) {
+    for (size_t i = 0; i < p.size(); ++i) (*unit_losses)[i] += p[i];
+  }
 }
 
-void LinearLearner::snapshot(std::vector<float>* weights, std::vector<float>* bias,
-                             WorkerTeam* team) const {
-  weights->resize(weights_.size());
-  const float s = static_cast<float>(scale_);
-  team->run_ranges(weights_.size(), [&](size_t begin, size_t end, int) {
-    for (size_t i = begin; i < end; ++i) (*weights)[i] = s * weights_[i];
+void LinearLearner::copy_unit(size_t replica, const LossUnit& unit, std::vector<float>* weights,
+                              std::vector<float>* bias, WorkerTeam* team) const {
+  const size_t row_len = l2_.size() * outputs_;
+  const size_t rows = weights_.size() / row_len;
+  weights->resize(rows * outputs_);
+  bias->resize(outputs_);
+  const float s = static_cast<float>(scale_[replica]);
+  const size_t from = replica * outputs_ + unit.first_output;
+  team->run_ranges(rows, [&](size_t begin, size_t end, int) {
+    for (size_t b = begin; b < end; ++b) {
+      const float* src = weights_.data() + b * row_len + from;
+      float* dst = weights->data() + b * outputs_ + unit.first_output;
+      for (uint32_t o = 0; o < unit.outputs; ++o) dst[o] = s * src[o];
+    }
   });
-  *bias = bias_;
+  for (uint32_t o = 0; o < unit.outputs; ++o) {
+    (*bias)[unit.first_output + o] = bias_[replica * outputs_ + unit.first_output + o];
+  }
 }
 
 }  // namespace winnow

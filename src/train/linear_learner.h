@@ -3,8 +3,12 @@
 // features they touch without locks, as fastText does. Races only lose an occasional small
 // update; with one thread the result is fully deterministic.
 //
-// L2 weight decay is applied exactly and in O(1) per step through a global scale
-// (true weights = scale * stored weights), so sparse updates never touch untouched rows.
+// It trains K replicas of the model side by side, one per L2 strength, on the same samples, so
+// that the trainer can pick the best strength per loss unit on validation data (like
+// LogisticRegressionCV, at a fraction of its cost: the replicas share feature extraction and
+// memory access). Each replica's L2 decay is applied exactly and in O(1) per step through a
+// per-replica scale (true weights = scale * stored weights), so sparse updates never touch the
+// rows a sample does not have.
 #pragma once
 
 #include <cstdint>
@@ -21,34 +25,45 @@ namespace winnow {
 class LinearLearner {
  public:
   // Zero weights; biases start at the label priors of `train` (log-odds for sigmoid outputs,
-  // log-frequency for softmax heads), which saves the first steps for rare labels.
-  LinearLearner(const ModelSpec& spec, const SampleSet& train, int threads);
+  // log-frequency for softmax heads), which saves the first steps for rare labels. `l2` holds
+  // one L2 strength per replica (at least one); `team_size` is the WorkerTeam size to be used.
+  LinearLearner(const ModelSpec& spec, const SampleSet& train, std::vector<double> l2,
+                int team_size);
+
+  size_t replicas() const { return l2_.size(); }
+  uint32_t outputs() const { return outputs_; }
 
   // One step: SGD with rate `lr` over `batch` (indices into `data`), split across the team,
-  // then decay by (1 - lr * l2)^batch.size(). Returns the summed loss of the batch (computed
-  // before each sample's update). Allocation-free.
-  double train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr, double l2,
-                    WorkerTeam* team);
+  // then each replica decays by (1 - lr * l2)^batch.size(). Returns each replica's summed loss
+  // over the batch (computed before each sample's update) in *losses. Allocation-free.
+  void train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr,
+                  WorkerTeam* team, std::vector<double>* losses);
 
-  // Summed loss over `data`, and the scores (data.size() x outputs, row-major) into *scores.
-  double evaluate(const SampleSet& data, std::vector<float>* scores, WorkerTeam* team) const;
+  // Scores of every replica on `data` into *scores (size x replicas x outputs, row-major) and
+  // summed losses per replica and unit into *unit_losses (replicas x units).
+  void evaluate(const SampleSet& data, const std::vector<LossUnit>& units,
+                std::vector<float>* scores, std::vector<double>* unit_losses,
+                WorkerTeam* team) const;
 
-  // The true weights (scale applied) and biases.
-  void snapshot(std::vector<float>* weights, std::vector<float>* bias, WorkerTeam* team) const;
+  // Copies the true weights and biases of `unit` in replica `replica` into a single-replica
+  // model layout (buckets x outputs; outputs).
+  void copy_unit(size_t replica, const LossUnit& unit, std::vector<float>* weights,
+                 std::vector<float>* bias, WorkerTeam* team) const;
 
  private:
   void sgd_range(const SampleSet& data, std::span<const uint32_t> batch, size_t member,
                  size_t stride, float lr);
-  void fold_scale(WorkerTeam* team);
+  void fold_scales(WorkerTeam* team);
 
   std::vector<HeadLayout> heads_;
   uint32_t outputs_ = 0;
-  std::vector<float> weights_;  // buckets x outputs, true value = scale_ * stored
-  std::vector<float> bias_;
-  double scale_ = 1.0;
+  std::vector<double> l2_;
+  std::vector<float> weights_;  // buckets x replicas x outputs; true = scale_[r] * stored
+  std::vector<float> bias_;     // replicas x outputs
+  std::vector<double> scale_;   // per replica
   struct alignas(64) Scratch {
-    std::vector<float> z, grad;
-    double loss = 0;
+    std::vector<float> z, grad, step;
+    std::vector<double> loss;
   };
   std::vector<Scratch> scratch_;
 };

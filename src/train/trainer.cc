@@ -18,6 +18,8 @@ namespace winnow {
 // is mean loss + (weight_decay * kL2PerDecay / n) / 2 * |w|^2, i.e. logistic regression with
 // C = 1 / (weight_decay * kL2PerDecay). Tuned so that Mistral's default 0.1 is our best setting.
 constexpr double kL2PerDecay = 2.5;
+// With validation data, each loss unit picks its L2 strength among weight_decay times these.
+constexpr double kL2SearchMultipliers[] = {0.25, 1.0, 4.0, 16.0};
 
 namespace {
 
@@ -125,6 +127,16 @@ Status check_train_options(const TrainOptions& o) {
     return Status::invalid_argument("invalid sample fraction must be in [0, 0.5]");
   }
   if (o.evaluations < 1) return Status::invalid_argument("evaluations must be >= 1");
+  if (!o.l2_search_multipliers.empty()) {
+    bool has_one = false;
+    for (double m : o.l2_search_multipliers) {
+      if (!(m > 0) || !std::isfinite(m)) {
+        return Status::invalid_argument("L2 search multipliers must be > 0");
+      }
+      has_one = has_one || m == 1.0;
+    }
+    if (!has_one) return Status::invalid_argument("L2 search multipliers must include 1");
+  }
   for (const TrainFileSpec& f : o.train_files) {
     if (!(f.weight > 0) || !std::isfinite(f.weight)) {
       return Status::invalid_argument("weight of " + f.path + " must be > 0");
@@ -295,28 +307,47 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     emit(std::move(e));
   }
 
-  LinearLearner learner(spec, train, team.size());
+  // L2 strengths: one replica per candidate when validation data can choose among them.
+  std::vector<double> l2_multipliers = {1.0};
+  if (has_valid && o.l2_search) {
+    l2_multipliers.assign(std::begin(kL2SearchMultipliers), std::end(kL2SearchMultipliers));
+    if (!o.l2_search_multipliers.empty()) l2_multipliers = o.l2_search_multipliers;
+  }
+  const size_t center = static_cast<size_t>(
+      std::find(l2_multipliers.begin(), l2_multipliers.end(), 1.0) - l2_multipliers.begin());
+  std::vector<double> l2s;
+  for (double m : l2_multipliers) l2s.push_back(l2 * m);
+  LinearLearner learner(spec, train, l2s, team.size());
+  const std::vector<LossUnit> units = loss_units(spec);
+  const size_t reps = learner.replicas();
+
   const int64_t eval_every = std::max<int64_t>(
       1, (plan.total_steps + o.evaluations - 1) / o.evaluations);
   std::vector<uint32_t> batch;
   batch.reserve(plan.tokens_per_step + 1);
-  std::vector<float> valid_scores;
-  std::vector<float> best_weights, best_bias;
-  double best_loss = std::numeric_limits<double>::infinity();
-  int64_t best_step = 0;
+  std::vector<double> step_losses, unit_losses;
+  std::vector<float> rep_scores, valid_scores;
+  // The model being assembled: per unit, the replica and step with the lowest validation loss.
+  std::vector<float> best_weights(static_cast<size_t>(spec.features.buckets()) * spec.num_outputs(),
+                                  0.0f);
+  std::vector<float> best_bias(spec.num_outputs(), 0.0f);
+  std::vector<double> best_unit_loss(units.size(), std::numeric_limits<double>::infinity());
+  std::vector<size_t> best_unit_rep(units.size(), center);
+  std::vector<int64_t> best_unit_step(units.size(), 0);
   uint64_t tokens = 0;
   double loss_since_eval = 0;
   uint64_t samples_since_eval = 0;
   const double pass = std::max(1.0, sampler.tokens_per_pass());
+  const uint32_t outputs = spec.num_outputs();
   for (int64_t step = 0; step < plan.total_steps; ++step) {
     if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
       return Status::cancelled("training cancelled at step " + std::to_string(step));
     }
     const double multiplier = lr_multiplier(plan, step);
     tokens += sampler.next_batch(plan.tokens_per_step, &batch);
-    const double loss = learner.train_step(train, batch, static_cast<float>(base_lr * multiplier),
-                                           l2, &team);
-    loss_since_eval += loss;
+    learner.train_step(train, batch, static_cast<float>(base_lr * multiplier), &team,
+                       &step_losses);
+    loss_since_eval += step_losses[center];
     samples_since_eval += batch.size();
     TrainEvent e;
     e.kind = TrainEvent::Kind::kStep;
@@ -325,30 +356,63 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     e.tokens = tokens;
     e.epoch = static_cast<double>(tokens) / pass;
     e.learning_rate = o.learning_rate * multiplier;
-    e.train_loss = loss / static_cast<double>(batch.size());
+    e.train_loss = step_losses[center] / static_cast<double>(batch.size());
     emit(e);
     const bool last = step + 1 == plan.total_steps;
     if (has_valid && ((step + 1) % eval_every == 0 || last)) {
-      const double vloss = learner.evaluate(valid, &valid_scores, &team) /
-                           static_cast<double>(std::max<size_t>(1, valid.size()));
+      learner.evaluate(valid, units, &rep_scores, &unit_losses, &team);
+      // Per unit: the replica that is best now; it replaces the kept one if it beats it.
+      double vloss = 0;
+      e.best = false;
+      valid_scores.assign(valid.size() * outputs, 0.0f);
+      for (size_t u = 0; u < units.size(); ++u) {
+        size_t r_best = 0;
+        for (size_t r = 1; r < reps; ++r) {
+          if (unit_losses[r * units.size() + u] < unit_losses[r_best * units.size() + u]) r_best = r;
+        }
+        const double l = unit_losses[r_best * units.size() + u];
+        vloss += l;
+        for (size_t i = 0; i < valid.size(); ++i) {
+          for (uint32_t o2 = 0; o2 < units[u].outputs; ++o2) {
+            const size_t out = units[u].first_output + o2;
+            valid_scores[i * outputs + out] = rep_scores[(i * reps + r_best) * outputs + out];
+          }
+        }
+        if (l < best_unit_loss[u]) {
+          best_unit_loss[u] = l;
+          best_unit_rep[u] = r_best;
+          best_unit_step[u] = step + 1;
+          learner.copy_unit(r_best, units[u], &best_weights, &best_bias, &team);
+          e.best = true;
+        }
+      }
       e.kind = TrainEvent::Kind::kEvaluated;
       e.train_loss = loss_since_eval / static_cast<double>(std::max<uint64_t>(1, samples_since_eval));
-      e.valid_loss = vloss;
+      e.valid_loss = vloss / static_cast<double>(std::max<size_t>(1, valid.size()));
       e.valid_macro_auc = macro_auc(spec, valid, valid_scores);
-      e.best = vloss < best_loss;
-      if (e.best) {
-        best_loss = vloss;
-        best_step = step + 1;
-        learner.snapshot(&best_weights, &best_bias, &team);
-      }
       loss_since_eval = 0;
       samples_since_eval = 0;
       emit(e);
     }
   }
   if (!has_valid) {
-    learner.snapshot(&best_weights, &best_bias, &team);
-    best_step = plan.total_steps;
+    for (size_t u = 0; u < units.size(); ++u) {
+      learner.copy_unit(center, units[u], &best_weights, &best_bias, &team);
+      best_unit_step[u] = plan.total_steps;
+    }
+  }
+  const int64_t best_step = *std::max_element(best_unit_step.begin(), best_unit_step.end());
+  nlohmann::json selection = nlohmann::json::array();
+  for (size_t u = 0; u < units.size(); ++u) {
+    const HeadSpec& head = spec.heads[units[u].head];
+    nlohmann::json labels = nlohmann::json::array();
+    for (uint32_t k = 0; k < units[u].outputs; ++k) {
+      labels.push_back(head.labels[units[u].first_output - spec.output_offset(units[u].head) + k]);
+    }
+    selection.push_back({{"head", head.name},
+                         {"labels", labels},
+                         {"weight_decay", o.weight_decay * l2_multipliers[best_unit_rep[u]]},
+                         {"step", best_unit_step[u]}});
   }
 
   // Final scores come from linear_logits, the function the saved model uses, so thresholds are
@@ -379,6 +443,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
       {"hyperparameters", hyperparameters},
       {"training_data", data_summary},
       {"best_step", best_step},
+      {"selection", selection},
       {"validation", validation},
       {"thresholds_tuned", has_valid},
       {"train_seconds", seconds_since(t0)},

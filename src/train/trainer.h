@@ -53,6 +53,11 @@ struct TrainOptions {
   WeightingConfig weighting;
   double max_invalid_fraction = 0.0;     // share of bad lines to skip; 0 = any bad line fails
   int evaluations = 20;                  // validation passes per run (the last step always)
+  // With validation data, train several L2 strengths around weight_decay side by side and keep,
+  // per label (per head for softmax heads), the strength and checkpoint with the lowest
+  // validation loss. Off: weight_decay alone, one checkpoint choice per label as well.
+  bool l2_search = true;
+  std::vector<double> l2_search_multipliers;  // empty = the tuned default grid; must hold 1.0
 
   // Called on the training thread; must be quick. Events in order: one kStarted, then kStep
   // after every step, kEvaluated after each validation pass, one kFinished.

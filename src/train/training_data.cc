@@ -189,21 +189,20 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     }
   }
 
-  // Pass 1 (parallel by contiguous ranges): distinct n-gram counts per sample.
-  const int members = team->size();
-  std::vector<std::vector<FeatureCount>> counts(static_cast<size_t>(members));
-  std::vector<std::vector<uint64_t>> count_offsets(static_cast<size_t>(members));
+  // Pass 1 (parallel by contiguous ranges): distinct n-gram counts per sample, appended to the
+  // member's chunk; offsets are remembered until pass 2 turns them into spans.
+  const size_t members = static_cast<size_t>(team->size());
+  set.feature_chunks.resize(members);
+  std::vector<uint64_t> ends(n, 0);  // end offset of sample i in its member's chunk
   const FeatureHasher hasher(spec.features);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
     FeatureScratch scratch;
-    std::vector<FeatureCount> one;
-    auto& all = counts[static_cast<size_t>(member)];
-    auto& offs = count_offsets[static_cast<size_t>(member)];
-    offs.push_back(0);
+    std::vector<Feature> one;
+    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
     for (size_t i = begin; i < end; ++i) {
       set.tokens[i] = hasher.extract(raw->samples[i].text, &scratch, &one);
-      all.insert(all.end(), one.begin(), one.end());
-      offs.push_back(all.size());
+      chunk.insert(chunk.end(), one.begin(), one.end());
+      ends[i] = chunk.size();
       std::string().swap(raw->samples[i].text);
     }
   });
@@ -213,8 +212,8 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     idf->clear();
     if (spec.weighting.use_idf) {
       std::vector<uint32_t> df(buckets, 0);
-      for (const auto& part : counts) {
-        for (const FeatureCount& c : part) ++df[feature_bucket(c.key)];
+      for (const auto& chunk : set.feature_chunks) {
+        for (const Feature& f : chunk) ++df[feature_bucket(f.key)];
       }
       idf->resize(buckets);
       const double docs = static_cast<double>(n);
@@ -226,33 +225,33 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     }
   }
 
-  // Pass 2: weighting, per range, then concatenated in sample order.
-  std::vector<std::vector<WeightedFeature>> weighted(static_cast<size_t>(members));
-  std::vector<std::vector<uint64_t>> weighted_offsets(static_cast<size_t>(members));
+  // Pass 2, same ranges: weighting in place, compacting each chunk as dropped features vanish.
+  set.sample_features.resize(n);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
-    const size_t m = static_cast<size_t>(member);
-    std::vector<WeightedFeature> one;
-    auto& out = weighted[m];
-    auto& offs = weighted_offsets[m];
+    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
+    uint64_t read = 0, write = 0;
+    std::vector<uint64_t> kept(end - begin);
     for (size_t i = begin; i < end; ++i) {
-      const uint64_t a = count_offsets[m][i - begin], b = count_offsets[m][i - begin + 1];
-      weigh_features(std::span<const FeatureCount>(counts[m].data() + a, counts[m].data() + b),
-                     *idf, spec.weighting, &one);
-      out.insert(out.end(), one.begin(), one.end());
-      offs.push_back(out.size());
+      const uint64_t count = ends[i] - read;
+      const size_t k = weigh_features(std::span<Feature>(chunk.data() + read, count), *idf,
+                                      spec.weighting);
+      if (write != read) {
+        std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
+                  chunk.begin() + static_cast<std::ptrdiff_t>(read + k),
+                  chunk.begin() + static_cast<std::ptrdiff_t>(write));
+      }
+      read = ends[i];
+      write += k;
+      kept[i - begin] = write;
     }
-    std::vector<FeatureCount>().swap(counts[m]);
+    chunk.resize(write);
+    chunk.shrink_to_fit();
+    uint64_t start = 0;
+    for (size_t i = begin; i < end; ++i) {
+      set.sample_features[i] = std::span<const Feature>(chunk.data() + start, kept[i - begin] - start);
+      start = kept[i - begin];
+    }
   });
-  uint64_t total = 0;
-  for (const auto& part : weighted) total += part.size();
-  set.features.reserve(total);
-  set.feature_offsets.reserve(n + 1);
-  for (size_t m = 0; m < weighted.size(); ++m) {
-    const uint64_t base = set.features.size();
-    set.features.insert(set.features.end(), weighted[m].begin(), weighted[m].end());
-    for (uint64_t off : weighted_offsets[m]) set.feature_offsets.push_back(base + off);
-    std::vector<WeightedFeature>().swap(weighted[m]);
-  }
   return set;
 }
 

@@ -67,17 +67,22 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
 struct SampleSet {
   uint32_t num_outputs = 0;
   uint32_t num_heads = 0;
-  std::vector<uint64_t> feature_offsets{0};  // size() + 1 entries
-  std::vector<WeightedFeature> features;
+  // Features live in one chunk per featurizing thread; each sample's span points into one.
+  std::vector<std::vector<Feature>> feature_chunks;
+  std::vector<std::span<const Feature>> sample_features;
   std::vector<uint8_t> targets;              // size() x num_outputs; 1 = gold label
   std::vector<uint8_t> has_head;             // size() x num_heads; 0 = head left out
   std::vector<uint32_t> tokens;              // words per sample
   std::vector<uint32_t> file_of_sample;
 
+  SampleSet() = default;
+  SampleSet(SampleSet&&) = default;            // spans stay valid: chunk buffers move along
+  SampleSet& operator=(SampleSet&&) = default;
+  SampleSet(const SampleSet&) = delete;
+  SampleSet& operator=(const SampleSet&) = delete;
+
   size_t size() const { return tokens.size(); }
-  std::span<const WeightedFeature> features_of(size_t i) const {
-    return {features.data() + feature_offsets[i], features.data() + feature_offsets[i + 1]};
-  }
+  std::span<const Feature> features_of(size_t i) const { return sample_features[i]; }
   const uint8_t* targets_of(size_t i) const { return targets.data() + i * num_outputs; }
   const uint8_t* heads_of(size_t i) const { return has_head.data() + i * num_heads; }
   uint64_t total_tokens() const;
