@@ -46,7 +46,7 @@ struct HeadSpec {
 struct WeightingConfig {
   bool sublinear_tf = true;   // value = 1 + ln(count) instead of count
   bool use_idf = true;        // multiply by the bucket's idf (stored in the model)
-  uint32_t min_df = 2;        // buckets seen in fewer training samples get idf 0 (dropped)
+  uint32_t min_df = 1;        // buckets seen in fewer training samples get idf 0 (dropped)
   float word_norm = 1.0f;     // L2 norm given to the word-feature block (0 = drop the block)
   float char_norm = 1.0f;     // L2 norm given to the character-feature block
 };
