@@ -197,7 +197,7 @@ Result<std::shared_ptr<const Model>> parse_aligned(std::shared_ptr<AlignedBytes>
     WINNOW_RETURN_IF_ERROR(get(t, "count", &count));
     if (dtype != "f32") return Status::corruption(std::string("tensor ") + name + ": unknown dtype");
     if (offset % kAlign != 0 || offset > region || count > (region - offset) / sizeof(float)) {
-      return Status::corruption(std::string("tensor ") + name + " lies outside the file");
+      return Status::corruption(std::string("tensor ") + name + " is misaligned or lies outside the file");
     }
     const float* base = reinterpret_cast<const float*>(p + h.tensors_offset + offset);
     *out = std::span<const float>(base, count);

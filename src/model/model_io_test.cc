@@ -4,6 +4,11 @@
 
 #include <random>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <functional>
+
 #include "test_support.h"
 
 namespace winnow {
@@ -95,6 +100,54 @@ TEST(ModelIo, RejectsTrailingBytes) {
   auto m = parse_model(serialize_model(*random_model()) + "x");
   ASSERT_FALSE(m.is_ok());
   EXPECT_EQ(m.status().code(), StatusCode::kCorruption);
+}
+
+// Rewrites the metadata JSON of a serialized model and fixes up sizes and checksums, as a
+// buggy or malicious writer could.
+std::string with_metadata(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
+  uint64_t meta_offset = 0, meta_bytes = 0, tensors_offset = 0;
+  std::memcpy(&meta_offset, bytes.data() + 24, 8);
+  std::memcpy(&meta_bytes, bytes.data() + 32, 8);
+  std::memcpy(&tensors_offset, bytes.data() + 40, 8);
+  nlohmann::json meta = nlohmann::json::parse(bytes.substr(meta_offset, meta_bytes));
+  edit(meta);
+  const std::string text = meta.dump();
+  std::string out = bytes.substr(0, 64) + text;
+  const uint64_t new_tensors = (out.size() + 63) / 64 * 64;
+  out.resize(new_tensors, '\0');
+  out += bytes.substr(tensors_offset);
+  const uint64_t size = out.size(), new_meta_bytes = text.size();
+  std::memcpy(out.data() + 16, &size, 8);
+  std::memcpy(out.data() + 32, &new_meta_bytes, 8);
+  std::memcpy(out.data() + 40, &new_tensors, 8);
+  const uint64_t body = XXH3_64bits(out.data() + 64, out.size() - 64);
+  std::memcpy(out.data() + 48, &body, 8);
+  const uint64_t head = XXH3_64bits(out.data(), 56);
+  std::memcpy(out.data() + 56, &head, 8);
+  return out;
+}
+
+TEST(ModelIo, RejectsWellChecksummedFilesWithInconsistentMetadata) {
+  const std::string bytes = serialize_model(*random_model());
+  ASSERT_TRUE(parse_model(with_metadata(bytes, [](nlohmann::json&) {})).is_ok());
+  const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> cases = {
+      {"idf has", [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = 11; }},
+      {"hash_bits", [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = 40; }},
+      {"outside the file", [](nlohmann::json& m) { m["tensors"]["linear.weight"]["count"] = 1ull << 60; }},
+      {"outside the file", [](nlohmann::json& m) { m["tensors"]["idf"]["offset"] = 4096 + 3; }},
+      {"one threshold per label", [](nlohmann::json& m) { m["spec"]["heads"][0]["thresholds"] = {0.5}; }},
+      {"unknown head kind", [](nlohmann::json& m) { m["spec"]["heads"][1]["kind"] = "regression"; }},
+      {"'labels' has the wrong type", [](nlohmann::json& m) { m["spec"]["heads"][0]["labels"] = 3; }},
+      {"'heads' is missing", [](nlohmann::json& m) { m["spec"].erase("heads"); }},
+      {"appears twice", [](nlohmann::json& m) { m["spec"]["heads"][1]["name"] = "moderation"; }},
+      {"hashing v9", [](nlohmann::json& m) { m["spec"]["features"]["hash_version"] = 9; }},
+      {"unknown architecture", [](nlohmann::json& m) { m["spec"]["architecture"] = "bert"; }},
+  };
+  for (const auto& [message, edit] : cases) {
+    auto m = parse_model(with_metadata(bytes, edit));
+    ASSERT_FALSE(m.is_ok()) << message;
+    EXPECT_NE(m.status().message().find(message), std::string::npos) << m.status().message();
+  }
 }
 
 TEST(ModelIo, LoadNamesThePathOnErrors) {

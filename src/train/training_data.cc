@@ -54,17 +54,17 @@ Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_in
     for (;;) {
       WINNOW_ASSIGN_OR_RETURN(bool more, reader.next(&line));
       if (!more) break;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      Result<ClassifierSample> parsed = parse_classifier_line(line);
+      if (is_blank_line(line)) continue;
+      ClassifierSample sample;
+      const Status parsed = parse_classifier_line(line, &sample);
       if (!parsed.is_ok()) {
-        const std::string where = paths[f] + ":" + std::to_string(reader.line_number()) + ": ";
-        if (max_invalid_fraction <= 0) return parsed.status().with_context(where.substr(0, where.size() - 2));
-        if (first_problem.empty()) first_problem = where + parsed.status().message();
+        const std::string where = paths[f] + ":" + std::to_string(reader.line_number());
+        if (max_invalid_fraction <= 0) return parsed.with_context(where);
+        if (first_problem.empty()) first_problem = where + ": " + parsed.message();
         ++invalid;
         ++split.invalid_lines_per_file.back();
         continue;
       }
-      ClassifierSample sample = std::move(parsed).value();
       if (!sample.messages.empty()) {
         sample.text = sample_text(sample);
         sample.messages.clear();
