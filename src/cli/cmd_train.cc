@@ -152,7 +152,7 @@ CommandAction register_train(CLI::App& root) {
       ->required();
   cmd->add_option("--validation", args->validation,
                   "Validation file: picks the best checkpoint and tunes per-label thresholds");
-  cmd->add_option("--out,-o", args->out, "Model file to write")->required();
+  cmd->add_option("--out,-o,--output", args->out, "Model file to write")->required();
   cmd->add_option("--model", args->model,
                   "Architecture: linear (default); ministral-3b-latest and ministral-8b-latest "
                   "are aliases of the default")

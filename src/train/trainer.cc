@@ -20,6 +20,9 @@ namespace winnow {
 constexpr double kL2PerDecay = 2.5;
 // With validation data, each loss unit picks its L2 strength among weight_decay times these.
 constexpr double kL2SearchMultipliers[] = {0.25, 1.0, 4.0, 16.0};
+// Memory limits: the search's replicas together, and one model's weights.
+constexpr double kMaxSearchBytes = 1.0 * (1ull << 30);
+constexpr double kMaxWeightBytes = 4.0 * (1ull << 30);
 
 namespace {
 
@@ -238,6 +241,15 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   WINNOW_ASSIGN_OR_RETURN(std::vector<HeadSpec> heads, derive_heads(train_raw, o.heads));
   ModelSpec spec{architecture, o.features, o.weighting, std::move(heads)};
   WINNOW_RETURN_IF_ERROR(spec.validate());
+  {
+    const double bytes = static_cast<double>(spec.features.buckets()) * spec.num_outputs() * 4;
+    if (bytes > kMaxWeightBytes) {
+      return Status::invalid_argument(
+          "the model would need " + std::to_string(static_cast<int64_t>(bytes / 1e6)) +
+          " MB of weights (2^" + std::to_string(spec.features.hash_bits) + " buckets x " +
+          std::to_string(spec.num_outputs()) + " labels); use fewer hash bits (--hash-bits)");
+    }
+  }
   const bool has_valid = !o.validation_files.empty();
   RawSplit valid_raw;
   if (has_valid) {
@@ -308,10 +320,15 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   }
 
   // L2 strengths: one replica per candidate when validation data can choose among them.
+  // The search multiplies training memory by its size, so it is skipped for very wide models.
+  const double weight_bytes = static_cast<double>(spec.features.buckets()) * spec.num_outputs() * 4;
   std::vector<double> l2_multipliers = {1.0};
   if (has_valid && o.l2_search) {
     l2_multipliers.assign(std::begin(kL2SearchMultipliers), std::end(kL2SearchMultipliers));
     if (!o.l2_search_multipliers.empty()) l2_multipliers = o.l2_search_multipliers;
+    if (weight_bytes * static_cast<double>(l2_multipliers.size()) > kMaxSearchBytes) {
+      l2_multipliers = {1.0};
+    }
   }
   const size_t center = static_cast<size_t>(
       std::find(l2_multipliers.begin(), l2_multipliers.end(), 1.0) - l2_multipliers.begin());

@@ -1,11 +1,13 @@
 // `winnow train` as a library call: reads classifier JSONL files, trains every head found in
-// the data, keeps the checkpoint with the lowest validation loss, tunes per-label thresholds on
-// validation (best F1) and returns the finished model (not yet saved; see model_io.h).
+// the data, keeps for each label (each softmax head) the checkpoint and L2 strength with the
+// lowest validation loss, tunes per-label thresholds on validation (best F1) and returns the
+// finished model (not yet saved; see model_io.h). docs/training.md explains the engine.
 //
-// Hyperparameters keep Mistral's meaning (schedule.h): a step is one update over a batch of
-// about tokens_per_step words; learning_rate is relative to Mistral's default 1e-4, which is
-// the engine's tuned rate; weight_decay 0.1 (Mistral's default) is the engine's tuned L2
-// strength; warmup_fraction is the share of steps with a rising rate.
+// Hyperparameters keep Mistral's meaning (schedule.h): a step is one learning-rate update over
+// a batch of about tokens_per_step words; learning_rate is relative to Mistral's default 1e-4,
+// which is the engine's tuned rate; weight_decay 0.1 (Mistral's default) is the engine's tuned
+// L2 strength (the centre of the search grid when validation data is given); warmup_fraction is
+// the share of steps with a rising rate.
 //
 // Deterministic for a given seed with threads = 1. With more threads, updates race (Hogwild)
 // and results vary slightly from run to run.
@@ -56,7 +58,8 @@ struct TrainOptions {
   int evaluations = 20;                  // validation passes per run (the last step always)
   // With validation data, train several L2 strengths around weight_decay side by side and keep,
   // per label (per head for softmax heads), the strength and checkpoint with the lowest
-  // validation loss. Off: weight_decay alone, one checkpoint choice per label as well.
+  // validation loss. Off (or when the replicas would need more than 1 GiB): weight_decay alone,
+  // still with a checkpoint choice per label.
   bool l2_search = true;
   std::vector<double> l2_search_multipliers;  // empty = the tuned default grid; must hold 1.0
 
@@ -76,9 +79,12 @@ struct TrainEvent {
   uint64_t tokens = 0;           // tokens drawn so far
   double learning_rate = 0;      // this step's rate, in the user's units (relative to 1e-4)
   double train_loss = 0;         // kStep: mean over the step's batch; kEvaluated: since last one
-  std::optional<double> valid_loss;        // kEvaluated: mean per validation sample
-  std::optional<double> valid_macro_auc;   // kEvaluated: over labels with both classes
-  bool best = false;             // kEvaluated: this is the best checkpoint so far
+  // kEvaluated: mean per validation sample, and macro ROC-AUC over labels with both classes,
+  // each label scored by its best L2 strength at this step.
+  std::optional<double> valid_loss;
+  std::optional<double> valid_macro_auc;
+  bool best = false;             // kEvaluated: some label's kept checkpoint was replaced
+
   double elapsed_seconds = 0;
   nlohmann::json details;        // kStarted: plan and data summary; kFinished: model metadata
 };
