@@ -58,7 +58,8 @@ class LinearLearner {
   std::vector<HeadLayout> heads_;
   uint32_t outputs_ = 0;
   std::vector<double> l2_;
-  std::vector<float> weights_;  // buckets x replicas x outputs; true = scale_[r] * stored
+  size_t row_len_ = 0;          // replicas x outputs, padded to whole SIMD registers
+  std::vector<float> weights_;  // buckets x row_len_; true = scale_[r] * stored
   std::vector<float> bias_;     // replicas x outputs
   std::vector<double> scale_;   // per replica
   struct alignas(64) Scratch {
