@@ -76,8 +76,9 @@ class Classifier {
  private:
   std::shared_ptr<const Model> model_;
   std::shared_ptr<const std::vector<ClassifierHead>> heads_;
-  std::shared_ptr<const std::vector<std::vector<std::string>>> escaped_;  // JSON-quoted names:
-                                                                           // [h][0] head, [h][1+k] labels
+  std::shared_ptr<const std::vector<std::vector<std::string>>>
+      escaped_;  // JSON-quoted names:
+                 // [h][0] head, [h][1+k] labels
 };
 
 }  // namespace winnow

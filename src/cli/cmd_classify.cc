@@ -1,7 +1,6 @@
 // `winnow classify`: scores texts with a model file, one JSON object per input on stdout.
 #include <cstdio>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -40,7 +39,8 @@ Result<std::string> line_text(std::string_view line, bool jsonl_only) {
       for (const auto& m : *messages) {
         if (!m.is_object()) return Status::invalid_argument("messages: expected objects");
         ChatMessage cm;
-        if (auto r = m.find("role"); r != m.end() && r->is_string()) cm.role = r->get<std::string>();
+        if (auto r = m.find("role"); r != m.end() && r->is_string())
+          cm.role = r->get<std::string>();
         if (auto c = m.find("content"); c != m.end() && c->is_string()) {
           cm.content = c->get<std::string>();
         } else if (c != m.end() && c->is_array()) {
@@ -56,7 +56,8 @@ Result<std::string> line_text(std::string_view line, bool jsonl_only) {
       return sample_text(sample);
     }
   }
-  if (jsonl_only) return Status::invalid_argument("expected a JSON object with \"text\" or \"messages\"");
+  if (jsonl_only)
+    return Status::invalid_argument("expected a JSON object with \"text\" or \"messages\"");
   return std::string(line);
 }
 
@@ -114,8 +115,8 @@ CommandAction register_classify(CLI::App& root) {
       for (size_t i = 0; i < lines.size(); ++i) {
         if (!errors[i].is_ok()) {
           std::fflush(stdout);
-          return report_error("classify", errors[i].with_context(
-                                              "stdin:" + std::to_string(first_line + i)));
+          return report_error("classify",
+                              errors[i].with_context("stdin:" + std::to_string(first_line + i)));
         }
         std::fwrite(out[i].data(), 1, out[i].size(), stdout);
         std::fputc('\n', stdout);
@@ -129,7 +130,8 @@ CommandAction register_classify(CLI::App& root) {
       // Arguments are always plain text.
       out.assign(lines.size(), std::string());
       team.run_ranges(lines.size(), [&](size_t begin, size_t end, int) {
-        for (size_t i = begin; i < end; ++i) out[i] = clf.to_json(clf.classify(lines[i]), args->flags);
+        for (size_t i = begin; i < end; ++i)
+          out[i] = clf.to_json(clf.classify(lines[i]), args->flags);
       });
       for (const std::string& o : out) std::printf("%s\n", o.c_str());
       return kExitOk;

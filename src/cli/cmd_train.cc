@@ -71,8 +71,8 @@ class Progress {
                    d["samples"].get<unsigned long long>(),
                    d["data_tokens"].get<unsigned long long>(),
                    static_cast<long long>(e.total_steps),
-                   h["train_tokens_per_step"].get<unsigned long long>(),
-                   h["epochs"].get<double>(), h["threads"].get<int>());
+                   h["train_tokens_per_step"].get<unsigned long long>(), h["epochs"].get<double>(),
+                   h["threads"].get<int>());
       return;
     }
     if (e.kind == Kind::kStep) {
@@ -93,8 +93,8 @@ class Progress {
       last_eval_ = buf;
       if (!tty_) {
         std::fprintf(stderr, "step %lld/%lld  epoch %.2f  train loss %.4f%s\n",
-                     static_cast<long long>(e.step), static_cast<long long>(e.total_steps),
-                     e.epoch, e.train_loss, buf);
+                     static_cast<long long>(e.step), static_cast<long long>(e.total_steps), e.epoch,
+                     e.train_loss, buf);
       }
       return;
     }
@@ -134,8 +134,8 @@ void print_summary(const Model& model, const std::string& path, uint64_t bytes) 
     for (size_t k = 0; k < h.labels.size(); ++k) {
       const nlohmann::json& l = v["heads"][h.name]["labels"][h.labels[k]];
       std::printf("    %-20s auc %.4f  f1 %.4f  threshold %.4f  positives %llu\n",
-                  h.labels[k].c_str(), num(l["roc_auc"]), num(l["f1"]), static_cast<double>(h.thresholds[k]),
-                  l["positives"].get<unsigned long long>());
+                  h.labels[k].c_str(), num(l["roc_auc"]), num(l["f1"]),
+                  static_cast<double>(h.thresholds[k]), l["positives"].get<unsigned long long>());
     }
   }
 }
@@ -190,8 +190,7 @@ CommandAction register_train(CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--word-ngrams", args->word_ngrams, "Longest word n-gram (0..4; 0 = none)")
       ->capture_default_str();
-  cmd->add_option("--char-ngrams", args->char_ngrams,
-                  "Character n-gram lengths MIN-MAX (0 = none)")
+  cmd->add_option("--char-ngrams", args->char_ngrams, "Character n-gram lengths MIN-MAX (0 = none)")
       ->capture_default_str();
 
   return [args, steps, epochs]() -> int {
@@ -220,16 +219,16 @@ CommandAction register_train(CLI::App& root) {
       const double w = eq == std::string::npos ? -1 : std::strtod(hw.c_str() + eq + 1, &end);
       if (eq == std::string::npos || eq == 0 || end == hw.c_str() + eq + 1 || *end != '\0' ||
           !(w >= 0)) {
-        return usage_error("train", "--head-weight expects HEAD=WEIGHT with WEIGHT >= 0, got '" +
-                                        hw + "'");
+        return usage_error("train",
+                           "--head-weight expects HEAD=WEIGHT with WEIGHT >= 0, got '" + hw + "'");
       }
       o.heads.loss_weights[hw.substr(0, eq)] = static_cast<float>(w);
     }
     o.features.hash_bits = args->hash_bits;
     o.features.word_ngram_max = args->word_ngrams;
     if (!parse_char_ngrams(args->char_ngrams, &o.features)) {
-      return usage_error("train", "--char-ngrams expects MIN-MAX or 0, got '" +
-                                      args->char_ngrams + "'");
+      return usage_error("train",
+                         "--char-ngrams expects MIN-MAX or 0, got '" + args->char_ngrams + "'");
     }
     if (Status s = o.features.validate(); !s.is_ok()) return usage_error("train", s.message());
     if (Status s = check_train_options(o); !s.is_ok()) return usage_error("train", s.message());

@@ -61,8 +61,7 @@ void WorkerTeam::run(const std::function<void(int)>& fn) {
   fn_ = nullptr;
 }
 
-void WorkerTeam::run_ranges(size_t n,
-                            const std::function<void(size_t, size_t, int)>& fn) {
+void WorkerTeam::run_ranges(size_t n, const std::function<void(size_t, size_t, int)>& fn) {
   const size_t parts = static_cast<size_t>(size_);
   run([&](int member) {
     const size_t m = static_cast<size_t>(member);

@@ -75,8 +75,8 @@ Classification Classifier::classify(std::string_view text) const {
 std::vector<Classification> Classifier::classify_batch(std::span<const std::string_view> texts,
                                                        int threads) const {
   std::vector<Classification> out(texts.size());
-  const int n = std::max(1, std::min<int>(resolve_thread_count(threads),
-                                          static_cast<int>(texts.size() / 16 + 1)));
+  const int n = std::max(
+      1, std::min<int>(resolve_thread_count(threads), static_cast<int>(texts.size() / 16 + 1)));
   if (n == 1) {
     for (size_t i = 0; i < texts.size(); ++i) out[i] = classify(texts[i]);
     return out;

@@ -83,7 +83,8 @@ TEST(Classifier, ScoresAreIdenticalAcrossThreadsAndBatches) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 3; ++round) {
         for (size_t i = 0; i < texts.size(); ++i) {
-          if (clf->classify(texts[i]).scores != single[i].scores) ++mismatches[static_cast<size_t>(t)];
+          if (clf->classify(texts[i]).scores != single[i].scores)
+            ++mismatches[static_cast<size_t>(t)];
         }
       }
     });
@@ -100,7 +101,8 @@ TEST(Classifier, JsonHasTheApiShapeAndRoundTripsScores) {
   ASSERT_TRUE(j.contains("tone") && j.contains("lang"));
   EXPECT_EQ(j["tone"]["scores"].size(), 2u);
   // Scores print in the shortest form that reads back to the same float.
-  EXPECT_EQ(j["tone"]["scores"]["rude"].get<float>(), c.scores[0][static_cast<size_t>(clf->heads()[0].label_index("rude"))]);
+  EXPECT_EQ(j["tone"]["scores"]["rude"].get<float>(),
+            c.scores[0][static_cast<size_t>(clf->heads()[0].label_index("rude"))]);
   EXPECT_EQ(j["tone"]["flags"], nlohmann::json::array({"rude"}));
   EXPECT_EQ(j["lang"]["flags"], nlohmann::json::array({"fr"}));
   EXPECT_FALSE(nlohmann::json::parse(clf->to_json(c, false))["tone"].contains("flags"));

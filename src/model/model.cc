@@ -8,16 +8,19 @@ namespace winnow {
 
 std::string_view head_kind_name(HeadKind kind) {
   switch (kind) {
-    case HeadKind::kSingleLabel: return "single_label";
-    case HeadKind::kMultiLabel: return "multi_label";
-    case HeadKind::kMultiLabelNormalized: return "multi_label_normalized";
+    case HeadKind::kSingleLabel:
+      return "single_label";
+    case HeadKind::kMultiLabel:
+      return "multi_label";
+    case HeadKind::kMultiLabelNormalized:
+      return "multi_label_normalized";
   }
   return "unknown";
 }
 
 Result<HeadKind> parse_head_kind(std::string_view name) {
-  for (HeadKind k : {HeadKind::kSingleLabel, HeadKind::kMultiLabel,
-                     HeadKind::kMultiLabelNormalized}) {
+  for (HeadKind k :
+       {HeadKind::kSingleLabel, HeadKind::kMultiLabel, HeadKind::kMultiLabelNormalized}) {
     if (head_kind_name(k) == name) return k;
   }
   return Status::invalid_argument("unknown head kind '" + std::string(name) + "'");
@@ -60,7 +63,8 @@ Status ModelSpec::validate() const {
       return Status::invalid_argument("head '" + h.name + "' needs one threshold per label");
     }
     for (float t : h.thresholds) {
-      if (!std::isfinite(t)) return Status::invalid_argument("head '" + h.name + "': bad threshold");
+      if (!std::isfinite(t))
+        return Status::invalid_argument("head '" + h.name + "': bad threshold");
     }
     if (!std::isfinite(h.loss_weight) || h.loss_weight < 0) {
       return Status::invalid_argument("head '" + h.name + "': loss weight must be >= 0");
@@ -99,8 +103,10 @@ size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
     sq[static_cast<uint32_t>(feature_group(f.key))] += d * d;
   }
   const float scale[2] = {
-      sq[0] > 0 ? static_cast<float>(static_cast<double>(config.word_norm) / std::sqrt(sq[0])) : 0.0f,
-      sq[1] > 0 ? static_cast<float>(static_cast<double>(config.char_norm) / std::sqrt(sq[1])) : 0.0f};
+      sq[0] > 0 ? static_cast<float>(static_cast<double>(config.word_norm) / std::sqrt(sq[0]))
+                : 0.0f,
+      sq[1] > 0 ? static_cast<float>(static_cast<double>(config.char_norm) / std::sqrt(sq[1]))
+                : 0.0f};
   size_t kept = 0;
   for (const Feature& f : features) {
     const float v = f.value * scale[static_cast<uint32_t>(feature_group(f.key))];
@@ -152,8 +158,7 @@ Result<std::shared_ptr<const Model>> Model::view(ModelSpec spec, nlohmann::json 
   const uint64_t buckets = spec.features.buckets();
   const uint64_t outputs = spec.num_outputs();
   if (spec.weighting.use_idf ? idf.size() != buckets : !idf.empty()) {
-    return Status::invalid_argument("idf has " + std::to_string(idf.size()) +
-                                    " values, expected " +
+    return Status::invalid_argument("idf has " + std::to_string(idf.size()) + " values, expected " +
                                     std::to_string(spec.weighting.use_idf ? buckets : 0));
   }
   if (weights.size() != buckets * outputs) {

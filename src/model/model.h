@@ -12,12 +12,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "text/feature_hasher.h"
@@ -26,10 +25,10 @@ namespace winnow {
 
 // How a head turns logits into scores.
 enum class HeadKind {
-  kSingleLabel,            // one label per sample; softmax over the head's labels
-  kMultiLabel,             // any number of labels; independent sigmoid per label
-  kMultiLabelNormalized,   // any number of labels; softmax, trained towards a uniform
-                           // distribution over the gold labels (Mistral's observed scores)
+  kSingleLabel,           // one label per sample; softmax over the head's labels
+  kMultiLabel,            // any number of labels; independent sigmoid per label
+  kMultiLabelNormalized,  // any number of labels; softmax, trained towards a uniform
+                          // distribution over the gold labels (Mistral's observed scores)
 };
 std::string_view head_kind_name(HeadKind kind);  // "single_label", "multi_label", ...
 Result<HeadKind> parse_head_kind(std::string_view name);
@@ -37,18 +36,18 @@ Result<HeadKind> parse_head_kind(std::string_view name);
 struct HeadSpec {
   std::string name;
   HeadKind kind = HeadKind::kSingleLabel;
-  std::vector<std::string> labels;   // output order
-  std::vector<float> thresholds;     // per label: flag when score >= threshold
-  float loss_weight = 1.0f;          // used in training only
+  std::vector<std::string> labels;  // output order
+  std::vector<float> thresholds;    // per label: flag when score >= threshold
+  float loss_weight = 1.0f;         // used in training only
 };
 
 // How hashed n-gram counts become feature values (see weigh_features).
 struct WeightingConfig {
-  bool sublinear_tf = true;   // value = 1 + ln(count) instead of count
-  bool use_idf = true;        // multiply by the bucket's idf (stored in the model)
-  uint32_t min_df = 1;        // buckets seen in fewer training samples get idf 0 (dropped)
-  float word_norm = 1.0f;     // L2 norm given to the word-feature block (0 = drop the block)
-  float char_norm = 1.0f;     // L2 norm given to the character-feature block
+  bool sublinear_tf = true;  // value = 1 + ln(count) instead of count
+  bool use_idf = true;       // multiply by the bucket's idf (stored in the model)
+  uint32_t min_df = 1;       // buckets seen in fewer training samples get idf 0 (dropped)
+  float word_norm = 1.0f;    // L2 norm given to the word-feature block (0 = drop the block)
+  float char_norm = 1.0f;    // L2 norm given to the character-feature block
 };
 
 struct ModelSpec {
@@ -86,7 +85,8 @@ struct PredictScratch {
 
 // Softmax (single-label, normalized heads) or sigmoid (multi-label heads) of `logits` into
 // `scores`, head by head. Both spans have spec.num_outputs() elements and may alias.
-void logits_to_scores(const ModelSpec& spec, std::span<const float> logits, std::span<float> scores);
+void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
+                      std::span<float> scores);
 
 class Model {
  public:

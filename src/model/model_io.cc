@@ -126,7 +126,9 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
 
 // 64-byte aligned bytes that a Model can keep alive through shared_ptr<const void>.
 struct AlignedBytes {
-  explicit AlignedBytes(size_t n) : size(n), data(static_cast<char*>(std::aligned_alloc(kAlign, align_up(std::max<size_t>(n, 1))))) {}
+  explicit AlignedBytes(size_t n)
+      : size(n),
+        data(static_cast<char*>(std::aligned_alloc(kAlign, align_up(std::max<size_t>(n, 1))))) {}
   ~AlignedBytes() { std::free(data); }
   AlignedBytes(const AlignedBytes&) = delete;
   AlignedBytes& operator=(const AlignedBytes&) = delete;
@@ -195,9 +197,11 @@ Result<std::shared_ptr<const Model>> parse_aligned(std::shared_ptr<AlignedBytes>
     WINNOW_RETURN_IF_ERROR(get(t, "dtype", &dtype));
     WINNOW_RETURN_IF_ERROR(get(t, "offset", &offset));
     WINNOW_RETURN_IF_ERROR(get(t, "count", &count));
-    if (dtype != "f32") return Status::corruption(std::string("tensor ") + name + ": unknown dtype");
+    if (dtype != "f32")
+      return Status::corruption(std::string("tensor ") + name + ": unknown dtype");
     if (offset % kAlign != 0 || offset > region || count > (region - offset) / sizeof(float)) {
-      return Status::corruption(std::string("tensor ") + name + " is misaligned or lies outside the file");
+      return Status::corruption(std::string("tensor ") + name +
+                                " is misaligned or lies outside the file");
     }
     const float* base = reinterpret_cast<const float*>(p + h.tensors_offset + offset);
     *out = std::span<const float>(base, count);
@@ -220,9 +224,8 @@ std::string serialize_model(const Model& model) {
     const char* name;
     std::span<const float> data;
   };
-  const Part parts[] = {{"idf", model.idf()},
-                        {"linear.weight", model.weights()},
-                        {"linear.bias", model.bias()}};
+  const Part parts[] = {
+      {"idf", model.idf()}, {"linear.weight", model.weights()}, {"linear.bias", model.bias()}};
   nlohmann::json tensors = nlohmann::json::object();
   uint64_t offset = 0;
   for (const Part& part : parts) {
@@ -233,8 +236,7 @@ std::string serialize_model(const Model& model) {
                                {"spec", spec_to_json(model.spec())},
                                {"tensors", tensors},
                                {"metadata", model.metadata()}};
-  const std::string meta_text =
-      meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string meta_text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
   Header h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));

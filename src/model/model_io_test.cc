@@ -20,8 +20,8 @@ using testing::TempDir;
 std::shared_ptr<const Model> random_model() {
   ModelSpec spec;
   spec.features.hash_bits = 10;
-  spec.heads.push_back({"moderation", HeadKind::kMultiLabel, {"toxic", "insult", "safe"},
-                        {0.4f, 0.3f, 0.5f}, 1.0f});
+  spec.heads.push_back(
+      {"moderation", HeadKind::kMultiLabel, {"toxic", "insult", "safe"}, {0.4f, 0.3f, 0.5f}, 1.0f});
   spec.heads.push_back({"lang", HeadKind::kSingleLabel, {"en", "fr"}, {0.5f, 0.5f}, 2.0f});
   const size_t buckets = spec.features.buckets();
   std::mt19937 rng(1);
@@ -104,7 +104,8 @@ TEST(ModelIo, RejectsTrailingBytes) {
 
 // Rewrites the metadata JSON of a serialized model and fixes up sizes and checksums, as a
 // buggy or malicious writer could.
-std::string with_metadata(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
+std::string with_metadata(const std::string& bytes,
+                          const std::function<void(nlohmann::json&)>& edit) {
   uint64_t meta_offset = 0, meta_bytes = 0, tensors_offset = 0;
   std::memcpy(&meta_offset, bytes.data() + 24, 8);
   std::memcpy(&meta_bytes, bytes.data() + 32, 8);
@@ -133,11 +134,15 @@ TEST(ModelIo, RejectsWellChecksummedFilesWithInconsistentMetadata) {
   const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> cases = {
       {"idf has", [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = 11; }},
       {"hash_bits", [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = 40; }},
-      {"outside the file", [](nlohmann::json& m) { m["tensors"]["linear.weight"]["count"] = 1ull << 60; }},
+      {"outside the file",
+       [](nlohmann::json& m) { m["tensors"]["linear.weight"]["count"] = 1ull << 60; }},
       {"outside the file", [](nlohmann::json& m) { m["tensors"]["idf"]["offset"] = 4096 + 3; }},
-      {"one threshold per label", [](nlohmann::json& m) { m["spec"]["heads"][0]["thresholds"] = {0.5}; }},
-      {"unknown head kind", [](nlohmann::json& m) { m["spec"]["heads"][1]["kind"] = "regression"; }},
-      {"'labels' has the wrong type", [](nlohmann::json& m) { m["spec"]["heads"][0]["labels"] = 3; }},
+      {"one threshold per label",
+       [](nlohmann::json& m) { m["spec"]["heads"][0]["thresholds"] = {0.5}; }},
+      {"unknown head kind",
+       [](nlohmann::json& m) { m["spec"]["heads"][1]["kind"] = "regression"; }},
+      {"'labels' has the wrong type",
+       [](nlohmann::json& m) { m["spec"]["heads"][0]["labels"] = 3; }},
       {"'heads' is missing", [](nlohmann::json& m) { m["spec"].erase("heads"); }},
       {"appears twice", [](nlohmann::json& m) { m["spec"]["heads"][1]["name"] = "moderation"; }},
       {"hashing v9", [](nlohmann::json& m) { m["spec"]["features"]["hash_version"] = 9; }},

@@ -69,8 +69,6 @@ inline void count_key(uint32_t key, std::vector<uint32_t>* slots, std::vector<Fe
   }
 }
 
-
-
 }  // namespace
 
 Status FeatureConfig::validate() const {

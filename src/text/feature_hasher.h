@@ -19,10 +19,10 @@ namespace winnow {
 constexpr int kFeatureHashVersion = 1;
 
 struct FeatureConfig {
-  uint32_t hash_bits = 20;       // buckets = 2^hash_bits, 8..24
-  uint32_t word_ngram_max = 2;   // word n-grams 1..word_ngram_max; 0 = no word features (max 4)
-  uint32_t char_ngram_min = 2;   // character n-grams (in code points) of each chunk padded with
-  uint32_t char_ngram_max = 5;   // one space on each side; char_ngram_max 0 = none (max 8)
+  uint32_t hash_bits = 20;      // buckets = 2^hash_bits, 8..24
+  uint32_t word_ngram_max = 2;  // word n-grams 1..word_ngram_max; 0 = no word features (max 4)
+  uint32_t char_ngram_min = 2;  // character n-grams (in code points) of each chunk padded with
+  uint32_t char_ngram_max = 5;  // one space on each side; char_ngram_max 0 = none (max 8)
 
   uint32_t buckets() const { return 1u << hash_bits; }
   // Rejects values outside the ranges above (kInvalidArgument naming the field).

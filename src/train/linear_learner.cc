@@ -78,7 +78,6 @@ LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, std:
   }
 }
 
-
 // Hogwild: reads and writes of shared rows race by design (see the header), so the thread
 // sanitizer is told to look away from this function only.
 __attribute__((no_sanitize("thread"))) void LinearLearner::sgd_range(
@@ -147,7 +146,8 @@ void LinearLearner::train_step(const SampleSet& data, std::span<const uint32_t> 
 void LinearLearner::fold_scales(WorkerTeam* team) {
   const size_t row_len = row_len_;
   std::vector<float> s(row_len, 0.0f);
-  for (size_t o = 0; o < l2_.size() * outputs_; ++o) s[o] = static_cast<float>(scale_[o / outputs_]);
+  for (size_t o = 0; o < l2_.size() * outputs_; ++o)
+    s[o] = static_cast<float>(scale_[o / outputs_]);
   const size_t rows = weights_.size() / row_len;
   team->run_ranges(rows, [&](size_t begin, size_t end, int) {
     for (size_t b = begin; b < end; ++b) {

@@ -47,8 +47,8 @@ double sample_loss(const std::vector<HeadLayout>& heads, const float* z, const u
         const float x = zh[k];
         const float y = yh[k] ? 1.0f : 0.0f;
         // softplus(x) - y*x, computed without overflow.
-        const double l =
-            w * static_cast<double>(std::max(x, 0.0f) - y * x + std::log1p(std::exp(-std::fabs(x))));
+        const double l = w * static_cast<double>(std::max(x, 0.0f) - y * x +
+                                                 std::log1p(std::exp(-std::fabs(x))));
         loss += l;
         if (unit_loss) unit_loss[h.first_unit + k] += l;
         if (gh) gh[k] = h.weight * (1.0f / (1.0f + std::exp(-x)) - y);

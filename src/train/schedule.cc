@@ -32,10 +32,12 @@ Result<StepPlan> plan_steps(std::optional<int64_t> training_steps, std::optional
     plan.total_steps = *training_steps;
   } else {
     const double e = epochs ? *epochs : default_epochs;
-    plan.total_steps = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(e * per_epoch / per_step)));
+    plan.total_steps =
+        std::max<int64_t>(1, static_cast<int64_t>(std::ceil(e * per_epoch / per_step)));
   }
   plan.epochs = static_cast<double>(plan.total_steps) * per_step / per_epoch;
-  plan.warmup_steps = static_cast<int64_t>(std::floor(warmup_fraction * static_cast<double>(plan.total_steps)));
+  plan.warmup_steps =
+      static_cast<int64_t>(std::floor(warmup_fraction * static_cast<double>(plan.total_steps)));
   return plan;
 }
 
@@ -82,7 +84,8 @@ void BatchSampler::new_pass() {
     size_t copies = static_cast<size_t>(whole) + (rng_.uniform() < e - whole ? 1 : 0);
     for (size_t c = 0; c < copies; ++c) pass_.push_back(static_cast<uint32_t>(i));
   }
-  if (pass_.empty() && !expected_.empty()) pass_.push_back(static_cast<uint32_t>(rng_.below(expected_.size())));
+  if (pass_.empty() && !expected_.empty())
+    pass_.push_back(static_cast<uint32_t>(rng_.below(expected_.size())));
   for (size_t i = pass_.size(); i > 1; --i) std::swap(pass_[i - 1], pass_[rng_.below(i)]);
   cursor_ = 0;
 }

@@ -23,7 +23,7 @@ struct StepPlan {
   int64_t total_steps = 0;
   int64_t warmup_steps = 0;
   uint64_t tokens_per_step = 0;
-  double epochs = 0;            // planned passes over the data
+  double epochs = 0;  // planned passes over the data
 };
 
 // Steps from `training_steps` or `epochs` (exactly one of them may be set; neither = use
@@ -41,8 +41,8 @@ class SplitMix64 {
  public:
   explicit SplitMix64(uint64_t seed) : state_(seed) {}
   uint64_t next();
-  double uniform();                  // [0, 1)
-  uint64_t below(uint64_t n);        // [0, n), n > 0
+  double uniform();            // [0, 1)
+  uint64_t below(uint64_t n);  // [0, n), n > 0
 
  private:
   uint64_t state_;
@@ -66,7 +66,7 @@ class BatchSampler {
  private:
   void new_pass();
 
-  std::vector<double> expected_;   // e_i
+  std::vector<double> expected_;  // e_i
   std::vector<uint32_t> tokens_;
   std::vector<uint32_t> pass_;
   size_t cursor_ = 0;

@@ -105,11 +105,13 @@ nlohmann::json tune_thresholds(ModelSpec* spec, const SampleSet& data,
     }
     heads[head.name] = {{"labels", labels}};
   }
-  return {{"samples", data.size()},
-          {"loss", loss},
-          {"macro_roc_auc", number_or_null(auc_n ? auc_sum / auc_n : std::numeric_limits<double>::quiet_NaN())},
-          {"macro_f1", number_or_null(f1_n ? f1_sum / f1_n : std::numeric_limits<double>::quiet_NaN())},
-          {"heads", heads}};
+  return {
+      {"samples", data.size()},
+      {"loss", loss},
+      {"macro_roc_auc",
+       number_or_null(auc_n ? auc_sum / auc_n : std::numeric_limits<double>::quiet_NaN())},
+      {"macro_f1", number_or_null(f1_n ? f1_sum / f1_n : std::numeric_limits<double>::quiet_NaN())},
+      {"heads", heads}};
 }
 
 }  // namespace
@@ -291,14 +293,13 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
                      {"tokens", tokens_per_file[f]},
                      {"invalid_lines_skipped", train_raw.invalid_lines_per_file[f]}});
   }
-  const nlohmann::json data_summary = {
-      {"files", files},
-      {"samples", train.size()},
-      {"data_tokens", train.total_tokens()},
-      {"heads", head_summary(spec, train)},
-      {"validation_files", o.validation_files},
-      {"validation_samples", valid.size()},
-      {"validation_invalid_lines_skipped", valid_invalid_lines}};
+  const nlohmann::json data_summary = {{"files", files},
+                                       {"samples", train.size()},
+                                       {"data_tokens", train.total_tokens()},
+                                       {"heads", head_summary(spec, train)},
+                                       {"validation_files", o.validation_files},
+                                       {"validation_samples", valid.size()},
+                                       {"validation_invalid_lines_skipped", valid_invalid_lines}};
   const nlohmann::json hyperparameters = {
       {"training_steps", plan.total_steps},
       {"epochs", plan.epochs},
@@ -338,8 +339,8 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   const std::vector<LossUnit> units = loss_units(spec);
   const size_t reps = learner.replicas();
 
-  const int64_t eval_every = std::max<int64_t>(
-      1, (plan.total_steps + o.evaluations - 1) / o.evaluations);
+  const int64_t eval_every =
+      std::max<int64_t>(1, (plan.total_steps + o.evaluations - 1) / o.evaluations);
   std::vector<uint32_t> batch;
   batch.reserve(plan.tokens_per_step + 1);
   std::vector<double> step_losses, unit_losses;
@@ -362,8 +363,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     }
     const double multiplier = lr_multiplier(plan, step);
     tokens += sampler.next_batch(plan.tokens_per_step, &batch);
-    learner.train_step(train, batch, static_cast<float>(base_lr * multiplier), &team,
-                       &step_losses);
+    learner.train_step(train, batch, static_cast<float>(base_lr * multiplier), &team, &step_losses);
     loss_since_eval += step_losses[center];
     samples_since_eval += batch.size();
     TrainEvent e;
@@ -385,7 +385,8 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
       for (size_t u = 0; u < units.size(); ++u) {
         size_t r_best = 0;
         for (size_t r = 1; r < reps; ++r) {
-          if (unit_losses[r * units.size() + u] < unit_losses[r_best * units.size() + u]) r_best = r;
+          if (unit_losses[r * units.size() + u] < unit_losses[r_best * units.size() + u])
+            r_best = r;
         }
         const double l = unit_losses[r_best * units.size() + u];
         vloss += l;
@@ -404,7 +405,8 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
         }
       }
       e.kind = TrainEvent::Kind::kEvaluated;
-      e.train_loss = loss_since_eval / static_cast<double>(std::max<uint64_t>(1, samples_since_eval));
+      e.train_loss =
+          loss_since_eval / static_cast<double>(std::max<uint64_t>(1, samples_since_eval));
       e.valid_loss = vloss / static_cast<double>(std::max<size_t>(1, valid.size()));
       e.valid_macro_auc = macro_auc(spec, valid, valid_scores);
       loss_since_eval = 0;
@@ -455,17 +457,16 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
                                  loss / static_cast<double>(std::max<size_t>(1, valid.size())));
   }
 
-  nlohmann::json metadata = {
-      {"model_name", o.model_name.empty() ? architecture : o.model_name},
-      {"hyperparameters", hyperparameters},
-      {"training_data", data_summary},
-      {"best_step", best_step},
-      {"selection", selection},
-      {"validation", validation},
-      {"thresholds_tuned", has_valid},
-      {"train_seconds", seconds_since(t0)},
-      {"created_at", static_cast<int64_t>(created_at)},
-      {"winnow_version", WINNOW_VERSION}};
+  nlohmann::json metadata = {{"model_name", o.model_name.empty() ? architecture : o.model_name},
+                             {"hyperparameters", hyperparameters},
+                             {"training_data", data_summary},
+                             {"best_step", best_step},
+                             {"selection", selection},
+                             {"validation", validation},
+                             {"thresholds_tuned", has_valid},
+                             {"train_seconds", seconds_since(t0)},
+                             {"created_at", static_cast<int64_t>(created_at)},
+                             {"winnow_version", WINNOW_VERSION}};
   TrainEvent done;
   done.kind = TrainEvent::Kind::kFinished;
   done.step = plan.total_steps;
@@ -473,9 +474,9 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   done.tokens = tokens;
   done.epoch = static_cast<double>(tokens) / pass;
   done.details = metadata;
-  WINNOW_ASSIGN_OR_RETURN(auto model, Model::create(std::move(spec), std::move(metadata),
-                                                    std::move(idf), std::move(best_weights),
-                                                    std::move(best_bias)));
+  WINNOW_ASSIGN_OR_RETURN(auto model,
+                          Model::create(std::move(spec), std::move(metadata), std::move(idf),
+                                        std::move(best_weights), std::move(best_bias)));
   emit(std::move(done));
   return model;
 }

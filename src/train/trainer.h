@@ -17,11 +17,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "model/model.h"
@@ -41,21 +40,21 @@ constexpr double kDefaultEpochs = 10.0;
 struct TrainOptions {
   std::vector<TrainFileSpec> train_files;
   std::vector<std::string> validation_files;
-  std::string architecture = "linear";   // see known_architectures()
-  std::string model_name;                // as the user gave it (may be an alias); for metadata
-  std::optional<int64_t> training_steps; // at most one of these two
+  std::string architecture = "linear";    // see known_architectures()
+  std::string model_name;                 // as the user gave it (may be an alias); for metadata
+  std::optional<int64_t> training_steps;  // at most one of these two
   std::optional<double> epochs;
-  double learning_rate = 1e-4;           // (0, 1]
-  double weight_decay = 0.1;             // [0, 1]
-  double warmup_fraction = 0.05;         // [0, 1]
+  double learning_rate = 1e-4;    // (0, 1]
+  double weight_decay = 0.1;      // [0, 1]
+  double warmup_fraction = 0.05;  // [0, 1]
   uint64_t seed = 0;
-  int threads = 0;                       // 0 = all hardware threads
+  int threads = 0;  // 0 = all hardware threads
   uint64_t tokens_per_step = kDefaultTokensPerStep;
   HeadOptions heads;
   FeatureConfig features;
   WeightingConfig weighting;
-  double max_invalid_fraction = 0.0;     // share of bad lines to skip; 0 = any bad line fails
-  int evaluations = 20;                  // validation passes per run (the last step always)
+  double max_invalid_fraction = 0.0;  // share of bad lines to skip; 0 = any bad line fails
+  int evaluations = 20;               // validation passes per run (the last step always)
   // With validation data, train several L2 strengths around weight_decay side by side and keep,
   // per label (per head for softmax heads), the strength and checkpoint with the lowest
   // validation loss. Off (or when the replicas would need more than 1 GiB): weight_decay alone,
@@ -73,20 +72,20 @@ struct TrainOptions {
 struct TrainEvent {
   enum class Kind { kStarted, kStep, kEvaluated, kFinished };
   Kind kind = Kind::kStep;
-  int64_t step = 0;              // steps done
+  int64_t step = 0;  // steps done
   int64_t total_steps = 0;
-  double epoch = 0;              // passes done (tokens drawn / tokens per pass)
-  uint64_t tokens = 0;           // tokens drawn so far
-  double learning_rate = 0;      // this step's rate, in the user's units (relative to 1e-4)
-  double train_loss = 0;         // kStep: mean over the step's batch; kEvaluated: since last one
+  double epoch = 0;          // passes done (tokens drawn / tokens per pass)
+  uint64_t tokens = 0;       // tokens drawn so far
+  double learning_rate = 0;  // this step's rate, in the user's units (relative to 1e-4)
+  double train_loss = 0;     // kStep: mean over the step's batch; kEvaluated: since last one
   // kEvaluated: mean per validation sample, and macro ROC-AUC over labels with both classes,
   // each label scored by its best L2 strength at this step.
   std::optional<double> valid_loss;
   std::optional<double> valid_macro_auc;
-  bool best = false;             // kEvaluated: some label's kept checkpoint was replaced
+  bool best = false;  // kEvaluated: some label's kept checkpoint was replaced
 
   double elapsed_seconds = 0;
-  nlohmann::json details;        // kStarted: plan and data summary; kFinished: model metadata
+  nlohmann::json details;  // kStarted: plan and data summary; kFinished: model metadata
 };
 
 // One JSON object (no newline) for the machine-readable training log:

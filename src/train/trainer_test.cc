@@ -89,8 +89,8 @@ std::string product_lines(int n, uint32_t seed) {
     if (i % 5 == 4) {
       out += R"({"text": ")" + text + R"(", "labels": {"food": )" + food + "}}\n";
     } else {
-      out += R"({"text": ")" + text + R"(", "labels": {"food": )" + food +
-             R"(, "country": ")" + country + "\"}}\n";
+      out += R"({"text": ")" + text + R"(", "labels": {"food": )" + food + R"(, "country": ")" +
+             country + "\"}}\n";
     }
   }
   return out;
@@ -211,8 +211,9 @@ TEST(Trainer, FileWeightsAndEpochsShapeThePlan) {
 TEST(Trainer, RejectsValidationLabelsUnknownToTraining) {
   TempDir dir;
   write_file(dir.file("train.jsonl"), sentiment_lines(20, 12));
-  write_file(dir.file("valid.jsonl"),
-             sentiment_lines(2, 13) + R"({"text": "meh", "labels": {"sentiment": "neutral"}})" + "\n");
+  write_file(
+      dir.file("valid.jsonl"),
+      sentiment_lines(2, 13) + R"({"text": "meh", "labels": {"sentiment": "neutral"}})" + "\n");
   auto model = train_model(small_options(dir.file("train.jsonl"), dir.file("valid.jsonl")));
   ASSERT_FALSE(model.is_ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);

@@ -80,11 +80,10 @@ Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_in
   }
   const double total = static_cast<double>(invalid + split.samples.size());
   if (invalid > 0 && static_cast<double>(invalid) > max_invalid_fraction * total) {
-    return Status::invalid_argument(std::to_string(invalid) + " of " +
-                                    std::to_string(static_cast<uint64_t>(total)) +
-                                    " lines are invalid (more than the allowed fraction " +
-                                    std::to_string(max_invalid_fraction) + "); first: " +
-                                    first_problem);
+    return Status::invalid_argument(
+        std::to_string(invalid) + " of " + std::to_string(static_cast<uint64_t>(total)) +
+        " lines are invalid (more than the allowed fraction " +
+        std::to_string(max_invalid_fraction) + "); first: " + first_problem);
   }
   return split;
 }
@@ -105,18 +104,17 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
     if (!h.multi_label) {
       spec.kind = HeadKind::kSingleLabel;
     } else {
-      spec.kind = options.normalized_multi_label ? HeadKind::kMultiLabelNormalized
-                                                 : HeadKind::kMultiLabel;
+      spec.kind =
+          options.normalized_multi_label ? HeadKind::kMultiLabelNormalized : HeadKind::kMultiLabel;
     }
-    const float t = spec.kind == HeadKind::kMultiLabel
-                        ? 0.5f
-                        : 1.0f / static_cast<float>(spec.labels.size());
+    const float t =
+        spec.kind == HeadKind::kMultiLabel ? 0.5f : 1.0f / static_cast<float>(spec.labels.size());
     spec.thresholds.assign(spec.labels.size(), t);
     heads.push_back(std::move(spec));
   }
   for (const auto& [name, weight] : options.loss_weights) {
-    auto it = std::find_if(heads.begin(), heads.end(),
-                           [&](const HeadSpec& h) { return h.name == name; });
+    auto it =
+        std::find_if(heads.begin(), heads.end(), [&](const HeadSpec& h) { return h.name == name; });
     if (it == heads.end()) {
       return Status::invalid_argument("loss weight given for head '" + name +
                                       "', which is not in the training data");
@@ -233,8 +231,8 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     std::vector<uint64_t> kept(end - begin);
     for (size_t i = begin; i < end; ++i) {
       const uint64_t count = ends[i] - read;
-      const size_t k = weigh_features(std::span<Feature>(chunk.data() + read, count), *idf,
-                                      spec.weighting);
+      const size_t k =
+          weigh_features(std::span<Feature>(chunk.data() + read, count), *idf, spec.weighting);
       if (write != read) {
         std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
                   chunk.begin() + static_cast<std::ptrdiff_t>(read + k),
@@ -248,7 +246,8 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     chunk.shrink_to_fit();
     uint64_t start = 0;
     for (size_t i = begin; i < end; ++i) {
-      set.sample_features[i] = std::span<const Feature>(chunk.data() + start, kept[i - begin] - start);
+      set.sample_features[i] =
+          std::span<const Feature>(chunk.data() + start, kept[i - begin] - start);
       start = kept[i - begin];
     }
   });

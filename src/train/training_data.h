@@ -8,11 +8,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "core/worker_team.h"
@@ -41,9 +40,9 @@ struct RawSplit {
   std::vector<std::string> files;
   std::vector<uint64_t> samples_per_file;
   std::vector<uint64_t> invalid_lines_per_file;
-  std::vector<ClassifierSample> samples;   // text filled in via sample_text; messages cleared
+  std::vector<ClassifierSample> samples;  // text filled in via sample_text; messages cleared
   std::vector<uint32_t> file_of_sample;
-  std::vector<uint64_t> line_of_sample;    // 1-based line in its file
+  std::vector<uint64_t> line_of_sample;  // 1-based line in its file
 };
 
 // Reads every line of `paths`. A bad line is an error "file:line: field: problem" unless
@@ -54,8 +53,8 @@ Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_in
 
 // Options that decide the heads of a model from the training data.
 struct HeadOptions {
-  bool normalized_multi_label = false;            // multi-label heads use Mistral-style scores
-  std::map<std::string, float> loss_weights;      // per head name; unknown names are an error
+  bool normalized_multi_label = false;        // multi-label heads use Mistral-style scores
+  std::map<std::string, float> loss_weights;  // per head name; unknown names are an error
 };
 
 // Heads and labels of `train` in first-appearance order (ClassifierSchema rules): a head is
@@ -70,13 +69,13 @@ struct SampleSet {
   // Features live in one chunk per featurizing thread; each sample's span points into one.
   std::vector<std::vector<Feature>> feature_chunks;
   std::vector<std::span<const Feature>> sample_features;
-  std::vector<uint8_t> targets;              // size() x num_outputs; 1 = gold label
-  std::vector<uint8_t> has_head;             // size() x num_heads; 0 = head left out
-  std::vector<uint32_t> tokens;              // words per sample
+  std::vector<uint8_t> targets;   // size() x num_outputs; 1 = gold label
+  std::vector<uint8_t> has_head;  // size() x num_heads; 0 = head left out
+  std::vector<uint32_t> tokens;   // words per sample
   std::vector<uint32_t> file_of_sample;
 
   SampleSet() = default;
-  SampleSet(SampleSet&&) = default;            // spans stay valid: chunk buffers move along
+  SampleSet(SampleSet&&) = default;  // spans stay valid: chunk buffers move along
   SampleSet& operator=(SampleSet&&) = default;
   SampleSet(const SampleSet&) = delete;
   SampleSet& operator=(const SampleSet&) = delete;

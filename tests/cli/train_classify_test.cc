@@ -21,16 +21,24 @@ std::string moderation_lines(int n, int seed) {
     for (int w = 0; w < 5; ++w) text += std::string(filler[next() % 8]) + " ";
     std::string labels;
     switch (i % 4) {
-      case 0: labels = R"(["safe"])"; break;
-      case 1: text += toxic[next() % 4]; labels = R"(["toxicity"])"; break;
-      case 2: text += threat[next() % 3]; labels = R"(["threat"])"; break;
+      case 0:
+        labels = R"(["safe"])";
+        break;
+      case 1:
+        text += toxic[next() % 4];
+        labels = R"(["toxicity"])";
+        break;
+      case 2:
+        text += threat[next() % 3];
+        labels = R"(["threat"])";
+        break;
       default:
         text += std::string(toxic[next() % 4]) + " " + threat[next() % 3];
         labels = R"(["toxicity", "threat"])";
     }
     const char* lang = i % 3 == 0 ? "fr" : "en";
-    out += R"({"text": ")" + text + R"(", "labels": {"moderation": )" + labels +
-           R"(, "lang": ")" + lang + "\"}}\n";
+    out += R"({"text": ")" + text + R"(", "labels": {"moderation": )" + labels + R"(, "lang": ")" +
+           lang + "\"}}\n";
   }
   return out;
 }
@@ -110,19 +118,19 @@ TEST_F(TrainClassify, WritesAJsonLinesLog) {
 }
 
 TEST_F(TrainClassify, OptionMistakesAreUsageErrors) {
-  EXPECT_EQ(run_command(train_cmd("--training-steps 10")).exit_code, 2);  // with --epochs
+  EXPECT_EQ(run_command(train_cmd("--training-steps 10")).exit_code, 2);    // with --epochs
   EXPECT_EQ(run_command(kWinnow + " train --train x.jsonl").exit_code, 2);  // no --out
-  const std::string base = kWinnow + " train --train " + dir_.file("train.jsonl") + " --out " +
-                           model() + " --quiet ";
+  const std::string base =
+      kWinnow + " train --train " + dir_.file("train.jsonl") + " --out " + model() + " --quiet ";
   CommandResult lr = run_command(base + "--learning-rate 5");
   EXPECT_EQ(lr.exit_code, 2);
   EXPECT_NE(lr.err.find("learning rate"), std::string::npos) << lr.err;
   EXPECT_EQ(run_command(base + "--head-weight moderation").exit_code, 2);
   EXPECT_EQ(run_command(base + "--model gpt-9").exit_code, 2);
-  EXPECT_EQ(run_command(kWinnow + " train --train " + dir_.file("train.jsonl") + ":0 --out " +
-                        model())
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      run_command(kWinnow + " train --train " + dir_.file("train.jsonl") + ":0 --out " + model())
+          .exit_code,
+      2);
   EXPECT_EQ(run_command(kWinnow + " classify").exit_code, 2);
 }
 
