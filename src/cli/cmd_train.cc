@@ -29,6 +29,7 @@ struct TrainArgs {
   int threads = 0;
   std::vector<std::string> head_weights;
   bool normalized = false;
+  bool fixed_weight_decay = false;
   std::string log_path;
   bool quiet = false;
   uint64_t tokens_per_step = kDefaultTokensPerStep;
@@ -166,7 +167,9 @@ CommandAction register_train(CLI::App& root) {
   cmd->add_option("--learning-rate", args->learning_rate,
                   "Relative to Mistral's default 1e-4 (= the engine's tuned rate)")
       ->capture_default_str();
-  cmd->add_option("--weight-decay", args->weight_decay, "L2 regularization; 0.1 is tuned")
+  cmd->add_option("--weight-decay", args->weight_decay,
+                  "L2 regularization (0.1 is tuned); with validation data, the centre of a "
+                  "per-label search")
       ->capture_default_str();
   cmd->add_option("--warmup-fraction", args->warmup_fraction,
                   "Share of steps with a rising learning rate")
@@ -178,6 +181,9 @@ CommandAction register_train(CLI::App& root) {
   cmd->add_flag("--normalized-scores", args->normalized,
                 "Multi-label heads give Mistral-style scores that sum to 1 (softmax trained "
                 "towards the gold labels) instead of independent probabilities");
+  cmd->add_flag("--fixed-weight-decay", args->fixed_weight_decay,
+                "Use --weight-decay as given instead of searching 1/4x..16x of it per label on "
+                "the validation data");
   cmd->add_option("--log", args->log_path,
                   "Write a JSON-lines training log to this file ('-' = stdout)");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress on stderr");
@@ -213,6 +219,7 @@ CommandAction register_train(CLI::App& root) {
     o.tokens_per_step = args->tokens_per_step;
     o.max_invalid_fraction = args->invalid_fraction;
     o.heads.normalized_multi_label = args->normalized;
+    o.l2_search = !args->fixed_weight_decay;
     for (const std::string& hw : args->head_weights) {
       const size_t eq = hw.rfind('=');
       char* end = nullptr;

@@ -160,6 +160,27 @@ TEST(Trainer, IsDeterministicWithOneThreadAndASeed) {
   EXPECT_FALSE(std::equal((*a)->weights().begin(), (*a)->weights().end(), (*c)->weights().begin()));
 }
 
+TEST(Trainer, SearchesWeightDecayPerLabelUnlessFixed) {
+  TempDir dir;
+  write_file(dir.file("train.jsonl"), product_lines(200, 17));
+  write_file(dir.file("valid.jsonl"), product_lines(40, 18));
+  TrainOptions o = small_options(dir.file("train.jsonl"), dir.file("valid.jsonl"));
+  auto searched = train_model(o);
+  ASSERT_TRUE(searched.is_ok());
+  // One selection entry per multi-label label plus one per softmax head.
+  const nlohmann::json& sel = (*searched)->metadata()["selection"];
+  ASSERT_EQ(sel.size(), 4u);
+  for (const auto& s : sel) {
+    const double wd = s["weight_decay"].get<double>();
+    EXPECT_TRUE(wd == 0.025 || wd == 0.1 || wd == 0.4 || wd == 1.6) << wd;
+  }
+  EXPECT_EQ(sel[3]["labels"].size(), 2u);  // the country head, as a whole
+  o.l2_search = false;
+  auto fixed = train_model(o);
+  ASSERT_TRUE(fixed.is_ok());
+  for (const auto& s : (*fixed)->metadata()["selection"]) EXPECT_EQ(s["weight_decay"], 0.1);
+}
+
 TEST(Trainer, ReportsEventsInOrder) {
   TempDir dir;
   write_file(dir.file("train.jsonl"), sentiment_lines(100, 8));
