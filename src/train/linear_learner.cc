@@ -129,7 +129,16 @@ __attribute__((no_sanitize("thread"))) void LinearLearner::sgd_range(
 void LinearLearner::train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr,
                                WorkerTeam* team, std::vector<double>* losses) {
   const size_t members = static_cast<size_t>(team->size());
-  team->run([&](int member) { sgd_range(data, batch, static_cast<size_t>(member), members, lr); });
+  // The closure holds two pointers, so std::function stores it inline: no allocation per step.
+  struct StepArgs {
+    const SampleSet* data;
+    std::span<const uint32_t> batch;
+    size_t members;
+    float lr;
+  } args{&data, batch, members, lr};
+  team->run([this, a = &args](int member) {
+    sgd_range(*a->data, a->batch, static_cast<size_t>(member), a->members, a->lr);
+  });
   losses->assign(l2_.size(), 0.0);
   for (size_t m = 0; m < members; ++m) {
     for (size_t r = 0; r < l2_.size(); ++r) (*losses)[r] += scratch_[m].loss[r];
