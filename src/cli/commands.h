@@ -17,6 +17,8 @@ using CommandAction = std::function<int()>;
 CommandAction register_prepare(CLI::App& root);
 CommandAction register_validate(CLI::App& root);
 CommandAction register_stats(CLI::App& root);
+CommandAction register_train(CLI::App& root);
+CommandAction register_classify(CLI::App& root);
 
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;

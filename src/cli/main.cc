@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   add(register_prepare(app));
   add(register_validate(app));
   add(register_stats(app));
+  add(register_train(app));
+  add(register_classify(app));
 
   try {
     app.parse(argc, argv);

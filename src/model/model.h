@@ -1,0 +1,130 @@
+// A trained Winnow classifier held in memory: what it reads (feature config and weighting), what
+// it predicts (heads with labels, score kinds and tuned thresholds), its weights, and a free-form
+// metadata object (hyperparameters, training data summary, validation metrics, creation time).
+//
+// Architecture "linear": logits = bias + W^T x, where x is the weighted, normalized hashed
+// n-gram vector of the text (see weigh_features) and W has one row of num_outputs() floats per
+// hash bucket. Outputs are the heads' labels, concatenated in head order.
+//
+// A Model is immutable once created; every const method is thread-safe. Share it as
+// std::shared_ptr<const Model>.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "text/feature_hasher.h"
+
+namespace winnow {
+
+// How a head turns logits into scores.
+enum class HeadKind {
+  kSingleLabel,           // one label per sample; softmax over the head's labels
+  kMultiLabel,            // any number of labels; independent sigmoid per label
+  kMultiLabelNormalized,  // any number of labels; softmax, trained towards a uniform
+                          // distribution over the gold labels (Mistral's observed scores)
+};
+std::string_view head_kind_name(HeadKind kind);  // "single_label", "multi_label", ...
+Result<HeadKind> parse_head_kind(std::string_view name);
+
+struct HeadSpec {
+  std::string name;
+  HeadKind kind = HeadKind::kSingleLabel;
+  std::vector<std::string> labels;  // output order
+  std::vector<float> thresholds;    // per label: flag when score >= threshold
+  float loss_weight = 1.0f;         // used in training only
+};
+
+// How hashed n-gram counts become feature values (see weigh_features).
+struct WeightingConfig {
+  bool sublinear_tf = true;  // value = 1 + ln(count) instead of count
+  bool use_idf = true;       // multiply by the bucket's idf (stored in the model)
+  uint32_t min_df = 1;       // buckets seen in fewer training samples get idf 0 (dropped)
+  float word_norm = 1.0f;    // L2 norm given to the word-feature block (0 = drop the block)
+  float char_norm = 1.0f;    // L2 norm given to the character-feature block
+};
+
+struct ModelSpec {
+  std::string architecture = "linear";
+  FeatureConfig features;
+  WeightingConfig weighting;
+  std::vector<HeadSpec> heads;
+
+  uint32_t num_outputs() const;
+  // Offset of head h's first output.
+  uint32_t output_offset(size_t head) const;
+  // Checks names, labels, thresholds and configs (kInvalidArgument / kCorruption by caller).
+  Status validate() const;
+};
+
+// Turns extracted features (FeatureHasher::extract: key with group bit, value = count) into
+// weighted ones, in place: value = tf * idf[bucket] (tf = 1 + ln count if sublinear), each
+// group (word, char) scaled to its configured L2 norm, key = bare bucket. Features whose weight
+// is 0 are dropped: the kept ones are compacted to the front, in order, and their number is
+// returned. `idf` may be empty when config.use_idf is false. Allocation-free.
+size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
+                      const WeightingConfig& config);
+
+// Logits of the linear architecture: bias + sum over features of value * weights[bucket row].
+// weights has bias.size() floats per bucket. Every scoring path (training-time evaluation,
+// Model::logits) uses this one function, so their results are bit-identical.
+void linear_logits(std::span<const float> weights, std::span<const float> bias,
+                   std::span<const Feature> features, std::span<float> out);
+
+// Per-thread buffers for Model::predict.
+struct PredictScratch {
+  FeatureScratch hashing;
+  std::vector<Feature> features;
+};
+
+// Softmax (single-label, normalized heads) or sigmoid (multi-label heads) of `logits` into
+// `scores`, head by head. Both spans have spec.num_outputs() elements and may alias.
+void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
+                      std::span<float> scores);
+
+class Model {
+ public:
+  // Takes ownership of the weights. Sizes: idf = buckets (or empty without idf),
+  // weights = buckets * num_outputs, bias = num_outputs. kInvalidArgument otherwise.
+  static Result<std::shared_ptr<const Model>> create(ModelSpec spec, nlohmann::json metadata,
+                                                     std::vector<float> idf,
+                                                     std::vector<float> weights,
+                                                     std::vector<float> bias);
+  // Same, but the spans point into `storage` (e.g. a model file read in one piece), which the
+  // Model keeps alive.
+  static Result<std::shared_ptr<const Model>> view(ModelSpec spec, nlohmann::json metadata,
+                                                   std::shared_ptr<const void> storage,
+                                                   std::span<const float> idf,
+                                                   std::span<const float> weights,
+                                                   std::span<const float> bias);
+
+  const ModelSpec& spec() const { return spec_; }
+  const std::vector<HeadSpec>& heads() const { return spec_.heads; }
+  uint32_t num_outputs() const { return num_outputs_; }
+  const nlohmann::json& metadata() const { return metadata_; }
+  std::span<const float> idf() const { return idf_; }
+  std::span<const float> weights() const { return weights_; }
+  std::span<const float> bias() const { return bias_; }
+
+  // Scores of `text` into `scores` (num_outputs() floats, head by head in label order).
+  void predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const;
+  // Logits of already weighted features.
+  void logits(std::span<const Feature> features, std::span<float> out) const;
+
+ private:
+  Model() = default;
+  ModelSpec spec_;
+  nlohmann::json metadata_;
+  std::shared_ptr<const void> storage_;
+  std::span<const float> idf_, weights_, bias_;
+  uint32_t num_outputs_ = 0;
+  FeatureHasher hasher_{FeatureConfig{}};
+};
+
+}  // namespace winnow

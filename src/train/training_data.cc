@@ -1,0 +1,257 @@
+#include "train/training_data.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "data/byte_source.h"
+#include "text/feature_hasher.h"
+
+namespace winnow {
+
+Result<TrainFileSpec> parse_train_file_arg(const std::string& arg) {
+  TrainFileSpec spec{arg, 1.0};
+  const size_t colon = arg.rfind(':');
+  if (colon != std::string::npos && colon > 0) {
+    const std::string tail = arg.substr(colon + 1);
+    double w = 0;
+    const auto [ptr, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), w);
+    if (!tail.empty() && ec == std::errc() && ptr == tail.data() + tail.size()) {
+      if (!std::isfinite(w) || w <= 0) {
+        return Status::invalid_argument("training file weight must be > 0 in '" + arg + "'");
+      }
+      spec.path = arg.substr(0, colon);
+      spec.weight = w;
+    }
+  }
+  if (spec.path.empty()) return Status::invalid_argument("empty training file name");
+  return spec;
+}
+
+std::string sample_text(const ClassifierSample& sample) {
+  if (sample.messages.empty()) return sample.text;
+  std::string text;
+  for (const ChatMessage& m : sample.messages) {
+    text += m.role;
+    text += ": ";
+    text += m.content;
+    text += '\n';
+  }
+  return text;
+}
+
+Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_invalid_fraction) {
+  RawSplit split;
+  uint64_t invalid = 0;
+  std::string first_problem;
+  for (size_t f = 0; f < paths.size(); ++f) {
+    WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(paths[f]));
+    LineReader reader(std::move(source));
+    split.files.push_back(paths[f]);
+    split.samples_per_file.push_back(0);
+    split.invalid_lines_per_file.push_back(0);
+    std::string_view line;
+    for (;;) {
+      WINNOW_ASSIGN_OR_RETURN(bool more, reader.next(&line));
+      if (!more) break;
+      if (is_blank_line(line)) continue;
+      ClassifierSample sample;
+      const Status parsed = parse_classifier_line(line, &sample);
+      if (!parsed.is_ok()) {
+        const std::string where = paths[f] + ":" + std::to_string(reader.line_number());
+        if (max_invalid_fraction <= 0) return parsed.with_context(where);
+        if (first_problem.empty()) first_problem = where + ": " + parsed.message();
+        ++invalid;
+        ++split.invalid_lines_per_file.back();
+        continue;
+      }
+      if (!sample.messages.empty()) {
+        sample.text = sample_text(sample);
+        sample.messages.clear();
+      }
+      split.samples.push_back(std::move(sample));
+      split.file_of_sample.push_back(static_cast<uint32_t>(f));
+      split.line_of_sample.push_back(reader.line_number());
+      ++split.samples_per_file.back();
+    }
+    if (split.samples_per_file.back() == 0) {
+      return Status::invalid_argument(paths[f] + ": no samples");
+    }
+  }
+  const double total = static_cast<double>(invalid + split.samples.size());
+  if (invalid > 0 && static_cast<double>(invalid) > max_invalid_fraction * total) {
+    return Status::invalid_argument(
+        std::to_string(invalid) + " of " + std::to_string(static_cast<uint64_t>(total)) +
+        " lines are invalid (more than the allowed fraction " +
+        std::to_string(max_invalid_fraction) + "); first: " + first_problem);
+  }
+  return split;
+}
+
+Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options) {
+  ClassifierSchema schema;
+  for (const ClassifierSample& s : train.samples) schema.add(s);
+  std::vector<HeadSpec> heads;
+  for (const HeadSchema& h : schema.heads()) {
+    if (h.labels.size() < 2) {
+      return Status::invalid_argument("head '" + h.name + "' has only the label '" +
+                                      h.labels.front() +
+                                      "' in the training data; a head needs at least two");
+    }
+    HeadSpec spec;
+    spec.name = h.name;
+    spec.labels = h.labels;
+    if (!h.multi_label) {
+      spec.kind = HeadKind::kSingleLabel;
+    } else {
+      spec.kind =
+          options.normalized_multi_label ? HeadKind::kMultiLabelNormalized : HeadKind::kMultiLabel;
+    }
+    const float t =
+        spec.kind == HeadKind::kMultiLabel ? 0.5f : 1.0f / static_cast<float>(spec.labels.size());
+    spec.thresholds.assign(spec.labels.size(), t);
+    heads.push_back(std::move(spec));
+  }
+  for (const auto& [name, weight] : options.loss_weights) {
+    auto it =
+        std::find_if(heads.begin(), heads.end(), [&](const HeadSpec& h) { return h.name == name; });
+    if (it == heads.end()) {
+      return Status::invalid_argument("loss weight given for head '" + name +
+                                      "', which is not in the training data");
+    }
+    if (!std::isfinite(weight) || weight < 0) {
+      return Status::invalid_argument("loss weight of head '" + name + "' must be >= 0");
+    }
+    it->loss_weight = weight;
+  }
+  return heads;
+}
+
+uint64_t SampleSet::total_tokens() const {
+  uint64_t n = 0;
+  for (uint32_t t : tokens) n += t;
+  return n;
+}
+
+namespace {
+
+// Fills targets and head flags of sample i from its labels.
+Status set_targets(const ClassifierSample& sample, const ModelSpec& spec,
+                   const std::vector<uint32_t>& offsets, uint8_t* targets, uint8_t* has_head) {
+  for (const ClassifierSample::HeadValue& hv : sample.labels) {
+    size_t h = 0;
+    while (h < spec.heads.size() && spec.heads[h].name != hv.head) ++h;
+    if (h == spec.heads.size()) {
+      return Status::invalid_argument("labels." + hv.head +
+                                      ": head does not occur in the training data");
+    }
+    const HeadSpec& head = spec.heads[h];
+    if (head.kind == HeadKind::kSingleLabel && hv.labels.size() != 1) {
+      return Status::invalid_argument("labels." + hv.head +
+                                      ": a single-label head needs exactly one label");
+    }
+    has_head[h] = 1;
+    for (const std::string& label : hv.labels) {
+      auto it = std::find(head.labels.begin(), head.labels.end(), label);
+      if (it == head.labels.end()) {
+        return Status::invalid_argument("labels." + hv.head + ": label '" + label +
+                                        "' does not occur in the training data");
+      }
+      targets[offsets[h] + static_cast<uint32_t>(it - head.labels.begin())] = 1;
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
+                                  std::vector<float>* idf, WorkerTeam* team) {
+  const size_t n = raw->samples.size();
+  SampleSet set;
+  set.num_outputs = spec.num_outputs();
+  set.num_heads = static_cast<uint32_t>(spec.heads.size());
+  set.targets.assign(n * set.num_outputs, 0);
+  set.has_head.assign(n * set.num_heads, 0);
+  set.tokens.assign(n, 0);
+  set.file_of_sample = raw->file_of_sample;
+
+  std::vector<uint32_t> offsets;
+  for (size_t h = 0; h < spec.heads.size(); ++h) offsets.push_back(spec.output_offset(h));
+  for (size_t i = 0; i < n; ++i) {
+    Status st = set_targets(raw->samples[i], spec, offsets, &set.targets[i * set.num_outputs],
+                            &set.has_head[i * set.num_heads]);
+    if (!st.is_ok()) {
+      return st.with_context(raw->files[raw->file_of_sample[i]] + ":" +
+                             std::to_string(raw->line_of_sample[i]));
+    }
+  }
+
+  // Pass 1 (parallel by contiguous ranges): distinct n-gram counts per sample, appended to the
+  // member's chunk; offsets are remembered until pass 2 turns them into spans.
+  const size_t members = static_cast<size_t>(team->size());
+  set.feature_chunks.resize(members);
+  std::vector<uint64_t> ends(n, 0);  // end offset of sample i in its member's chunk
+  const FeatureHasher hasher(spec.features);
+  team->run_ranges(n, [&](size_t begin, size_t end, int member) {
+    FeatureScratch scratch;
+    std::vector<Feature> one;
+    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
+    for (size_t i = begin; i < end; ++i) {
+      set.tokens[i] = hasher.extract(raw->samples[i].text, &scratch, &one);
+      chunk.insert(chunk.end(), one.begin(), one.end());
+      ends[i] = chunk.size();
+      std::string().swap(raw->samples[i].text);
+    }
+  });
+
+  const uint32_t buckets = spec.features.buckets();
+  if (compute_idf) {
+    idf->clear();
+    if (spec.weighting.use_idf) {
+      std::vector<uint32_t> df(buckets, 0);
+      for (const auto& chunk : set.feature_chunks) {
+        for (const Feature& f : chunk) ++df[feature_bucket(f.key)];
+      }
+      idf->resize(buckets);
+      const double docs = static_cast<double>(n);
+      for (uint32_t b = 0; b < buckets; ++b) {
+        (*idf)[b] = df[b] < spec.weighting.min_df
+                        ? 0.0f
+                        : static_cast<float>(std::log((1.0 + docs) / (1.0 + df[b])) + 1.0);
+      }
+    }
+  }
+
+  // Pass 2, same ranges: weighting in place, compacting each chunk as dropped features vanish.
+  set.sample_features.resize(n);
+  team->run_ranges(n, [&](size_t begin, size_t end, int member) {
+    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
+    uint64_t read = 0, write = 0;
+    std::vector<uint64_t> kept(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t count = ends[i] - read;
+      const size_t k =
+          weigh_features(std::span<Feature>(chunk.data() + read, count), *idf, spec.weighting);
+      if (write != read) {
+        std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
+                  chunk.begin() + static_cast<std::ptrdiff_t>(read + k),
+                  chunk.begin() + static_cast<std::ptrdiff_t>(write));
+      }
+      read = ends[i];
+      write += k;
+      kept[i - begin] = write;
+    }
+    chunk.resize(write);
+    chunk.shrink_to_fit();
+    uint64_t start = 0;
+    for (size_t i = begin; i < end; ++i) {
+      set.sample_features[i] =
+          std::span<const Feature>(chunk.data() + start, kept[i - begin] - start);
+      start = kept[i - begin];
+    }
+  });
+  return set;
+}
+
+}  // namespace winnow

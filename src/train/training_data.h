@@ -1,0 +1,97 @@
+// Loading classifier JSONL files for training: reading and checking every line, deriving the
+// heads (targets) and their labels from the training files, and turning texts into weighted
+// hashed features once, so that training epochs never touch text again.
+//
+// Memory: about 8 bytes per distinct n-gram per sample (a few KB per comment) plus the targets;
+// texts are dropped once featurized.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/worker_team.h"
+#include "data/classifier_jsonl.h"
+#include "model/model.h"
+
+namespace winnow {
+
+// A training file and its sampling weight (> 0): a file of weight 2 has each of its samples
+// drawn twice as often as one of weight 1.
+struct TrainFileSpec {
+  std::string path;
+  double weight = 1.0;
+};
+
+// Parses "FILE" or "FILE:WEIGHT". The text after the last ':' is a weight only if it is a
+// number; then it must be finite and > 0 (kInvalidArgument otherwise). "a:b.jsonl" is a path.
+Result<TrainFileSpec> parse_train_file_arg(const std::string& arg);
+
+// The text a sample is classified on: its `text`, or for chat samples "<role>: <content>\n"
+// per message (API spec C2).
+std::string sample_text(const ClassifierSample& sample);
+
+// Lines of one split, parsed and checked, before featurization.
+struct RawSplit {
+  std::vector<std::string> files;
+  std::vector<uint64_t> samples_per_file;
+  std::vector<uint64_t> invalid_lines_per_file;
+  std::vector<ClassifierSample> samples;  // text filled in via sample_text; messages cleared
+  std::vector<uint32_t> file_of_sample;
+  std::vector<uint64_t> line_of_sample;  // 1-based line in its file
+};
+
+// Reads every line of `paths`. A bad line is an error "file:line: field: problem" unless
+// max_invalid_fraction > 0: then bad lines are skipped and counted, and the call fails only if
+// invalid / (valid + invalid) over all files exceeds that fraction. Blank lines are ignored.
+// Unreadable files: kNotFound / kIoError / kCorruption with the path.
+Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_invalid_fraction);
+
+// Options that decide the heads of a model from the training data.
+struct HeadOptions {
+  bool normalized_multi_label = false;        // multi-label heads use Mistral-style scores
+  std::map<std::string, float> loss_weights;  // per head name; unknown names are an error
+};
+
+// Heads and labels of `train` in first-appearance order (ClassifierSchema rules): a head is
+// multi-label if any of its values is a list. Thresholds start at 0.5 (sigmoid) or 1/labels.
+// Errors: a head with fewer than two labels, a loss weight naming no head or < 0.
+Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options);
+
+// Samples of one split turned into features and targets for a given spec.
+struct SampleSet {
+  uint32_t num_outputs = 0;
+  uint32_t num_heads = 0;
+  // Features live in one chunk per featurizing thread; each sample's span points into one.
+  std::vector<std::vector<Feature>> feature_chunks;
+  std::vector<std::span<const Feature>> sample_features;
+  std::vector<uint8_t> targets;   // size() x num_outputs; 1 = gold label
+  std::vector<uint8_t> has_head;  // size() x num_heads; 0 = head left out
+  std::vector<uint32_t> tokens;   // words per sample
+  std::vector<uint32_t> file_of_sample;
+
+  SampleSet() = default;
+  SampleSet(SampleSet&&) = default;  // spans stay valid: chunk buffers move along
+  SampleSet& operator=(SampleSet&&) = default;
+  SampleSet(const SampleSet&) = delete;
+  SampleSet& operator=(const SampleSet&) = delete;
+
+  size_t size() const { return tokens.size(); }
+  std::span<const Feature> features_of(size_t i) const { return sample_features[i]; }
+  const uint8_t* targets_of(size_t i) const { return targets.data() + i * num_outputs; }
+  const uint8_t* heads_of(size_t i) const { return has_head.data() + i * num_heads; }
+  uint64_t total_tokens() const;
+};
+
+// Featurizes `raw` (whose texts are released) for `spec`. With compute_idf, the idf is computed
+// from these samples into *idf (document frequencies, smooth idf = ln((1+n)/(1+df)) + 1, buckets
+// with df < min_df get 0); otherwise *idf is used as is. Labels and heads not in `spec` are an
+// error naming the file and line ("valid.jsonl:17: labels.moderation: ...").
+Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
+                                  std::vector<float>* idf, WorkerTeam* team);
+
+}  // namespace winnow
