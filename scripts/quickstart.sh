@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on embedded defaults: installs and builds (scripts/setup.sh), prepares
 # a civil_comments-layout dataset into classifier JSONL with the tutorial's settings, validates
-# it and charts its label distribution.
+# it, charts its label distribution, trains a model with the tutorial's hyperparameters (200
+# steps at 5e-5) and classifies a few texts with it.
 #   scripts/quickstart.sh [DATA_DIR]          DATA_DIR holds train/validation/test .csv or .jsonl
 #                                             (default: ../shared/data/civil_spans)
 #   scripts/quickstart.sh --hub DATASET       fetch from the Hugging Face dataset viewer instead
@@ -21,5 +22,9 @@ else
 fi
 build/winnow validate "$OUT/data/training_file.jsonl" "$OUT/data/validation_file.jsonl" "$OUT/data/test_file.jsonl"
 build/winnow stats "$OUT/data" --out "$OUT/distribution"
+build/winnow train --train "$OUT/data/training_file.jsonl" --validation "$OUT/data/validation_file.jsonl" \
+  --training-steps 200 --learning-rate 5e-5 --out "$OUT/moderation.winnow"
+build/winnow classify --flags "$OUT/moderation.winnow" \
+  "You are an idiot and everyone knows it." "Thanks for the thoughtful article, I learned a lot."
 echo
-echo "quickstart: classifier JSONL in $OUT/data, charts at $OUT/distribution.png and .svg"
+echo "quickstart: classifier JSONL in $OUT/data, charts at $OUT/distribution.png and .svg, model $OUT/moderation.winnow"
