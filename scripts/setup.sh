@@ -10,7 +10,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev bc time
 )
 
 missing=()

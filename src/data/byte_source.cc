@@ -40,7 +40,9 @@ class FdSource : public ByteSource {
   uint64_t position_bytes() const override { return position_; }
   uint64_t size_bytes() const override { return size_; }
   const std::string& path() const override { return path_; }
+  bool compressed() const override { return false; }
   void set_peeked(std::string bytes) { peeked_ = std::move(bytes); }
+  void set_position(uint64_t position) { position_ = position; }
 
  private:
   std::string path_;
@@ -93,6 +95,7 @@ class GzipSource : public ByteSource {
   uint64_t position_bytes() const override { return raw_->position_bytes(); }
   uint64_t size_bytes() const override { return raw_->size_bytes(); }
   const std::string& path() const override { return raw_->path(); }
+  bool compressed() const override { return true; }
 
  private:
   std::unique_ptr<FdSource> raw_;
@@ -104,7 +107,8 @@ class GzipSource : public ByteSource {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path) {
+Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
+                                                     uint64_t start_offset) {
   int fd = 0;
   uint64_t size = 0;
   std::string name = path;
@@ -137,6 +141,16 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path) {
   }
   bool gzip = got == 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
               static_cast<unsigned char>(magic[1]) == 0x8b;
+  if (start_offset > 0) {
+    if (gzip || path == "-") {
+      return Status::invalid_argument(path + ": cannot start reading in the middle of a gzip stream or stdin");
+    }
+    if (::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0) {
+      return Status::io_error(path + ": seek failed: " + std::strerror(errno));
+    }
+    raw->set_position(start_offset);
+    return std::unique_ptr<ByteSource>(std::move(raw));
+  }
   raw->set_peeked(std::string(magic, got));
   if (gzip) return std::unique_ptr<ByteSource>(std::make_unique<GzipSource>(std::move(raw)));
   return std::unique_ptr<ByteSource>(std::move(raw));
@@ -145,18 +159,21 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path) {
 LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes)
     : source_(std::move(source)), buffer_(buffer_bytes) {}
 
-Status LineReader::fill() {
-  if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
+Status refill_buffer(ByteSource& source, std::vector<char>* buffer, size_t* begin, size_t* end,
+                     bool* eof) {
+  if (*begin > 0) {
+    std::memmove(buffer->data(), buffer->data() + *begin, *end - *begin);
+    *end -= *begin;
+    *begin = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a line longer than the buffer
-  WINNOW_ASSIGN_OR_RETURN(size_t n, source_->read(buffer_.data() + end_, buffer_.size() - end_));
-  if (n == 0) eof_ = true;
-  end_ += n;
+  if (*end == buffer->size()) buffer->resize(buffer->size() * 2);
+  WINNOW_ASSIGN_OR_RETURN(size_t n, source.read(buffer->data() + *end, buffer->size() - *end));
+  if (n == 0) *eof = true;
+  *end += n;
   return Status::ok();
 }
+
+Status LineReader::fill() { return refill_buffer(*source_, &buffer_, &begin_, &end_, &eof_); }
 
 Result<bool> LineReader::next(std::string_view* line) {
   for (;;) {

@@ -24,10 +24,21 @@ class ByteSource {
   // Size of the underlying file in bytes (0 if unknown).
   virtual uint64_t size_bytes() const = 0;
   virtual const std::string& path() const = 0;
+  // True for gzip streams (offsets then refer to decompressed bytes and cannot be pread).
+  virtual bool compressed() const = 0;
 };
 
 // Opens `path` ("-" is stdin). Errors: kNotFound / kIoError with the path in the message.
-Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path);
+// A non-zero `start_offset` starts reading a plain file there (gzip streams cannot be entered
+// in the middle: kInvalidArgument).
+Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
+                                                     uint64_t start_offset = 0);
+
+// Shared by the readers below: moves the unconsumed bytes [*begin, *end) of *buffer to its front,
+// doubles the buffer when it is full (one item longer than the buffer), then reads more from
+// `source`; sets *eof when the stream has ended.
+Status refill_buffer(ByteSource& source, std::vector<char>* buffer, size_t* begin, size_t* end,
+                     bool* eof);
 
 // Splits a ByteSource into lines. A line ends at '\n'; a trailing '\r' is removed; the last line
 // need not end with '\n'. A UTF-8 byte-order mark at the start of the stream is skipped.

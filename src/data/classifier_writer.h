@@ -1,0 +1,56 @@
+// Writes classifier-JSONL lines: {"text": "...", "labels": {"<head>": ["a", "b"]}}.
+// Text is written as UTF-8 (callers validate it), escaping only what JSON requires.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace winnow {
+
+// Appends `s` as a JSON string literal (with quotes) to *out (any std::basic_string<char>).
+template <typename String>
+void append_json_string(String* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;  // start of the pending run of bytes that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+// Appends one line (with its trailing '\n') for a multi-label head.
+template <typename String>
+void append_classifier_line(String* out, std::string_view text, std::string_view head,
+                            const std::vector<std::string_view>& labels) {
+  out->append("{\"text\": ");
+  append_json_string(out, text);
+  out->append(", \"labels\": {");
+  append_json_string(out, head);
+  out->append(": [");
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out->append(", ");
+    append_json_string(out, labels[i]);
+  }
+  out->append("]}}\n");
+}
+
+}  // namespace winnow

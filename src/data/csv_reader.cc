@@ -1,0 +1,160 @@
+#include "data/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace winnow {
+CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes, uint64_t start_offset)
+    : source_(std::move(source)),
+      buffer_(std::max<size_t>(buffer_bytes, 16)),
+      started_(start_offset > 0),
+      stream_offset_(start_offset) {}
+
+// Offsets stay right: stream_offset_ names the stream position of buffer_[begin_], which moves
+// with the bytes.
+Status CsvReader::fill() { return refill_buffer(*source_, &buffer_, &begin_, &end_, &eof_); }
+
+// Parses the record starting at buffer_[begin_]. Needs the whole record (up to and including its
+// terminator, or the end of the stream) in the buffer; otherwise reports kNeedMore and the caller
+// refills and parses the record again from its start.
+CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
+  spans_.clear();
+  scratch_.clear();
+  record_newlines_ = 0;
+  const char* const base = buffer_.data();
+  const char* p = base + begin_;
+  const char* const end = base + end_;
+  for (;;) {  // one iteration per field
+    if (p < end && *p == '"') {
+      const uint64_t field_line = next_line_ + record_newlines_;
+      const char* q = p + 1;
+      size_t scratch_start = scratch_.size();
+      bool escaped = false;
+      const char* chunk = q;
+      for (;;) {
+        const char* quote = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
+        if (quote == nullptr) {
+          if (!eof_) return Parse::kNeedMore;
+          error_line_ = field_line;
+          error_ = "unterminated quoted field (field " + std::to_string(spans_.size() + 1) +
+                   " opens a quote that is never closed)";
+          return Parse::kError;
+        }
+        record_newlines_ += static_cast<uint64_t>(std::count(q, quote, '\n'));
+        if (quote + 1 == end && !eof_) return Parse::kNeedMore;  // can't tell "" from "
+        if (quote + 1 < end && quote[1] == '"') {  // doubled quote: a literal '"'
+          scratch_.append(chunk, static_cast<size_t>(quote + 1 - chunk));
+          escaped = true;
+          q = quote + 2;
+          chunk = q;
+          continue;
+        }
+        if (escaped) {
+          scratch_.append(chunk, static_cast<size_t>(quote - chunk));
+          spans_.push_back({scratch_start, scratch_.size() - scratch_start, true, true,
+                            static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
+        } else {
+          spans_.push_back({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
+                            false, true, static_cast<size_t>(p - base),
+                            static_cast<size_t>(quote + 1 - p)});
+        }
+        p = quote + 1;
+        break;
+      }
+      // After the closing quote: a separator, a terminator or the end of the stream.
+      if (p == end) {
+        if (!eof_) return Parse::kNeedMore;
+        break;
+      }
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '\n' || *p == '\r') break;
+      error_line_ = next_line_ + record_newlines_;
+      error_ = "unexpected character '" + std::string(1, *p) + "' after the closing quote of field " +
+               std::to_string(spans_.size()) + " (a quote inside a quoted field must be doubled)";
+      return Parse::kError;
+    }
+    // Unquoted field: up to ',' or a line terminator. A stray '"' inside is kept literally.
+    const char* f = p;
+    while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+    if (p == end && !eof_) return Parse::kNeedMore;
+    spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
+                      static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
+    if (p < end && *p == ',') {
+      ++p;
+      continue;
+    }
+    break;
+  }
+  // At a terminator (or the end of the stream).
+  if (p < end && *p == '\r') {
+    if (p + 1 == end && !eof_) return Parse::kNeedMore;
+    ++p;
+  }
+  if (p < end && *p == '\n') ++p;
+  ++record_newlines_;
+  *consumed = static_cast<size_t>(p - (base + begin_));
+  return Parse::kComplete;
+}
+
+Result<bool> CsvReader::next() {
+  for (;;) {
+    if (!started_) {
+      while (!eof_ && end_ - begin_ < 3) WINNOW_RETURN_IF_ERROR(fill());
+      started_ = true;
+      if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+        begin_ += 3;
+        stream_offset_ += 3;
+      }
+    }
+    if (begin_ == end_) {
+      if (eof_) return false;
+      WINNOW_RETURN_IF_ERROR(fill());
+      continue;
+    }
+    size_t consumed = 0;
+    Parse r = parse_record(&consumed);
+    if (r == Parse::kNeedMore) {
+      WINNOW_RETURN_IF_ERROR(fill());
+      continue;
+    }
+    if (r == Parse::kError) {
+      return Status::invalid_argument(path() + ":" + std::to_string(error_line_) + ": " + error_);
+    }
+    record_line_ = next_line_;
+    record_offset_ = stream_offset_;
+    record_size_ = consumed;
+    record_begin_ = begin_;
+    next_line_ += record_newlines_;
+    begin_ += consumed;
+    stream_offset_ += consumed;
+    if (spans_.size() == 1 && spans_[0].size == 0 && !spans_[0].quoted) continue;  // blank line
+    fields_.clear();
+    for (const Span& s : spans_) {
+      const char* d = s.in_scratch ? scratch_.data() + s.offset : buffer_.data() + s.offset;
+      fields_.emplace_back(d, s.size);
+    }
+    return true;
+  }
+}
+
+CsvReader::RawField CsvReader::raw_field(size_t i) const {
+  const Span& s = spans_[i];
+  return {record_offset_ + (s.raw_begin - record_begin_), s.raw_size, s.quoted};
+}
+
+std::string unquote_csv_field(std::string_view raw, bool quoted) {
+  if (!quoted) return std::string(raw);
+  if (raw.size() >= 2) raw = raw.substr(1, raw.size() - 2);
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    out.push_back(raw[i]);
+    if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"') ++i;
+  }
+  return out;
+}
+
+}  // namespace winnow

@@ -1,0 +1,450 @@
+#include "data/prepare.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "core/random.h"
+#include "data/balancer.h"
+#include "data/classifier_writer.h"
+#include "data/csv_reader.h"
+#include "data/row_scan.h"
+
+namespace winnow {
+namespace {
+
+// Texts of the kept rows, in output order, packed in one buffer.
+// Texts of the kept rows, in output order, packed in two buffers (one per pass-2 thread).
+struct KeptTexts {
+  struct Span {
+    uint64_t start;
+    uint64_t size : 63;
+    uint64_t arena : 1;
+  };
+  BigString arenas[2];
+  std::vector<Span> spans;  // per output slot
+  std::string_view at(size_t i) const {
+    return {arenas[spans[i].arena].data() + spans[i].start, spans[i].size};
+  }
+  void put(int arena, size_t slot, std::string_view text) {
+    spans[slot] = {arenas[arena].size(), text.size(), static_cast<uint64_t>(arena)};
+    arenas[arena].append(text);
+  }
+};
+
+// Below this much work, a second thread costs more than it saves.
+constexpr uint64_t kParallelTextBytes = 8 << 20;
+constexpr size_t kParallelWriteRows = 50000;
+
+// Runs first() on this thread and second() on another; returns the first error.
+Status run_two(const std::function<Status()>& first, const std::function<Status()>& second) {
+  Status second_status;
+  std::thread t([&] { second_status = second(); });
+  Status first_status = first();
+  t.join();
+  return first_status.is_ok() ? second_status : first_status;
+}
+
+struct SplitWork {
+  std::unique_ptr<ScoreReader> reader;
+  RowIndex rows;                     // usable rows in file order
+  std::vector<uint32_t> output;      // indices into rows, in output order
+};
+
+Status check_same_labels(const ScoreReader& first, const ScoreReader& other) {
+  if (first.labels() == other.labels()) return Status::ok();
+  std::string a, b;
+  for (const auto& l : first.labels()) a += (a.empty() ? "" : ",") + l;
+  for (const auto& l : other.labels()) b += (b.empty() ? "" : ",") + l;
+  return Status::invalid_argument(other.path() + ": has label columns " + b + " but " +
+                                  first.path() + " has " + a +
+                                  "; choose common labels with --labels");
+}
+
+// Pass 1: flags and text positions of every usable row.
+Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work,
+                  SplitSummary* summary) {
+  ScanOptions scan;
+  scan.threshold = options.threshold;
+  scan.inclusive = options.inclusive;
+  scan.reader = options.reader;
+  if (options.progress) {
+    const std::string phase = std::string("reading ") + split_name(kind);
+    scan.progress = [&options, phase](uint64_t done, uint64_t total) { options.progress(phase, done, total); };
+  }
+  ScanCounters counters;
+  WINNOW_RETURN_IF_ERROR(scan_rows(*work->reader, scan, &work->rows, &counters));
+  summary->rows_read = counters.rows_read;
+  summary->rows_skipped_empty_text = counters.rows_skipped_empty_text;
+  summary->rows_skipped_missing = counters.rows_skipped_missing;
+  summary->first_skipped_line = counters.first_skipped_line;
+  summary->scan_threads = counters.threads_used;
+  return Status::ok();
+}
+
+// Sampling and balancing: fills work->output (indices into rows, in output order).
+void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitWork* work,
+                 SplitSummary* summary, size_t num_labels) {
+  const auto n_rows = static_cast<uint32_t>(work->rows.size());
+  std::vector<uint32_t, HugePageAllocator<uint32_t>> sampled(n_rows);
+  for (uint32_t i = 0; i < n_rows; ++i) sampled[i] = i;
+  if (options.shuffle) rng.shuffle(sampled);
+  const uint64_t max_rows = options.max_rows[static_cast<int>(kind)];
+  if (sampled.size() > max_rows) sampled.resize(max_rows);
+  summary->rows_sampled = sampled.size();
+
+  std::vector<LabelMask, HugePageAllocator<LabelMask>> flags(sampled.size());
+  for (size_t i = 0; i < sampled.size(); ++i) flags[i] = work->rows[sampled[i]].flags;
+  summary->flagged_sampled.assign(num_labels, 0);
+  for (LabelMask m : flags) {
+    for (size_t k = 0; k < num_labels; ++k) summary->flagged_sampled[k] += m >> k & 1;
+  }
+
+  std::vector<uint32_t> kept;
+  if (options.balance) {
+    BalanceOptions b{options.zero_flags_fraction, options.max_label_fraction};
+    for (uint32_t i : balance_like_tutorial(flags, static_cast<int>(num_labels), b)) {
+      kept.push_back(sampled[i]);
+    }
+  } else {
+    kept.assign(sampled.begin(), sampled.end());
+  }
+  // The tutorial shuffles the balanced rows; without shuffling, keep file order.
+  if (options.shuffle) {
+    rng.shuffle(kept);
+  } else {
+    std::sort(kept.begin(), kept.end());
+  }
+  work->output = std::move(kept);
+  summary->rows_kept = work->output.size();
+  summary->flagged_kept.assign(num_labels, 0);
+  for (uint32_t r : work->output) {
+    for (size_t k = 0; k < num_labels; ++k) summary->flagged_kept[k] += work->rows[r].flags >> k & 1;
+  }
+}
+
+// Pass 2 for plain CSV files: fetch the kept texts' raw bytes in file order with large
+// sequential reads (no per-row syscall, no CSV re-parse), skipping the gaps between them.
+Status read_kept_texts_by_offset(const std::string& path, const SplitWork& work, KeptTexts* texts) {
+  std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, output slot)
+  order.reserve(work.output.size());
+  uint64_t total_bytes = 0;
+  for (size_t i = 0; i < work.output.size(); ++i) {
+    const RowRef& r = work.rows[work.output[i]];
+    order.emplace_back(r.text_offset, static_cast<uint32_t>(i));
+    total_bytes += r.text_raw_size;
+  }
+  std::sort(order.begin(), order.end());
+  // Reads order[begin, end) into arena `arena`.
+  auto read_range = [&](size_t begin, size_t end, int arena) -> Status {
+    uint64_t bytes = 0;
+    for (size_t i = begin; i < end; ++i) bytes += work.rows[work.output[order[i].second]].text_raw_size;
+    texts->arenas[arena].reserve(bytes);  // one allocation: no regrowth copies
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
+    constexpr size_t kChunkBytes = 4 << 20;
+    std::vector<char> chunk(kChunkBytes);
+    size_t chunk_size = 0;
+    uint64_t chunk_start = 0;
+    Status status;
+    for (size_t i = begin; i < end && status.is_ok(); ++i) {
+      const RowRef& r = work.rows[work.output[order[i].second]];
+      const uint64_t text_end = r.text_offset + r.text_raw_size;
+      if (r.text_offset < chunk_start || text_end > chunk_start + chunk_size) {
+        // Refill from this text's start: one chunk, or the whole text if it is longer.
+        chunk_start = r.text_offset;
+        if (chunk.size() < r.text_raw_size) chunk.resize(r.text_raw_size);
+        chunk_size = 0;
+        while (chunk_size < chunk.size()) {
+          ssize_t n = ::pread(fd, chunk.data() + chunk_size, chunk.size() - chunk_size,
+                              static_cast<off_t>(chunk_start + chunk_size));
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0) {
+            status = Status::io_error(path + ": read failed: " + std::strerror(errno));
+            break;
+          }
+          if (n == 0) break;
+          chunk_size += static_cast<size_t>(n);
+        }
+        if (status.is_ok() && text_end > chunk_start + chunk_size) {
+          status = Status::io_error(path + ": file shrank between passes (was it modified?)");
+        }
+        if (!status.is_ok()) break;
+      }
+      std::string_view raw(chunk.data() + (r.text_offset - chunk_start), r.text_raw_size);
+      if (r.text_quoted) {
+        texts->put(arena, order[i].second, unquote_csv_field(raw, true));
+      } else {
+        texts->put(arena, order[i].second, raw);
+      }
+    }
+    ::close(fd);
+    return status;
+  };
+  const size_t n = order.size();
+  if (total_bytes < kParallelTextBytes) return read_range(0, n, 0);
+  return run_two([&] { return read_range(0, n / 2, 0); }, [&] { return read_range(n / 2, n, 1); });
+}
+
+// Pass 2: the texts of kept rows, in output order. Plain CSV files are read by offset; others
+// (gzip, JSONL) are streamed again and the kept rows picked by their position among usable rows.
+Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options, SplitWork* work) {
+  KeptTexts texts;
+  texts.spans.resize(work->output.size());
+  ScoreReader& reader = *work->reader;
+  if (reader.seekable()) {
+    WINNOW_RETURN_IF_ERROR(read_kept_texts_by_offset(reader.path(), *work, &texts));
+    return texts;
+  }
+  std::vector<int64_t> slot(work->rows.size(), -1);
+  for (size_t i = 0; i < work->output.size(); ++i) slot[work->output[i]] = static_cast<int64_t>(i);
+  WINNOW_ASSIGN_OR_RETURN(auto again, ScoreReader::open(reader.path(), options.reader));
+  ScoreRow row;
+  size_t usable = 0;
+  const std::string phase = std::string("re-reading ") + split_name(kind);
+  uint64_t since_progress = 0;
+  for (;;) {
+    WINNOW_ASSIGN_OR_RETURN(bool more, again->next(&row));
+    if (!more) break;
+    if (row.status != RowStatus::kOk) continue;
+    if (usable >= slot.size()) return Status::io_error(reader.path() + ": file grew between passes");
+    if (slot[usable] >= 0) texts.put(0, static_cast<size_t>(slot[usable]), row.text);
+    ++usable;
+    if (options.progress && ++since_progress == 4096) {
+      since_progress = 0;
+      options.progress(phase, again->position_bytes(), again->size_bytes());
+    }
+  }
+  if (usable != slot.size()) return Status::io_error(reader.path() + ": file changed between passes");
+  return texts;
+}
+
+Status write_split(const PrepareOptions& options, const KeptTexts& texts,
+                   const SplitWork& work, const std::vector<int>& kept_labels,
+                   const std::vector<std::string>& labels, SplitSummary* summary) {
+  WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
+  // Formats output slots [begin, end) into *buffer; with `out`, writes every ~1 MB as it goes.
+  auto format = [&](size_t begin, size_t end, BigString* buffer, AtomicFileWriter* sink,
+                    uint64_t* safe) -> Status {
+    std::vector<std::string_view> names;
+    for (size_t i = begin; i < end; ++i) {
+      const LabelMask m = work.rows[work.output[i]].flags;
+      names.clear();
+      for (int k : kept_labels) {
+        if (m >> k & 1) names.push_back(labels[static_cast<size_t>(k)]);
+      }
+      if (names.empty()) {
+        names.push_back(options.safe_label);
+        ++*safe;
+      }
+      append_classifier_line(buffer, texts.at(i), options.head, names);
+      if (sink != nullptr && buffer->size() >= (1 << 20)) {
+        WINNOW_RETURN_IF_ERROR(sink->write({buffer->data(), buffer->size()}));
+        buffer->clear();
+      }
+    }
+    return sink != nullptr ? sink->write({buffer->data(), buffer->size()}) : Status::ok();
+  };
+  const size_t n = texts.spans.size();
+  BigString head_buffer, tail_buffer;
+  head_buffer.reserve(2 << 20);
+  if (n >= kParallelWriteRows) {
+    // Escaping rarely grows a text by more than a few percent; one reservation, no regrowth.
+    uint64_t bytes = 0;
+    for (size_t i = n / 2; i < n; ++i) bytes += texts.spans[i].size + 64;
+    tail_buffer.reserve(bytes + bytes / 8);
+  }
+  uint64_t safe_head = 0, safe_tail = 0;
+  if (n < kParallelWriteRows) {
+    WINNOW_RETURN_IF_ERROR(format(0, n, &head_buffer, &out, &safe_head));
+  } else {
+    // The second half is formatted in memory by another thread while this one writes the first.
+    WINNOW_RETURN_IF_ERROR(run_two([&] { return format(0, n / 2, &head_buffer, &out, &safe_head); },
+                                   [&] { return format(n / 2, n, &tail_buffer, nullptr, &safe_tail); }));
+    WINNOW_RETURN_IF_ERROR(out.write({tail_buffer.data(), tail_buffer.size()}));
+  }
+  summary->rows_safe = safe_head + safe_tail;
+  return out.commit();
+}
+
+}  // namespace
+
+const char* split_name(SplitKind kind) {
+  static const char* kNames[] = {"train", "validation", "test"};
+  return kNames[static_cast<int>(kind)];
+}
+
+const char* split_output_file(SplitKind kind) {
+  static const char* kNames[] = {"training_file.jsonl", "validation_file.jsonl", "test_file.jsonl"};
+  return kNames[static_cast<int>(kind)];
+}
+
+Status validate_prepare_options(const PrepareOptions& o) {
+  if (o.input_paths[0].empty()) return Status::invalid_argument("a training split is required (--train or --input)");
+  if (!(o.threshold >= 0 && o.threshold <= 1)) return Status::invalid_argument("--threshold must be in [0, 1]");
+  if (!(o.zero_flags_fraction >= 0 && o.zero_flags_fraction < 1)) {
+    return Status::invalid_argument("--zero-flags-fraction must be in [0, 1)");
+  }
+  if (!(o.max_label_fraction > 0 && o.max_label_fraction <= 1)) {
+    return Status::invalid_argument("--max-label-fraction must be in (0, 1]");
+  }
+  if (!(o.min_label_fraction >= 0 && o.min_label_fraction <= 1)) {
+    return Status::invalid_argument("--min-label-fraction must be in [0, 1]");
+  }
+  if (o.head.empty()) return Status::invalid_argument("--head must not be empty");
+  if (o.safe_label.empty()) return Status::invalid_argument("--safe-label must not be empty");
+  if (o.out_dir.empty()) return Status::invalid_argument("--out is required");
+  for (int s = 0; s < kNumSplits; ++s) {
+    if (o.input_paths[s] == "-") return Status::invalid_argument("reading a split from stdin is not supported; give a file");
+  }
+  return Status::ok();
+}
+
+Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
+  WINNOW_RETURN_IF_ERROR(validate_prepare_options(options));
+  const auto start = std::chrono::steady_clock::now();
+  PrepareSummary summary;
+  SplitWork work[kNumSplits];
+
+  for (int s = 0; s < kNumSplits; ++s) {
+    if (options.input_paths[s].empty()) continue;
+    WINNOW_ASSIGN_OR_RETURN(work[s].reader, ScoreReader::open(options.input_paths[s], options.reader));
+    summary.splits[s].present = true;
+    summary.splits[s].path = options.input_paths[s];
+    if (s > 0) WINNOW_RETURN_IF_ERROR(check_same_labels(*work[0].reader, *work[s].reader));
+  }
+  const ScoreReader& first = *work[0].reader;
+  summary.labels = first.labels();
+  summary.label_columns = first.label_columns();
+  summary.text_column = first.text_column();
+  const size_t num_labels = summary.labels.size();
+  for (const std::string& l : summary.labels) {
+    if (l == options.safe_label) {
+      return Status::invalid_argument("label column '" + l + "' has the same name as the safe label; rename it with --safe-label");
+    }
+  }
+
+  auto lap = [last = std::chrono::steady_clock::now()](double* into) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    *into += std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
+  Rng rng(options.seed);
+  for (int s = 0; s < kNumSplits; ++s) {
+    if (!summary.splits[s].present) continue;
+    const auto kind = static_cast<SplitKind>(s);
+    WINNOW_RETURN_IF_ERROR(scan_split(kind, options, &work[s], &summary.splits[s]));
+    lap(&summary.seconds_scan);
+    select_rows(kind, options, rng, &work[s], &summary.splits[s], num_labels);
+    lap(&summary.seconds_select);
+  }
+
+  // Rare labels: share over the kept rows of all splits combined (the tutorial's mean).
+  uint64_t total_kept = 0;
+  std::vector<uint64_t> flagged(num_labels, 0);
+  for (const SplitSummary& sp : summary.splits) {
+    if (!sp.present) continue;
+    total_kept += sp.rows_kept;
+    for (size_t k = 0; k < num_labels; ++k) flagged[k] += sp.flagged_kept[k];
+  }
+  std::vector<int> kept_labels;
+  for (size_t k = 0; k < num_labels; ++k) {
+    double rate = total_kept == 0 ? 0.0 : static_cast<double>(flagged[k]) / static_cast<double>(total_kept);
+    summary.label_rates.push_back(rate);
+    if (rate < options.min_label_fraction) {
+      summary.labels_removed.push_back(summary.labels[k]);
+    } else {
+      summary.labels_kept.push_back(summary.labels[k]);
+      kept_labels.push_back(static_cast<int>(k));
+    }
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) return Status::io_error(options.out_dir + ": cannot create directory: " + ec.message());
+  for (int s = 0; s < kNumSplits; ++s) {
+    if (!summary.splits[s].present) continue;
+    const auto kind = static_cast<SplitKind>(s);
+    summary.splits[s].output_path =
+        (std::filesystem::path(options.out_dir) / split_output_file(kind)).string();
+    WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
+    lap(&summary.seconds_read_kept);
+    WINNOW_RETURN_IF_ERROR(write_split(options, texts, work[s], kept_labels, summary.labels, &summary.splits[s]));
+    lap(&summary.seconds_write);
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string summary_path = (std::filesystem::path(options.out_dir) / "prepare-summary.json").string();
+  WINNOW_RETURN_IF_ERROR(write_file_atomically(summary_path, summary.to_json(options).dump(2) + "\n"));
+  return summary;
+}
+
+nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
+  using nlohmann::json;
+  json splits_json = json::object();
+  for (int s = 0; s < kNumSplits; ++s) {
+    const SplitSummary& sp = splits[s];
+    if (!sp.present) continue;
+    json before = json::object(), after = json::object();
+    for (size_t k = 0; k < labels.size(); ++k) {
+      before[labels[k]] = sp.flagged_sampled[k];
+      after[labels[k]] = sp.flagged_kept[k];
+    }
+    json out_counts = json::object();
+    for (size_t k = 0; k < labels.size(); ++k) {
+      if (std::find(labels_kept.begin(), labels_kept.end(), labels[k]) != labels_kept.end()) {
+        out_counts[labels[k]] = sp.flagged_kept[k];
+      }
+    }
+    out_counts[o.safe_label] = sp.rows_safe;
+    splits_json[split_name(static_cast<SplitKind>(s))] = {
+        {"input", sp.path},
+        {"output", sp.output_path},
+        {"rows_read", sp.rows_read},
+        {"rows_skipped_empty_text", sp.rows_skipped_empty_text},
+        {"rows_skipped_missing_score", sp.rows_skipped_missing},
+        {"first_skipped_line", sp.first_skipped_line},
+        {"scan_threads", sp.scan_threads},
+        {"rows_sampled", sp.rows_sampled},
+        {"rows_kept", sp.rows_kept},
+        {"flagged_before_balancing", before},
+        {"flagged_after_balancing", after},
+        {"output_label_counts", out_counts},
+    };
+  }
+  json rates = json::object();
+  for (size_t k = 0; k < labels.size(); ++k) rates[labels[k]] = label_rates[k];
+  json columns = json::object();
+  for (size_t k = 0; k < labels.size(); ++k) columns[labels[k]] = label_columns[k];
+  const char* missing = o.reader.missing == MissingScore::kError ? "error"
+                        : o.reader.missing == MissingScore::kZero ? "zero" : "skip";
+  return {
+      {"winnow_version", WINNOW_VERSION},
+      {"settings",
+       {{"n_train", o.max_rows[0]}, {"n_validation", o.max_rows[1]}, {"n_test", o.max_rows[2]},
+        {"shuffle", o.shuffle}, {"seed", o.seed}, {"threshold", o.threshold},
+        {"comparison", o.inclusive ? ">=" : ">"}, {"balance", o.balance},
+        {"zero_flags_fraction", o.zero_flags_fraction}, {"max_label_fraction", o.max_label_fraction},
+        {"min_label_fraction", o.min_label_fraction}, {"head", o.head}, {"safe_label", o.safe_label},
+        {"missing", missing}}},
+      {"text_column", text_column},
+      {"label_columns", columns},
+      {"labels_kept", labels_kept},
+      {"labels_removed", labels_removed},
+      {"label_rates_after_balancing", rates},
+      {"splits", splits_json},
+      {"seconds", seconds},
+      {"phase_seconds",
+       {{"scan", seconds_scan}, {"select", seconds_select}, {"read_kept", seconds_read_kept},
+        {"write", seconds_write}}},
+  };
+}
+
+}  // namespace winnow
