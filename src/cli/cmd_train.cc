@@ -152,7 +152,8 @@ CommandAction register_train(CLI::App& root) {
                   "file's samples WEIGHT times as often")
       ->required();
   cmd->add_option("--validation", args->validation,
-                  "Validation file: picks the best checkpoint and tunes per-label thresholds");
+                  "Validation file: picks each label's best checkpoint and L2 strength, and tunes "
+                  "its threshold");
   cmd->add_option("--out,-o,--output", args->out, "Model file to write")->required();
   cmd->add_option("--model", args->model,
                   "Architecture: linear (default); ministral-3b-latest and ministral-8b-latest "

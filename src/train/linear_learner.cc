@@ -14,21 +14,25 @@ namespace {
 using Float4 = float __attribute__((vector_size(16)));
 constexpr size_t kLanes = 4;
 
-inline Float4 load4(const float* p) {
+// Weight rows are read and written by several threads at once (Hogwild, see the header): the
+// helpers that touch them are excluded from the thread sanitizer, like sgd_range itself.
+#define WINNOW_HOGWILD __attribute__((no_sanitize("thread")))
+
+WINNOW_HOGWILD inline Float4 load4(const float* p) {
   Float4 v;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
-inline void store4(float* p, Float4 v) { std::memcpy(p, &v, sizeof(v)); }
+WINNOW_HOGWILD inline void store4(float* p, Float4 v) { std::memcpy(p, &v, sizeof(v)); }
 
 // z[0..n) += v * row[0..n); n is a multiple of kLanes.
-inline void axpy(float v, const float* row, float* z, size_t n) {
+WINNOW_HOGWILD inline void axpy(float v, const float* row, float* z, size_t n) {
   const Float4 vv = {v, v, v, v};
   for (size_t o = 0; o < n; o += kLanes) store4(z + o, load4(z + o) + vv * load4(row + o));
 }
 
 // row[0..n) -= v * g[0..n); n is a multiple of kLanes.
-inline void update_row(float v, const float* g, float* row, size_t n) {
+WINNOW_HOGWILD inline void update_row(float v, const float* g, float* row, size_t n) {
   const Float4 vv = {v, v, v, v};
   for (size_t o = 0; o < n; o += kLanes) store4(row + o, load4(row + o) - vv * load4(g + o));
 }
@@ -78,11 +82,8 @@ LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, std:
   }
 }
 
-// Hogwild: reads and writes of shared rows race by design (see the header), so the thread
-// sanitizer is told to look away from this function only.
-__attribute__((no_sanitize("thread"))) void LinearLearner::sgd_range(
-    const SampleSet& data, std::span<const uint32_t> batch, size_t member, size_t stride,
-    float lr) {
+WINNOW_HOGWILD void LinearLearner::sgd_range(const SampleSet& data, std::span<const uint32_t> batch,
+                                             size_t member, size_t stride, float lr) {
   Scratch& s = scratch_[member];
   const size_t reps = l2_.size();
   const uint32_t n = outputs_;
