@@ -67,6 +67,18 @@ ScoreParse parse_score(std::string_view text, double* out) {
   return ScoreParse::kOk;
 }
 
+// The one place --missing is applied to label i of *row: an error, a 0, or the row marked for
+// skipping. `what` names the problem as the format sees it ("empty score", "missing score").
+Status apply_missing_policy(MissingScore policy, const std::string& where, std::string_view what,
+                            size_t i, ScoreRow* row) {
+  row->scores[i] = 0;
+  if (policy == MissingScore::kSkip) row->status = RowStatus::kMissingScore;
+  if (policy != MissingScore::kError) return Status::ok();
+  return Status::invalid_argument(where + ": " + std::string(what) +
+                                  " (use --missing zero to read it as 0, or --missing skip to "
+                                  "drop such rows)");
+}
+
 std::string quote_for_message(std::string_view s) {
   std::string q(s.substr(0, 40));
   if (s.size() > 40) q += "...";
@@ -140,15 +152,7 @@ class CsvScoreReader : public ScoreReader {
     if (p == ScoreParse::kInvalid) {
       return Status::invalid_argument(where + ": not a number: " + quote_for_message(raw));
     }
-    switch (missing_) {
-      case MissingScore::kError:
-        return Status::invalid_argument(
-            where + ": empty score (use --missing zero to read it as 0, or --missing skip to drop "
-                    "such rows)");
-      case MissingScore::kZero: row->scores[i] = 0; return Status::ok();
-      case MissingScore::kSkip: row->status = RowStatus::kMissingScore; return Status::ok();
-    }
-    return Status::ok();
+    return apply_missing_policy(missing_, where, "empty score", i, row);
   }
 
  private:
@@ -280,15 +284,10 @@ class JsonlScoreReader : public ScoreReader {
         }
       }
       if (missing) {
-        if (missing_ == MissingScore::kError) {
-          return Status::invalid_argument(
-              w + ": missing score (use --missing zero to read it as 0, or --missing skip to drop "
-                  "such rows)");
-        }
-        if (missing_ == MissingScore::kSkip) row->status = RowStatus::kMissingScore;
-        v = 0;
+        WINNOW_RETURN_IF_ERROR(apply_missing_policy(missing_, w, "missing score", i, row));
+      } else {
+        row->scores[i] = v;
       }
-      row->scores[i] = v;
     }
     if (row->status == RowStatus::kOk && trim(row->text).empty()) row->status = RowStatus::kEmptyText;
     return Status::ok();
