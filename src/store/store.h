@@ -91,6 +91,8 @@ class Store {
   // directory. kNotFound if a file is not in the job's workspace.
   Result<JobRecord> create_job(JobRecord job);
   Result<JobRecord> get_job(std::string_view workspace, std::string_view id);
+  // Workspace-free read (with events and checkpoints) for the job runner; kNotFound if absent.
+  Result<JobRecord> load_job(std::string_view id);
   // Summaries: events and checkpoints left empty.
   Result<Page<JobRecord>> list_jobs(std::string_view workspace, const JobQuery& query);
   // Reads the job, calls `mutate` (which may refuse with a non-OK Status: nothing is written),
