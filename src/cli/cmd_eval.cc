@@ -37,12 +37,13 @@ void print_multi_label(const eval::HeadEvaluation& h) {
   std::printf("head %s: %s, %llu samples (a label is flagged when score >= its threshold)\n",
               h.name.c_str(), std::string(head_kind_name(h.kind)).c_str(),
               static_cast<unsigned long long>(r.samples));
-  TextTable t({"label", "positives", "ROC-AUC", "PR-AUC", "threshold", "precision", "recall",
-               "F1"});
+  TextTable t(
+      {"label", "positives", "ROC-AUC", "PR-AUC", "threshold", "precision", "recall", "F1"});
   for (const eval::LabelReport& l : r.labels) {
     t.add_row({l.name, std::to_string(l.positives), fixed_or_dash(l.roc_auc),
-               fixed_or_dash(l.average_precision), fixed(l.threshold), fixed(l.at_threshold.precision),
-               fixed(l.at_threshold.recall), fixed(l.at_threshold.f1)});
+               fixed_or_dash(l.average_precision), fixed(l.threshold),
+               fixed(l.at_threshold.precision), fixed(l.at_threshold.recall),
+               fixed(l.at_threshold.f1)});
   }
   t.add_row({"macro", "", fixed_or_dash(r.macro_roc_auc), fixed_or_dash(r.macro_average_precision),
              "", fixed(r.macro.precision), fixed(r.macro.recall), fixed(r.macro.f1)});
@@ -61,10 +62,11 @@ void print_multi_label(const eval::HeadEvaluation& h) {
 
 void print_single_label(const eval::HeadEvaluation& h) {
   const eval::SingleLabelReport& r = *h.single_label;
-  std::printf("head %s: single_label, %llu samples, accuracy %s, macro F1 %s (over %zu classes; "
-              "the prediction is the top-scoring label)\n",
-              h.name.c_str(), static_cast<unsigned long long>(r.samples), fixed(r.accuracy).c_str(),
-              fixed(r.macro.f1).c_str(), r.macro_classes);
+  std::printf(
+      "head %s: single_label, %llu samples, accuracy %s, macro F1 %s (over %zu classes; "
+      "the prediction is the top-scoring label)\n",
+      h.name.c_str(), static_cast<unsigned long long>(r.samples), fixed(r.accuracy).c_str(),
+      fixed(r.macro.f1).c_str(), r.macro_classes);
   TextTable t({"class", "support", "predicted", "precision", "recall", "F1"});
   for (const eval::ClassReport& c : r.classes) {
     t.add_row({c.name, std::to_string(c.support), std::to_string(c.predicted),
@@ -108,15 +110,13 @@ CommandAction register_eval(CLI::App& root) {
     if (!model.is_ok()) return report_error("eval", model.status());
     eval::EvaluateOptions options;
     options.threads = args->threads;
-    Result<eval::ModelEvaluation> evaluation =
-        eval::evaluate_model(**model, {args->file}, options);
+    Result<eval::ModelEvaluation> evaluation = eval::evaluate_model(**model, {args->file}, options);
     if (!evaluation.is_ok()) return report_error("eval", evaluation.status());
 
     if (args->json) {
       nlohmann::json j = {{"model", args->model}, {"file", args->file}};
       j.update(eval::to_json(*evaluation));
-      std::printf("%s\n",
-                  j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      std::printf("%s\n", j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       std::printf("model %s on %s: %llu samples\n", args->model.c_str(), args->file.c_str(),
                   static_cast<unsigned long long>(evaluation->samples));
@@ -127,8 +127,7 @@ CommandAction register_eval(CLI::App& root) {
         } else if (h.single_label) {
           print_single_label(h);
         } else {
-          std::printf("head %s: no sample of the file carries it; not evaluated\n",
-                      h.name.c_str());
+          std::printf("head %s: no sample of the file carries it; not evaluated\n", h.name.c_str());
         }
       }
     }

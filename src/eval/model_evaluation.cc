@@ -23,7 +23,7 @@ std::string join_names(const std::vector<std::string>& names) {
 // What one sample says about one head of the model: nothing (head left out), or its labels as
 // indices into the head's labels.
 struct SampleTruth {
-  std::vector<int32_t> label_of_head;              // single-label heads: class, or -1 if absent
+  std::vector<int32_t> label_of_head;               // single-label heads: class, or -1 if absent
   std::vector<std::vector<uint32_t>> multi_labels;  // multi-label heads: gold labels
   std::vector<uint8_t> has_head;
 };
@@ -74,7 +74,7 @@ Status map_labels(const ClassifierSample& sample, const ModelSpec& spec, SampleT
 
 // Scores and truth per head, appended batch by batch.
 struct HeadAccumulator {
-  MultiLabelData multi;                                 // multi-label heads
+  MultiLabelData multi;                                  // multi-label heads
   std::vector<uint32_t> single_truth, single_predicted;  // single-label heads
   uint64_t samples = 0;
 };

@@ -145,8 +145,8 @@ TEST_F(Eval, JsonReportMatchesAnIndependentComputationFromClassifyOutput) {
   std::string texts;
   for (const Sample& s : test_samples_) texts += nlohmann::json{{"text", s.text}}.dump() + "\n";
   write_file(dir_.file("texts.jsonl"), texts);
-  CommandResult c = run_command(kWinnow + " classify --flags " + model() + " < " +
-                                dir_.file("texts.jsonl"));
+  CommandResult c =
+      run_command(kWinnow + " classify --flags " + model() + " < " + dir_.file("texts.jsonl"));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const std::vector<nlohmann::json> rows = json_lines(c.out);
   ASSERT_EQ(rows.size(), test_samples_.size());
@@ -225,8 +225,7 @@ TEST_F(Eval, JsonReportMatchesAnIndependentComputationFromClassifyOutput) {
       for (size_t t = 0; t < classes.size(); ++t) {
         for (size_t p = 0; p < classes.size(); ++p) {
           const uint64_t expected = confusion[std::make_pair(classes[t], classes[p])];
-          EXPECT_EQ(counts[t][p], expected)
-              << classes[t] << " -> " << classes[p];
+          EXPECT_EQ(counts[t][p], expected) << classes[t] << " -> " << classes[p];
         }
       }
     }
@@ -246,9 +245,9 @@ TEST_F(Eval, PrintsAlignedTablesPerHead) {
 
 TEST_F(Eval, AHeadNoSampleCarriesIsListedNotEvaluated) {
   ASSERT_EQ(train().exit_code, 0);
-  write_file(dir_.file("food_only.jsonl"),
-             to_line({"chips and candy", {"snacks", "sweet"}, ""}) +
-                 to_line({"pasta", {"dishes"}, ""}) + "\n" + to_line({"candy", {"sweet"}, ""}));
+  write_file(dir_.file("food_only.jsonl"), to_line({"chips and candy", {"snacks", "sweet"}, ""}) +
+                                               to_line({"pasta", {"dishes"}, ""}) + "\n" +
+                                               to_line({"candy", {"sweet"}, ""}));
   CommandResult e =
       run_command(kWinnow + " eval --json " + model() + " " + dir_.file("food_only.jsonl"));
   ASSERT_EQ(e.exit_code, 0) << e.err;
