@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Turns one Winnow benchmark run into the result JSON that quality_table.py reads.
 
-Usage: winnow_result.py TIMING.txt MODEL OUT.json [EVAL.json]
+Usage: winnow_result.py TIMING.txt MODEL OUT.json [EVAL.json [HEAD]]
   TIMING.txt  `/usr/bin/time -f '%e %U %S %M'` of `winnow train`: wall s, user s, sys s, max RSS KiB
   MODEL       the trained model: a file, or a directory whose files are all counted
-  EVAL.json   stdout of `winnow eval MODEL TEST.jsonl --json` (schema: src/eval/metrics_json.h).
+  EVAL.json   stdout of `winnow eval MODEL TEST.jsonl --json`: {"model", "file", "samples",
+              "heads": [one src/eval/metrics_json.h report per head]} (docs/evaluation.md).
               Without it the result carries timing and size only, with status
               "n/a (winnow eval not built)".
+  HEAD        the multi-label head to report (default "moderation", baselines.py's default)
 Per-label entries are kept the way baselines.py keeps them: labels other than "safe" with both
 classes present in the test split, each as {auc, ap, f1, thr, pos}.
 """
@@ -14,7 +16,7 @@ import json
 import os
 import sys
 
-if len(sys.argv) not in (4, 5):
+if len(sys.argv) not in (4, 5, 6):
     sys.exit(__doc__)
 timing_path, model, out_path = sys.argv[1:4]
 fields = open(timing_path).read().split()[-4:]
@@ -30,8 +32,12 @@ else:
 
 result = {"system": "winnow", "train_s": wall_s, "train_cpu_s": user_s + sys_s,
           "model_bytes": model_bytes, "peak_rss_bytes": rss_kib * 1024}
-if len(sys.argv) == 5:
-    report = json.load(open(sys.argv[4]))
+if len(sys.argv) >= 5:
+    head = sys.argv[5] if len(sys.argv) == 6 else "moderation"
+    heads = [h for h in json.load(open(sys.argv[4]))["heads"] if h["head"] == head]
+    if len(heads) != 1 or heads[0]["kind"] != "multi_label":
+        sys.exit(f"winnow_result.py: {sys.argv[4]} has no multi-label head '{head}'")
+    report = heads[0]
     labels = {}
     for entry in report["labels"]:
         if entry["name"] == "safe" or entry["positives"] == 0 or entry["negatives"] == 0:

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"  // winnow::Status, winnow::Result
+#include "winnow/status.h"  // winnow::Status, winnow::Result
 
 namespace winnow {
 

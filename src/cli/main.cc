@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add(register_train(app));
   add(register_classify(app));
   add(register_serve(app));
+  add(register_eval(app));
 
   try {
     app.parse(argc, argv);

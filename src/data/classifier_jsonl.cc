@@ -430,4 +430,16 @@ Result<ValidationReport> validate_classifier_files(const std::vector<std::string
   return validate_files(paths, &sink);
 }
 
+std::string sample_text(const ClassifierSample& sample) {
+  if (sample.messages.empty()) return sample.text;
+  std::string text;
+  for (const ChatMessage& m : sample.messages) {
+    text += m.role;
+    text += ": ";
+    text += m.content;
+    text += '\n';
+  }
+  return text;
+}
+
 }  // namespace winnow

@@ -46,6 +46,10 @@ struct ClassifierSample {
   std::vector<HeadValue> labels;
 };
 
+// The text a sample is classified on: its `text`, or for chat samples "<role>: <content>\n"
+// per message (API spec C2).
+std::string sample_text(const ClassifierSample& sample);
+
 // True if the line is empty or holds only whitespace; such lines are skipped, not parsed.
 bool is_blank_line(std::string_view line);
 

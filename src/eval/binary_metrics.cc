@@ -151,11 +151,22 @@ Result<ThresholdChoice> ScoreRanking::best_f1() const {
   best.threshold = flag_nothing_threshold();
   best.counts = {0, 0, positives_, negatives_};
   best.scores = precision_recall_f1(best.counts);
-  for (const Group& g : groups_) {  // descending: a later candidate must be strictly better
+  for (size_t i = 0; i < groups_.size(); ++i) {  // descending: later must be strictly better
+    const Group& g = groups_[i];
     const ConfusionCounts c{g.tp_at_or_above, g.fp_at_or_above, positives_ - g.tp_at_or_above,
                             negatives_ - g.fp_at_or_above};
     const PrecisionRecallF1 s = precision_recall_f1(c);
-    if (s.f1 > best.scores.f1) best = {g.score, c, s};
+    if (s.f1 > best.scores.f1) {
+      // Halfway down to the next lower score: the same decisions on this data, and a margin on
+      // both sides for new data. When the two floats are adjacent there is no room: the score.
+      float threshold = g.score;
+      if (i + 1 < groups_.size()) {
+        const float below = groups_[i + 1].score;
+        const float mid = below + (g.score - below) * 0.5f;
+        if (mid > below && mid <= g.score) threshold = mid;
+      }
+      best = {threshold, c, s};
+    }
   }
   return best;
 }

@@ -105,10 +105,15 @@ class ScoreRanking {
   // there are no positives.
   Result<double> average_precision() const;
 
-  // The threshold maximizing F1 among the distinct scores and "flag nothing". Candidates are
-  // compared by exact F1 value; among equal F1 the highest threshold wins (fewest flags). With no
-  // positives every candidate has F1 0, so the choice is "flag nothing": threshold =
-  // the smallest float above the top score. kFailedPrecondition when there are no samples.
+  // The decisions maximizing F1 among "flag every score >= s" for each distinct score s and
+  // "flag nothing". Candidates are compared by exact F1 value; among equal F1 the one flagging
+  // fewest wins. The threshold returned is halfway between the chosen s and the next lower
+  // distinct score (s itself when s is the lowest score, or when no float lies between them):
+  // it makes the same decisions on this data and leaves a margin on both sides for new data.
+  // This is Winnow's one threshold-tuning rule: the trainer stores these thresholds and every
+  // consumer applies them with over_threshold (docs/training.md "Thresholds"). With no
+  // positives every candidate has F1 0, so the choice is "flag nothing": threshold = the
+  // smallest float above the top score. kFailedPrecondition when there are no samples.
   Result<ThresholdChoice> best_f1() const;
 
   // ROC points from (0, 0) to (1, 1): first "flag nothing" (threshold = the smallest float above

@@ -3,8 +3,9 @@
 // and threshold comparisons match ours: roc_auc_score, average_precision_score,
 // precision_score / recall_score / f1_score (zero_division=0, decisions `scores >= t`),
 // roc_curve(drop_intermediate=False), precision_recall_curve, accuracy_score, confusion_matrix,
-// precision_recall_fscore_support. The best-F1 threshold oracle is f1_score evaluated at every
-// distinct score, keeping the highest threshold among equal maxima. The values are pasted with
+// precision_recall_fscore_support. The best-F1 oracle is f1_score evaluated at every distinct
+// score, keeping the highest threshold among equal maxima (Winnow then places its threshold
+// halfway down to the next lower score, which makes the same decisions). The values are pasted with
 // 17 significant digits; the tests allow 1e-12 for summation order. metrics_test_oracle.py is the
 // script that printed them.
 #include "eval/metrics.h"
@@ -51,7 +52,8 @@ struct SklearnBinary {
   double roc_auc;
   double average_precision;
   PrecisionRecallF1 at_0_4;  // decisions scores >= 0.4f
-  float best_threshold;
+  float best_score;        // the sklearn sweep's best threshold: the lowest score it flags
+  float next_lower_score;  // the next lower distinct score of the fixture (not from sklearn)
   PrecisionRecallF1 at_best;
 };
 
@@ -62,6 +64,7 @@ const SklearnBinary kSklearnCases[] = {
      0.81944444444444442,
      {0.625, 0.83333333333333337, 0.7142857142857143},
      0.35f,
+     0.2f,
      {0.66666666666666663, 1.0, 0.80000000000000004}},
     {&kScoresB,
      &kLabelsB,
@@ -69,6 +72,7 @@ const SklearnBinary kSklearnCases[] = {
      0.62132034632034627,
      {0.59999999999999998, 0.81818181818181823, 0.69230769230769229},
      0.5f,
+     0.25f,
      {0.59999999999999998, 0.81818181818181823, 0.69230769230769229}},
     {&kScoresC,
      &kLabelsC,
@@ -76,6 +80,7 @@ const SklearnBinary kSklearnCases[] = {
      0.80157142857142849,
      {0.6428571428571429, 0.71999999999999997, 0.67924528301886788},
      0.2f,
+     0.1f,
      {0.68571428571428572, 0.95999999999999996, 0.79999999999999993}},
 };
 
@@ -155,7 +160,10 @@ TEST(BinaryMetrics, BestF1ThresholdMatchesSklearnSweep) {
   for (const SklearnBinary& c : kSklearnCases) {
     Result<ThresholdChoice> best = best_f1_threshold(*c.scores, *c.labels);
     ASSERT_TRUE(best.is_ok()) << best.status().to_string();
-    EXPECT_EQ(best->threshold, c.best_threshold);
+    // Same decisions as sklearn's best threshold, placed halfway down to the next lower score.
+    EXPECT_EQ(best->threshold, c.next_lower_score + (c.best_score - c.next_lower_score) * 0.5f);
+    EXPECT_GT(best->threshold, c.next_lower_score);
+    EXPECT_LT(best->threshold, c.best_score);
     expect_prf_near(best->scores, c.at_best);
     // The reported counts are those of applying the threshold.
     EXPECT_EQ(best->counts, ok(confusion_at_threshold(*c.scores, *c.labels, best->threshold)));
@@ -344,7 +352,7 @@ TEST(BinaryMetrics, PerfectRankingHasAucAndAveragePrecisionOne) {
   EXPECT_EQ(ok(roc_auc(scores, labels)), 1.0);
   EXPECT_EQ(ok(average_precision(scores, labels)), 1.0);
   Result<ThresholdChoice> best = best_f1_threshold(scores, labels);
-  EXPECT_EQ(best->threshold, 0.7f);
+  EXPECT_EQ(best->threshold, 0.5f);  // halfway between the lowest positive and top negative
   EXPECT_EQ(best->scores.f1, 1.0);
 }
 
@@ -474,7 +482,7 @@ TEST(BinaryMetrics, BestF1PrefersTheHighestThresholdAmongEqualF1) {
   const std::vector<uint8_t> labels = {1, 0, 0, 1, 0};
   Result<ThresholdChoice> best = best_f1_threshold(scores, labels);
   ASSERT_TRUE(best.is_ok());
-  EXPECT_EQ(best->threshold, 0.9f);
+  EXPECT_EQ(best->threshold, 0.75f);  // flags {0.9}: halfway between 0.9 and 0.6
   EXPECT_EQ(best->counts, (ConfusionCounts{1, 0, 1, 3}));
   EXPECT_EQ(best->scores.f1, precision_recall_f1({2, 2, 0, 1}).f1);
 }

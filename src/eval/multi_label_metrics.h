@@ -32,8 +32,9 @@ struct MultiLabelData {
 // is 0/1 and scores are finite; otherwise kInvalidArgument ("label 'x': scores[3]: ...").
 Status check_multi_label_data(const MultiLabelData& data);
 
-// The best-F1 threshold of each label on `tuning` (ScoreRanking::best_f1: highest threshold among
-// equal F1; a label without positives gets "flag nothing" just above its top score).
+// The best-F1 threshold of each label on `tuning` (ScoreRanking::best_f1: fewest flags among
+// equal F1, halfway to the next lower score; a label without positives gets "flag nothing" just
+// above its top score).
 // Errors: invalid data; no samples (kFailedPrecondition).
 Result<std::vector<float>> tune_thresholds(const MultiLabelData& tuning);
 

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "core/worker_team.h"
-#include "train/label_metrics.h"
+#include "eval/binary_metrics.h"
 #include "train/linear_learner.h"
 #include "train/losses.h"
 #include "train/schedule.h"
@@ -44,7 +44,8 @@ void gather_label(const SampleSet& data, const std::vector<float>& scores, uint3
   }
 }
 
-// Mean ROC-AUC over the outputs whose validation samples hold both classes (NaN if none).
+// Mean ROC-AUC (src/eval) over the outputs whose validation samples hold both classes (NaN if
+// none).
 double macro_auc(const ModelSpec& spec, const SampleSet& data, const std::vector<float>& scores) {
   const std::vector<HeadLayout> heads = head_layouts(spec);
   std::vector<float> s;
@@ -54,9 +55,9 @@ double macro_auc(const ModelSpec& spec, const SampleSet& data, const std::vector
   for (const HeadLayout& h : heads) {
     for (uint32_t k = 0; k < h.size; ++k) {
       gather_label(data, scores, data.num_outputs, h.index, h.offset + k, &s, &y);
-      const double auc = roc_auc(s, y);
-      if (std::isnan(auc)) continue;
-      sum += auc;
+      const Result<double> auc = eval::roc_auc(s, y);
+      if (!auc.is_ok()) continue;  // one class only (or no samples): undefined
+      sum += auc.value();
       ++count;
     }
   }
@@ -99,8 +100,12 @@ nlohmann::json number_or_null(double x) {
 }
 
 // Tunes thresholds into spec->heads and returns the validation metrics block of the metadata.
-nlohmann::json tune_thresholds(ModelSpec* spec, const SampleSet& data,
-                               const std::vector<float>& scores, double loss) {
+// Each label's threshold is src/eval's best-F1 threshold on the validation samples that carry
+// its head (ScoreRanking::best_f1, the one rule of docs/training.md "Thresholds"); a label with
+// no positive there keeps its default (0.5 for sigmoid heads, 1/labels for softmax heads):
+// F1 is 0 at every threshold, so validation says nothing about it.
+Result<nlohmann::json> tune_thresholds(ModelSpec* spec, const SampleSet& data,
+                                       const std::vector<float>& scores, double loss) {
   std::vector<float> s;
   std::vector<uint8_t> y;
   nlohmann::json heads = nlohmann::json::object();
@@ -113,30 +118,32 @@ nlohmann::json tune_thresholds(ModelSpec* spec, const SampleSet& data,
     for (size_t k = 0; k < head.labels.size(); ++k) {
       gather_label(data, scores, data.num_outputs, static_cast<uint32_t>(h),
                    offset + static_cast<uint32_t>(k), &s, &y);
-      uint64_t positives = 0;
-      for (uint8_t v : y) positives += v;
-      const double auc = roc_auc(s, y);
-      const ThresholdChoice t = best_f1_threshold(s, y, head.thresholds[k]);
-      head.thresholds[k] = t.threshold;
-      if (!std::isnan(auc)) {
-        auc_sum += auc;
-        ++auc_n;
-      }
-      if (positives > 0) {
-        f1_sum += t.f1;
+      WINNOW_ASSIGN_OR_RETURN(const eval::ScoreRanking ranking, eval::ScoreRanking::build(s, y));
+      const Result<double> auc = ranking.roc_auc();
+      eval::PrecisionRecallF1 at_threshold;
+      if (ranking.positives() > 0) {
+        WINNOW_ASSIGN_OR_RETURN(const eval::ThresholdChoice t, ranking.best_f1());
+        head.thresholds[k] = t.threshold;
+        at_threshold = t.scores;
+        f1_sum += t.scores.f1;
         ++f1_n;
       }
-      labels[head.labels[k]] = {{"roc_auc", number_or_null(auc)},
-                                {"f1", t.f1},
-                                {"precision", t.precision},
-                                {"recall", t.recall},
-                                {"threshold", t.threshold},
-                                {"positives", positives},
-                                {"samples", y.size()}};
+      if (auc.is_ok()) {
+        auc_sum += auc.value();
+        ++auc_n;
+      }
+      labels[head.labels[k]] = {
+          {"roc_auc", auc.is_ok() ? nlohmann::json(auc.value()) : nlohmann::json(nullptr)},
+          {"f1", at_threshold.f1},
+          {"precision", at_threshold.precision},
+          {"recall", at_threshold.recall},
+          {"threshold", head.thresholds[k]},
+          {"positives", ranking.positives()},
+          {"samples", ranking.samples()}};
     }
     heads[head.name] = {{"labels", labels}};
   }
-  return {
+  return nlohmann::json{
       {"samples", data.size()},
       {"loss", loss},
       {"macro_roc_auc",
@@ -490,8 +497,9 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     });
     double loss = 0;
     for (double l : losses) loss += l;
-    validation = tune_thresholds(&spec, valid, valid_scores,
-                                 loss / static_cast<double>(std::max<size_t>(1, valid.size())));
+    WINNOW_ASSIGN_OR_RETURN(
+        validation, tune_thresholds(&spec, valid, valid_scores,
+                                    loss / static_cast<double>(std::max<size_t>(1, valid.size()))));
   }
 
   nlohmann::json metadata = {{"model_name", o.model_name.empty() ? architecture : o.model_name},

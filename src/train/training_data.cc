@@ -28,18 +28,6 @@ Result<TrainFileSpec> parse_train_file_arg(const std::string& arg) {
   return spec;
 }
 
-std::string sample_text(const ClassifierSample& sample) {
-  if (sample.messages.empty()) return sample.text;
-  std::string text;
-  for (const ChatMessage& m : sample.messages) {
-    text += m.role;
-    text += ": ";
-    text += m.content;
-    text += '\n';
-  }
-  return text;
-}
-
 Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_invalid_fraction) {
   RawSplit split;
   uint64_t invalid = 0;

@@ -31,10 +31,6 @@ struct TrainFileSpec {
 // number; then it must be finite and > 0 (kInvalidArgument otherwise). "a:b.jsonl" is a path.
 Result<TrainFileSpec> parse_train_file_arg(const std::string& arg);
 
-// The text a sample is classified on: its `text`, or for chat samples "<role>: <content>\n"
-// per message (API spec C2).
-std::string sample_text(const ClassifierSample& sample);
-
 // Lines of one split, parsed and checked, before featurization.
 struct RawSplit {
   std::vector<std::string> files;

@@ -1,0 +1,141 @@
+// `winnow eval`: measures a model on a labeled classifier JSONL file, per head (src/eval).
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "eval/model_evaluation.h"
+#include "model/model_io.h"
+
+namespace winnow::cli {
+namespace {
+
+struct EvalArgs {
+  std::string model;
+  std::string file;
+  bool json = false;
+  int threads = 0;
+};
+
+std::string fixed(double v, int decimals = 4) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.*f", decimals, v);
+  return b;
+}
+
+std::string fixed_or_dash(const std::optional<double>& v) { return v ? fixed(*v) : "-"; }
+
+std::string names_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void print_multi_label(const eval::HeadEvaluation& h) {
+  const eval::MultiLabelReport& r = *h.multi_label;
+  std::printf("head %s: %s, %llu samples (a label is flagged when score >= its threshold)\n",
+              h.name.c_str(), std::string(head_kind_name(h.kind)).c_str(),
+              static_cast<unsigned long long>(r.samples));
+  TextTable t(
+      {"label", "positives", "ROC-AUC", "PR-AUC", "threshold", "precision", "recall", "F1"});
+  for (const eval::LabelReport& l : r.labels) {
+    t.add_row({l.name, std::to_string(l.positives), fixed_or_dash(l.roc_auc),
+               fixed_or_dash(l.average_precision), fixed(l.threshold),
+               fixed(l.at_threshold.precision), fixed(l.at_threshold.recall),
+               fixed(l.at_threshold.f1)});
+  }
+  t.add_row({"macro", "", fixed_or_dash(r.macro_roc_auc), fixed_or_dash(r.macro_average_precision),
+             "", fixed(r.macro.precision), fixed(r.macro.recall), fixed(r.macro.f1)});
+  t.add_row({"micro", std::to_string(r.micro_counts.positives()), "", "", "",
+             fixed(r.micro.precision), fixed(r.micro.recall), fixed(r.micro.f1)});
+  std::fputs(t.render().c_str(), stdout);
+  if (!r.labels_without_roc_auc.empty()) {
+    std::printf("macro ROC-AUC leaves out (one class only): %s\n",
+                names_list(r.labels_without_roc_auc).c_str());
+  }
+  if (!r.labels_without_average_precision.empty()) {
+    std::printf("macro PR-AUC leaves out (no positives): %s\n",
+                names_list(r.labels_without_average_precision).c_str());
+  }
+}
+
+void print_single_label(const eval::HeadEvaluation& h) {
+  const eval::SingleLabelReport& r = *h.single_label;
+  std::printf(
+      "head %s: single_label, %llu samples, accuracy %s, macro F1 %s (over %zu classes; "
+      "the prediction is the top-scoring label)\n",
+      h.name.c_str(), static_cast<unsigned long long>(r.samples), fixed(r.accuracy).c_str(),
+      fixed(r.macro.f1).c_str(), r.macro_classes);
+  TextTable t({"class", "support", "predicted", "precision", "recall", "F1"});
+  for (const eval::ClassReport& c : r.classes) {
+    t.add_row({c.name, std::to_string(c.support), std::to_string(c.predicted),
+               fixed(c.scores.precision), fixed(c.scores.recall), fixed(c.scores.f1)});
+  }
+  std::fputs(t.render().c_str(), stdout);
+  std::printf("confusion matrix (rows: true class, columns: predicted)\n");
+  std::vector<std::string> header{"true \\ predicted"};
+  for (const eval::ClassReport& c : r.classes) header.push_back(c.name);
+  TextTable m(std::move(header));
+  const size_t k = r.classes.size();
+  for (size_t i = 0; i < k; ++i) {
+    std::vector<std::string> row{r.classes[i].name};
+    for (size_t j = 0; j < k; ++j) row.push_back(std::to_string(r.confusion[i * k + j]));
+    m.add_row(std::move(row));
+  }
+  std::fputs(m.render().c_str(), stdout);
+}
+
+}  // namespace
+
+CommandAction register_eval(CLI::App& root) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "eval",
+      "Measure a model on a labeled JSONL file: per head, ROC-AUC / PR-AUC / P / R / F1 at the "
+      "stored thresholds (multi-label) or accuracy / macro-F1 / confusion matrix (single-label)");
+  cmd->add_option("model", args->model, "Model file written by 'winnow train'")->required();
+  cmd->add_option("file", args->file,
+                  "Classifier JSONL with labels (may be .gz); samples that leave a head out do "
+                  "not count for it")
+      ->required();
+  cmd->add_flag("--json", args->json,
+                "Print {\"model\", \"file\", \"samples\", \"heads\": [report per head]} "
+                "(docs/evaluation.md)");
+  cmd->add_option("--threads", args->threads, "Scoring threads (0 = all)")->capture_default_str();
+
+  return [args]() -> int {
+    if (args->threads < 0) return usage_error("eval", "--threads must be >= 0");
+    Result<std::shared_ptr<const Model>> model = load_model(args->model);
+    if (!model.is_ok()) return report_error("eval", model.status());
+    eval::EvaluateOptions options;
+    options.threads = args->threads;
+    Result<eval::ModelEvaluation> evaluation = eval::evaluate_model(**model, {args->file}, options);
+    if (!evaluation.is_ok()) return report_error("eval", evaluation.status());
+
+    if (args->json) {
+      nlohmann::json j = {{"model", args->model}, {"file", args->file}};
+      j.update(eval::to_json(*evaluation));
+      std::printf("%s\n", j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      std::printf("model %s on %s: %llu samples\n", args->model.c_str(), args->file.c_str(),
+                  static_cast<unsigned long long>(evaluation->samples));
+      for (const eval::HeadEvaluation& h : evaluation->heads) {
+        std::printf("\n");
+        if (h.multi_label) {
+          print_multi_label(h);
+        } else if (h.single_label) {
+          print_single_label(h);
+        } else {
+          std::printf("head %s: no sample of the file carries it; not evaluated\n", h.name.c_str());
+        }
+      }
+    }
+    if (std::fflush(stdout) != 0) {
+      return report_error("eval", Status::io_error("cannot write to stdout"));
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace winnow::cli
