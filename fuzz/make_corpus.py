@@ -136,6 +136,9 @@ def main():
             with open(out, "rb") as f:
                 model = f.read()
             write("model_loader", name, model)
+            # The metadata JSON alone: the target wraps it into a well-formed file.
+            meta_bytes = int.from_bytes(model[32:40], "little")
+            write("model_loader", name.replace(".winnow", ".json"), model[64:64 + meta_bytes])
         write("model_loader", "truncated.winnow", model[: len(model) // 2])
         write("model_loader", "header_only.winnow", model[:64])
         write("model_loader", "not_a_model.bin", b"PK\x03\x04 a zip file, not a model")
