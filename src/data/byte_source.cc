@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -55,7 +56,11 @@ class FdSource : public ByteSource {
 // Inflates a gzip stream (several concatenated members allowed, as gzip(1) writes them).
 class GzipSource : public ByteSource {
  public:
-  explicit GzipSource(std::unique_ptr<FdSource> raw) : raw_(std::move(raw)), in_(kGzipBufferBytes) {
+  // The input buffer is no larger than the compressed file (size 0: unknown, e.g. stdin).
+  explicit GzipSource(std::unique_ptr<FdSource> raw)
+      : raw_(std::move(raw)),
+        in_(raw_->size_bytes() == 0 ? kGzipBufferBytes
+                                    : std::min<uint64_t>(raw_->size_bytes(), kGzipBufferBytes)) {
     std::memset(&z_, 0, sizeof z_);
     inflateInit2(&z_, 16 + MAX_WBITS);
   }
@@ -156,8 +161,14 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
   return std::unique_ptr<ByteSource>(std::move(raw));
 }
 
+size_t initial_buffer_bytes(const ByteSource& source, size_t buffer_bytes) {
+  const uint64_t size = source.size_bytes();
+  if (source.compressed() || size == 0 || size >= buffer_bytes) return buffer_bytes;
+  return std::max<size_t>(static_cast<size_t>(size) + 1, 16);
+}
+
 LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes)
-    : source_(std::move(source)), buffer_(buffer_bytes) {}
+    : source_(std::move(source)), buffer_(initial_buffer_bytes(*source_, buffer_bytes)) {}
 
 Status refill_buffer(ByteSource& source, std::vector<char>* buffer, size_t* begin, size_t* end,
                      bool* eof) {

@@ -34,6 +34,11 @@ class ByteSource {
 Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
                                                      uint64_t start_offset = 0);
 
+// The buffer a reader of `source` needs at first: `buffer_bytes`, or less for a plain file that is
+// smaller (its size plus one byte, at least 16), so that opening a small file does not allocate
+// and clear a large buffer. Readers' buffers still grow when one item is longer.
+size_t initial_buffer_bytes(const ByteSource& source, size_t buffer_bytes);
+
 // Shared by the readers below: moves the unconsumed bytes [*begin, *end) of *buffer to its front,
 // doubles the buffer when it is full (one item longer than the buffer), then reads more from
 // `source`; sets *eof when the stream has ended.

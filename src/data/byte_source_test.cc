@@ -60,5 +60,18 @@ TEST(ByteSource, MissingFileIsNotFoundWithPath) {
   EXPECT_NE(src.status().message().find("/nonexistent/x.csv"), std::string::npos);
 }
 
+TEST(ByteSource, ReaderBufferOfASmallPlainFileIsItsSizeNotAMegabyte) {
+  TempDir dir;
+  testing::write_file(dir.file("small.txt"), std::string(100, 'x'));
+  testing::write_gzip_file(dir.file("small.gz"), std::string(100, 'x'));
+  auto plain = open_byte_source(dir.file("small.txt"));
+  auto gzip = open_byte_source(dir.file("small.gz"));
+  ASSERT_TRUE(plain.is_ok() && gzip.is_ok());
+  EXPECT_EQ(initial_buffer_bytes(**plain, 1 << 20), 101u);
+  EXPECT_EQ(initial_buffer_bytes(**plain, 64), 64u);
+  // Decompressed sizes are unknown: gzip sources keep the requested buffer.
+  EXPECT_EQ(initial_buffer_bytes(**gzip, 1 << 20), 1u << 20);
+}
+
 }  // namespace
 }  // namespace winnow

@@ -6,7 +6,7 @@
 namespace winnow {
 CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes, uint64_t start_offset)
     : source_(std::move(source)),
-      buffer_(std::max<size_t>(buffer_bytes, 16)),
+      buffer_(initial_buffer_bytes(*source_, std::max<size_t>(buffer_bytes, 16))),
       started_(start_offset > 0),
       stream_offset_(start_offset) {}
 

@@ -9,7 +9,11 @@
 
 #include <bit>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "text/normalize.h"
@@ -66,16 +70,60 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
           {"heads", heads}};
 }
 
-// Reads field `key` of `obj` as T; a missing or mistyped field is kCorruption naming it.
+// One JSON number as an arithmetic T, or false when T cannot hold it. nlohmann's own
+// conversion casts blindly: a float outside an integer type's range is undefined behaviour, a
+// negative number wraps into an unsigned type, and a double beyond float's range is undefined
+// too. So integers must be JSON integers within T's range, and floats finite within T's range.
+template <typename T>
+bool number_to(const nlohmann::json& v, T* out) {
+  if constexpr (std::is_integral_v<T>) {
+    if (v.is_number_unsigned()) {
+      const uint64_t u = v.get<uint64_t>();
+      if (!std::in_range<T>(u)) return false;
+      *out = static_cast<T>(u);
+      return true;
+    }
+    if (!v.is_number_integer()) return false;
+    const int64_t i = v.get<int64_t>();
+    if (!std::in_range<T>(i)) return false;
+    *out = static_cast<T>(i);
+    return true;
+  } else {
+    if (!v.is_number()) return false;
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
+      return false;
+    }
+    *out = static_cast<T>(d);
+    return true;
+  }
+}
+
+// Reads field `key` of `obj` as T; a missing or mistyped field (or a number T cannot hold) is
+// kCorruption naming it.
 template <typename T>
 Status get(const nlohmann::json& obj, const char* key, T* out) {
   if (!obj.is_object() || !obj.contains(key)) {
     return Status::corruption(std::string("metadata field '") + key + "' is missing");
   }
-  try {
-    *out = obj.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    return Status::corruption(std::string("metadata field '") + key + "' has the wrong type");
+  const nlohmann::json& v = obj.at(key);
+  bool ok = true;
+  if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    ok = number_to(v, out);
+  } else if constexpr (std::is_same_v<T, std::vector<float>>) {
+    ok = v.is_array();
+    out->assign(ok ? v.size() : 0, 0.0f);
+    for (size_t i = 0; ok && i < v.size(); ++i) ok = number_to(v[i], &(*out)[i]);
+  } else {
+    try {
+      *out = v.get<T>();
+    } catch (const nlohmann::json::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    return Status::corruption(std::string("metadata field '") + key +
+                              "' has the wrong type or is out of range");
   }
   return Status::ok();
 }

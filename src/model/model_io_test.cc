@@ -155,6 +155,39 @@ TEST(ModelIo, RejectsWellChecksummedFilesWithInconsistentMetadata) {
   }
 }
 
+// Found by fuzz/model_loader_fuzz.cc: numbers the metadata's C++ types cannot hold went through
+// nlohmann's unchecked casts (a float out of an integer's range is undefined behaviour; a
+// negative number wrapped into an unsigned field). They are corruption errors now.
+TEST(ModelIo, RejectsMetadataNumbersOutOfTheirFieldsRange) {
+  const std::string bytes = serialize_model(*random_model());
+  const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> cases = {
+      {"'hash_bits' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = 1e20; }},
+      {"'hash_bits' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["features"]["hash_bits"] = -1; }},
+      {"'normalization_version' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["features"]["normalization_version"] = 1e20; }},
+      {"'min_df' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["weighting"]["min_df"] = -5.5; }},
+      {"'word_norm' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["weighting"]["word_norm"] = 1e39; }},
+      {"'thresholds' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["heads"][0]["thresholds"][1] = 1e39; }},
+      {"'loss_weight' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["spec"]["heads"][1]["loss_weight"] = -1e300; }},
+      {"'offset' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["tensors"]["idf"]["offset"] = 1e30; }},
+      {"'count' has the wrong type or is out of range",
+       [](nlohmann::json& m) { m["tensors"]["linear.bias"]["count"] = -1; }},
+  };
+  for (const auto& [message, edit] : cases) {
+    auto m = parse_model(with_metadata(bytes, edit));
+    ASSERT_FALSE(m.is_ok()) << message;
+    EXPECT_EQ(m.status().code(), StatusCode::kCorruption) << message;
+    EXPECT_NE(m.status().message().find(message), std::string::npos) << m.status().message();
+  }
+}
+
 TEST(ModelIo, LoadNamesThePathOnErrors) {
   TempDir dir;
   auto missing = load_model(dir.file("nope.winnow"));

@@ -65,6 +65,20 @@ TEST(Trainer, LearnsSeparableDataPerfectly) {
   EXPECT_EQ(clf.flags(good, 0), std::vector<std::string_view>{"positive"});
 }
 
+// Several threads update shared weight rows without locks (Hogwild, trainer.h): results vary
+// slightly from run to run, but separable data must still be learned. This is also the test
+// that runs the Hogwild path under ThreadSanitizer (scripts/tsan.sh).
+TEST(Trainer, LearnsSeparableDataWithSeveralHogwildThreads) {
+  TempDir dir;
+  write_file(dir.file("train.jsonl"), sentiment_lines(200, 1));
+  write_file(dir.file("valid.jsonl"), sentiment_lines(60, 2));
+  TrainOptions o = small_options(dir.file("train.jsonl"), dir.file("valid.jsonl"));
+  o.threads = 4;
+  auto model = train_model(o);
+  ASSERT_TRUE(model.is_ok()) << model.status().to_string();
+  EXPECT_GE((*model)->metadata()["validation"]["macro_roc_auc"].get<double>(), 0.99);
+}
+
 // The cookbook's "product" shape: a multi-label head and a single-label head in one file; the
 // second head is left out by some samples.
 std::string product_lines(int n, uint32_t seed) {
