@@ -121,7 +121,7 @@ test("kill -9 during training and an upload, restart: the store is consistent", 
   mistral = client(server);
 
   // Files: exactly the acknowledged ones, byte-identical; the half upload is nowhere.
-  const list = await mistral.files.list({ pageSize: 1000 });
+  const list = await mistral.files.list({ pageSize: 100 });
   assert.deepEqual(list.data.map((f) => f.id).sort(), [...acked.keys()].sort());
   assert.equal(list.total, acked.size);
   assert.ok(!list.data.some((f) => f.filename === "half_uploaded.jsonl"));
