@@ -59,6 +59,25 @@ test("examples/tutorial.sh uploads, trains, classifies and moderates over curl",
   })();
 });
 
+test("examples/tutorial.sh reads JSON with python3 when jq is not installed", { skip }, () => {
+  const data = makeTutorialData(path.join(tmp, "data-nojq"));
+  // A PATH holding only what the script needs besides bash builtins, and no jq.
+  const bin = path.join(tmp, "bin-nojq");
+  fs.mkdirSync(bin);
+  for (const tool of ["curl", "python3", "sleep"]) {
+    const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+    assert.ok(found, `${tool} is needed`);
+    fs.symlinkSync(found, path.join(bin, tool));
+  }
+  const run = spawnSync("/bin/bash", [path.join(repoDir, "examples", "tutorial.sh"), data.train, data.valid], {
+    env: { PATH: bin, WINNOW_URL: server.url, WINNOW_API_KEY: "test-key", POLL_SECONDS: "0.2", TRAINING_STEPS: "20" },
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, `tutorial.sh without jq failed:\n${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /^fine_tuned_model: ft:classifier:ministral-3b-latest:\S+$/m);
+  assert.match(run.stdout, /"scores": \{/, "python3 -m json.tool printed the classification");
+});
+
 test("examples/tutorial.sh stops with the server's error on a bad key", { skip }, () => {
   const data = makeTutorialData(path.join(tmp, "data2"));
   const run = spawnSync("bash", [path.join(repoDir, "examples", "tutorial.sh"), data.train, data.valid], {
