@@ -11,7 +11,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
+  curl jq wrk nodejs
 )
+# npm: Debian's package, unless the installed nodejs already ships npm (NodeSource builds do).
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,6 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The Node dependencies of tests/compat, as locked (npm ci only when missing or the lock changed).
+tests/compat/ensure_node_modules.sh
 
 if [ "${WINNOW_SETUP_NO_BUILD:-0}" != 1 ]; then
   BUILD_TYPE="${WINNOW_BUILD_TYPE:-RelWithDebInfo}"
