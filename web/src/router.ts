@@ -32,6 +32,7 @@ export function link(name: string, ...params: string[]): string {
 }
 
 export class Router {
+  private renders = 0;
   private current: { cleanups: (() => void)[]; controller: AbortController; left: boolean } | null = null;
 
   constructor(
@@ -66,6 +67,13 @@ export class Router {
     document.title = `${route.title} · Winnow`;
     this.onNavigate(route);
     void route.render(ctx);
+    // After an in-app navigation, start keyboard and screen-reader users at the new content
+    // (the first page keeps the browser's own start so Tab reaches the skip link first).
+    this.renders += 1;
+    if (this.renders > 1) {
+      window.scrollTo(0, 0);
+      this.root.focus({ preventScroll: true });
+    }
   }
 
   /** Leaves the current page (runs its cleanups) without rendering another. */

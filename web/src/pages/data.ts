@@ -46,6 +46,12 @@ export async function renderData(ctx: PageContext): Promise<void> {
     return labelColors.get(label) ?? color(0);
   };
 
+  const labelRanks = new Map<string, number>();
+  const labelRank = (label: string): number => {
+    if (!labelRanks.has(label)) labelRanks.set(label, labelRanks.size);
+    return labelRanks.get(label) ?? 0;
+  };
+
   replace(rows);
   for (const id of selected) {
     const file = files.find((f) => f.id === id);
@@ -54,7 +60,7 @@ export async function renderData(ctx: PageContext): Promise<void> {
     try {
       const stats = await api.fileStats(id);
       if (ctx.left) return;
-      replace(row, h("h2", {}, file ? file.filename : id), ...splitCharts(ctx, stats, colorOf));
+      replace(row, h("h2", {}, file ? file.filename : id), ...splitCharts(ctx, stats, colorOf, labelRank));
     } catch (err) {
       if (ctx.left) return;
       replace(row, h("h2", {}, file ? file.filename : id), errorBox(err, "Could not compute statistics"));
@@ -86,10 +92,12 @@ function filePicker(files: FileObject[], selected: string[]): HTMLElement {
   return form;
 }
 
-function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string) => string): HTMLElement[] {
+function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string) => string, labelRank: (label: string) => number): HTMLElement[] {
   const split = stats.splits[0];
   if (!split) return [empty("No samples.")];
-  const labels = split.labels.map((l) => l.label);
+  // Labels in one order for every row (first appearance over the selected splits), like the colours.
+  const ordered = [...split.labels].sort((a, b) => labelRank(a.label) - labelRank(b.label));
+  const labels = ordered.map((l) => l.label);
   const headNote = h(
     "p",
     { class: "muted" },
@@ -105,7 +113,7 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
       type: "pie",
       data: {
         labels: ["No Flags", ...labels],
-        datasets: [{ data: [split.no_flags, ...split.labels.map((l) => l.flagged)], backgroundColor: [NO_FLAGS_COLOR, ...labels.map(colorOf)] }],
+        datasets: [{ data: [split.no_flags, ...ordered.map((l) => l.flagged)], backgroundColor: [NO_FLAGS_COLOR, ...labels.map(colorOf)] }],
       },
       options: { plugins: { legend: { position: "bottom" } } },
     },
@@ -134,8 +142,8 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
       data: {
         labels,
         datasets: [
-          { label: "Flagged", data: split.labels.map((l) => l.flagged), backgroundColor: "#e15759" },
-          { label: "Not flagged", data: split.labels.map((l) => l.not_flagged), backgroundColor: "#59a14f" },
+          { label: "Flagged", data: ordered.map((l) => l.flagged), backgroundColor: "#e15759" },
+          { label: "Not flagged", data: ordered.map((l) => l.not_flagged), backgroundColor: "#59a14f" },
         ],
       },
       options: {

@@ -92,10 +92,10 @@ function fileTable(files: FileObject[], refresh: () => Promise<void>): HTMLEleme
     return h(
       "tr",
       { "data-file-id": f.id },
-      h("td", {}, h("a", { href: link("files", f.id) }, f.filename), h("div", { class: "mono muted" }, f.id)),
+      h("td", {}, h("a", { href: link("files", f.id) }, f.filename), h("div", { class: "mono muted hide-phone" }, f.id)),
       h("td", { class: "num" }, formatBytes(f.bytes)),
       h("td", { class: "num" }, formatCount(f.num_lines)),
-      h("td", {}, formatTime(f.created_at)),
+      h("td", { class: "hide-phone" }, formatTime(f.created_at)),
       h("td", { class: "actions" }, h("a", { class: "button small", href: `${link("data")}?files=${encodeURIComponent(f.id)}` }, "Charts"), del, status),
     );
   });
@@ -105,7 +105,7 @@ function fileTable(files: FileObject[], refresh: () => Promise<void>): HTMLEleme
     h(
       "table",
       { class: "files-table" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "File"), h("th", { scope: "col", class: "num" }, "Size"), h("th", { scope: "col", class: "num" }, "Lines"), h("th", { scope: "col" }, "Uploaded"), h("th", { scope: "col" }, "Actions"))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "File"), h("th", { scope: "col", class: "num" }, "Size"), h("th", { scope: "col", class: "num" }, "Lines"), h("th", { scope: "col", class: "hide-phone" }, "Uploaded"), h("th", { scope: "col" }, "Actions"))),
       h("tbody", {}, rows),
     ),
   );

@@ -43,10 +43,17 @@ function jobForm(files: FileObject[], models: ModelCard[]): HTMLElement {
     );
     const remove = h("button", { type: "button", class: "small", "aria-label": "Remove this training file" }, "Remove");
     remove.addEventListener("click", () => {
-      if (trainRows.children.length > 1) row.remove();
+      row.remove();
+      syncRemove();
     });
     row.appendChild(remove);
     trainRows.appendChild(row);
+    syncRemove();
+  };
+  // A job needs a training file: the last row cannot be removed.
+  const syncRemove = (): void => {
+    const buttons = trainRows.querySelectorAll<HTMLButtonElement>(".train-row button");
+    for (const b of buttons) b.hidden = buttons.length === 1;
   };
   const guessTrain = files.find((f) => /train/i.test(f.filename)) ?? files[0];
   addTrainRow(guessTrain?.id);

@@ -46,7 +46,7 @@ function jobTable(jobs: Job[]): HTMLElement {
       h(
         "thead",
         {},
-        h("tr", {}, h("th", { scope: "col" }, "Job"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Base model"), h("th", { scope: "col" }, "Created"), h("th", { scope: "col" }, "Fine-tuned model")),
+        h("tr", {}, h("th", { scope: "col" }, "Job"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Base model"), h("th", { scope: "col", class: "hide-phone" }, "Created"), h("th", { scope: "col" }, "Fine-tuned model")),
       ),
       h(
         "tbody",
@@ -58,7 +58,7 @@ function jobTable(jobs: Job[]): HTMLElement {
             h("td", {}, h("a", { href: link("jobs", j.id), class: "mono", title: j.id }, shortId(j.id)), j.suffix ? h("span", { class: "muted" }, ` ${j.suffix}`) : null),
             h("td", {}, statusBadge(j.status)),
             h("td", {}, j.model),
-            h("td", {}, formatTime(j.created_at)),
+            h("td", { class: "hide-phone" }, formatTime(j.created_at)),
             h("td", { class: "mono wrap" }, j.fine_tuned_model ? h("a", { href: link("models", j.fine_tuned_model) }, j.fine_tuned_model) : "—"),
           ),
         ),

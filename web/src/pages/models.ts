@@ -32,7 +32,7 @@ function modelTable(models: ModelCard[]): HTMLElement {
     h(
       "table",
       { class: "models-table" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Model"), h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Base"), h("th", { scope: "col" }, "Job"), h("th", { scope: "col" }, "Created"), h("th", { scope: "col" }, "State"))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Model"), h("th", { scope: "col" }, "Name"), h("th", { scope: "col", class: "hide-phone" }, "Base"), h("th", { scope: "col" }, "Job"), h("th", { scope: "col", class: "hide-phone" }, "Created"), h("th", { scope: "col" }, "State"))),
       h(
         "tbody",
         {},
@@ -42,9 +42,9 @@ function modelTable(models: ModelCard[]): HTMLElement {
             { "data-model-id": m.id },
             h("td", { class: "mono wrap" }, h("a", { href: link("models", m.id) }, m.id)),
             h("td", {}, m.name ?? "—"),
-            h("td", {}, m.root ?? "—"),
+            h("td", { class: "hide-phone" }, m.root ?? "—"),
             h("td", {}, m.job ? h("a", { href: link("jobs", m.job), class: "mono" }, shortId(m.job)) : "—"),
-            h("td", {}, formatTime(m.created)),
+            h("td", { class: "hide-phone" }, formatTime(m.created)),
             h("td", {}, m.archived ? h("span", { class: "badge archived" }, "archived") : h("span", { class: "badge active" }, "active")),
           ),
         ),
