@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "data/classifier_jsonl.h"
+#include "report/validation_json.h"
 
 namespace winnow::cli {
 namespace {
@@ -84,34 +85,6 @@ std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-// Everything but "problems", which was streamed before it.
-nlohmann::ordered_json json_summary(const ValidationReport& report) {
-  nlohmann::ordered_json out;
-  out["valid"] = report.ok();
-  out["files"] = nlohmann::ordered_json::array();
-  for (size_t f = 0; f < report.files.size(); ++f) {
-    out["files"].push_back({{"path", report.files[f]},
-                            {"lines", report.lines_per_file[f]},
-                            {"samples", report.samples_per_file[f]},
-                            {"problems", report.problems_per_file[f]}});
-  }
-  out["lines"] = report.lines_total;
-  out["samples"] = report.samples_valid;
-  out["problem_count"] = report.problem_count;
-  out["heads"] = nlohmann::ordered_json::array();
-  for (const HeadSchema& head : report.schema.heads()) {
-    nlohmann::ordered_json labels = nlohmann::ordered_json::array();
-    for (size_t l = 0; l < head.labels.size(); ++l) {
-      labels.push_back({{"name", head.labels[l]}, {"count", head.label_counts[l]}});
-    }
-    out["heads"].push_back({{"name", head.name},
-                            {"multi_label", head.multi_label},
-                            {"samples", head.samples_with_head},
-                            {"labels", std::move(labels)}});
-  }
-  return out;
-}
-
 int run_text(const ValidateOptions& options) {
   auto report = validate_classifier_files(options.files, [](const LineProblem& problem) {
     std::fprintf(stderr, "%s\n", problem.to_string().c_str());
@@ -127,17 +100,15 @@ int run_json(const ValidateOptions& options) {
   std::fputs("{\"problems\":[", stdout);
   bool first = true;
   auto report = validate_classifier_files(options.files, [&](const LineProblem& problem) {
-    nlohmann::ordered_json j = {
-        {"file", problem.file}, {"line", problem.line}, {"message", problem.message}};
     std::fputs(first ? "" : ",", stdout);
-    std::fputs(dump(j).c_str(), stdout);
+    std::fputs(dump(line_problem_json(problem)).c_str(), stdout);
     first = false;
   });
   if (!report.is_ok()) {
     std::printf("],\"error\":%s}\n", dump(report.status().message()).c_str());
     return report_error("validate", report.status());
   }
-  std::string summary = dump(json_summary(report.value()));
+  std::string summary = dump(validation_summary_json(report.value()));
   std::printf("],%s\n", summary.c_str() + 1);  // splice: drop the summary's opening brace
   return report->ok() ? kExitOk : kExitFailure;
 }

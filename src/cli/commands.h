@@ -19,6 +19,7 @@ CommandAction register_validate(CLI::App& root);
 CommandAction register_stats(CLI::App& root);
 CommandAction register_train(CLI::App& root);
 CommandAction register_classify(CLI::App& root);
+CommandAction register_serve(CLI::App& root);
 
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;

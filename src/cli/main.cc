@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add(register_stats(app));
   add(register_train(app));
   add(register_classify(app));
+  add(register_serve(app));
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,9 +63,13 @@ class Store {
  public:
   // Creates the directory, database and schema as needed; removes leftover temporary blobs.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options);
-  virtual ~Store() = default;
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   const std::string& data_dir() const;
+  // The write path every blob goes through (the options' FileIo, or the real file system).
+  FileIo& io() const;
 
   // ---- files ----
   // Stores `content` durably, then its record. `meta` gives filename, purpose, visibility,
@@ -86,6 +91,8 @@ class Store {
   // directory. kNotFound if a file is not in the job's workspace.
   Result<JobRecord> create_job(JobRecord job);
   Result<JobRecord> get_job(std::string_view workspace, std::string_view id);
+  // Workspace-free read (with events and checkpoints) for the job runner; kNotFound if absent.
+  Result<JobRecord> load_job(std::string_view id);
   // Summaries: events and checkpoints left empty.
   Result<Page<JobRecord>> list_jobs(std::string_view workspace, const JobQuery& query);
   // Reads the job, calls `mutate` (which may refuse with a non-OK Status: nothing is written),
@@ -98,6 +105,9 @@ class Store {
   Result<std::vector<std::string>> job_ids_with_status(const std::vector<JobStatus>& statuses);
   // A directory private to the job, for staging its model file.
   std::string job_dir(std::string_view job_id) const;
+  // Jobs by status name ("QUEUED", ...) over all workspaces (for /metrics); statuses with no
+  // job are absent.
+  Result<std::map<std::string, int64_t>> count_jobs_by_status();
 
   // ---- models ----
   // Moves `staged_model_path` into the model store (rename + fsync), inserts the record and
@@ -116,8 +126,10 @@ class Store {
   Status delete_model(std::string_view workspace, std::string_view id);
   std::string model_path(const ModelRecord& model) const;
 
- protected:
-  Store() = default;
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // "a1b2c3d4": the 8 hex digits that stand for a workspace in model ids and owned_by.

@@ -1,0 +1,98 @@
+#include "api/responses.h"
+
+namespace winnow::api {
+
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string dump_json(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  send_json_text(res, status, dump_json(body));
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::ordered_json& body) {
+  send_json_text(res, status, dump_json(body));
+}
+
+void send_json_text(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.body = std::move(body);
+  res.set_header("Content-Type", kJsonType);
+}
+
+void send_detail(httplib::Response& res, int status, std::string_view detail) {
+  nlohmann::ordered_json j;
+  j["detail"] = std::string(detail);
+  send_json(res, status, j);
+}
+
+void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg) {
+  errors_.push_back({std::move(type), std::move(loc), std::move(msg), nullptr, false});
+}
+
+void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg,
+                      nlohmann::json input) {
+  errors_.push_back({std::move(type), std::move(loc), std::move(msg), std::move(input), true});
+}
+
+nlohmann::json FieldErrors::to_json() const {
+  nlohmann::ordered_json detail = nlohmann::ordered_json::array();
+  for (const FieldError& e : errors_) {
+    nlohmann::ordered_json item;
+    item["type"] = e.type;
+    item["loc"] = e.loc;
+    item["msg"] = e.msg;
+    if (e.has_input) item["input"] = e.input;
+    detail.push_back(std::move(item));
+  }
+  nlohmann::ordered_json out;
+  out["detail"] = std::move(detail);
+  return nlohmann::json::parse(dump_json(out));
+}
+
+void FieldErrors::send(httplib::Response& res) const {
+  nlohmann::ordered_json detail = nlohmann::ordered_json::array();
+  for (const FieldError& e : errors_) {
+    nlohmann::ordered_json item;
+    item["type"] = e.type;
+    item["loc"] = e.loc;
+    item["msg"] = e.msg;
+    if (e.has_input) item["input"] = e.input;
+    detail.push_back(std::move(item));
+  }
+  nlohmann::ordered_json out;
+  out["detail"] = std::move(detail);
+  send_json(res, 422, out);
+}
+
+int http_status_for(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 422;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 400;
+    case StatusCode::kCancelled: return 409;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kCorruption:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string send_status(httplib::Response& res, const Status& status) {
+  const int code = http_status_for(status);
+  if (code >= 500) {
+    send_detail(res, code, code == 503 ? status.message() : "Internal Server Error");
+    return status.to_string();
+  }
+  send_detail(res, code, status.message());
+  return {};
+}
+
+}  // namespace winnow::api

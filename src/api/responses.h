@@ -1,0 +1,61 @@
+// Writing answers in the API's shapes (spec §1.4–1.5): JSON with Content-Type
+// application/json, errors as {"detail": "..."} or FastAPI's array form
+// {"detail": [{"type", "loc", "msg"[, "input"]}]}, and the one mapping from a Status to an HTTP
+// status. Thread-safe (no state).
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace winnow::api {
+
+inline constexpr const char* kJsonType = "application/json";
+
+// Serializes without throwing: invalid UTF-8 in strings becomes U+FFFD.
+std::string dump_json(const nlohmann::json& j);
+std::string dump_json(const nlohmann::ordered_json& j);
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+void send_json(httplib::Response& res, int status, const nlohmann::ordered_json& body);
+void send_json_text(httplib::Response& res, int status, std::string body);
+// {"detail": detail}
+void send_detail(httplib::Response& res, int status, std::string_view detail);
+
+// One entry of a 422 array-form error.
+struct FieldError {
+  std::string type;           // "missing", "string_type", "value_error", ...
+  nlohmann::json loc;         // ["body", "input", 0]
+  std::string msg;            // "Field required"
+  nlohmann::json input;       // the offending value (discarded when null)
+  bool has_input = false;
+};
+
+// Collects field errors of one request; send() answers 422 with all of them.
+class FieldErrors {
+ public:
+  void add(std::string type, nlohmann::json loc, std::string msg);
+  void add(std::string type, nlohmann::json loc, std::string msg, nlohmann::json input);
+  bool empty() const { return errors_.empty(); }
+  nlohmann::json to_json() const;  // {"detail": [...]}
+  void send(httplib::Response& res) const;
+
+ private:
+  std::vector<FieldError> errors_;
+};
+
+// The HTTP status for a non-OK Status: invalid argument 422, not found 404, already exists 409,
+// failed precondition 400, cancelled 409, unavailable 503, everything else 500.
+int http_status_for(const Status& status);
+
+// Answers `status`: {"detail": message} for 4xx; for 5xx, {"detail": "Internal Server Error"}
+// (the message goes to the log via the returned string, never to the client). Returns the text
+// to log (empty for 4xx).
+std::string send_status(httplib::Response& res, const Status& status);
+
+}  // namespace winnow::api
