@@ -75,7 +75,8 @@ export const api = {
   previewFile: (id: string, lines: number) =>
     request<FilePreview>("GET", `/v1/winnow/files/${enc(id)}/preview?lines=${lines}`),
   validateFile: (id: string) => request<ValidationReport>("GET", `/v1/winnow/files/${enc(id)}/validation`),
-  fileStats: (id: string) => request<FileStats>("GET", `/v1/winnow/files/${enc(id)}/stats`),
+  fileStats: (id: string, head?: string) =>
+    request<FileStats>("GET", `/v1/winnow/files/${enc(id)}/stats${head ? `?head=${enc(head)}` : ""}`),
 
   listJobs: () => request<ListResponse<Job>>("GET", "/v1/fine_tuning/jobs?page_size=100"),
   getJob: (id: string) => request<JobDetails>("GET", `/v1/fine_tuning/jobs/${enc(id)}`),

@@ -55,16 +55,40 @@ export async function renderData(ctx: PageContext): Promise<void> {
   replace(rows);
   for (const id of selected) {
     const file = files.find((f) => f.id === id);
-    const row = h("section", { class: "split-row", "data-file-id": id }, h("h2", {}, file ? file.filename : id), loading("statistics"));
+    const title = file ? file.filename : id;
+    const row = h("section", { class: "split-row", "data-file-id": id }, h("h2", {}, title), loading("statistics"));
     rows.appendChild(row);
-    try {
-      const stats = await api.fileStats(id);
-      if (ctx.left) return;
-      replace(row, h("h2", {}, file ? file.filename : id), ...splitCharts(ctx, stats, colorOf, labelRank));
-    } catch (err) {
-      if (ctx.left) return;
-      replace(row, h("h2", {}, file ? file.filename : id), errorBox(err, "Could not compute statistics"));
+    await loadRow(ctx, row, id, title, undefined, colorOf, labelRank);
+    if (ctx.left) return;
+  }
+}
+
+/** Fills one row with the charts of `head` (the file's first head when undefined). */
+async function loadRow(
+  ctx: PageContext,
+  row: HTMLElement,
+  id: string,
+  title: string,
+  head: string | undefined,
+  colorOf: (label: string) => string,
+  labelRank: (label: string) => number,
+): Promise<void> {
+  try {
+    const stats = await api.fileStats(id, head);
+    if (ctx.left) return;
+    let headPicker: HTMLElement | null = null;
+    if (stats.heads.length > 1) {
+      const selectId = uid("head");
+      const select = h("select", { id: selectId }, stats.heads.map((name) => h("option", { value: name, selected: name === stats.head }, name)));
+      select.addEventListener("change", () => {
+        replace(row, h("h2", {}, title), loading("statistics"));
+        void loadRow(ctx, row, id, title, select.value, colorOf, labelRank);
+      });
+      headPicker = h("label", { for: selectId, class: "head-picker" }, "Head ", select);
     }
+    replace(row, h("div", { class: "section-head" }, h("h2", {}, title), headPicker), ...splitCharts(ctx, stats, colorOf, labelRank));
+  } catch (err) {
+    if (!ctx.left) replace(row, h("h2", {}, title), errorBox(err, "Could not compute statistics"));
   }
 }
 
@@ -103,7 +127,7 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
     { class: "muted" },
     `Head “${stats.head}”: ${formatCount(split.samples)} samples, ${formatCount(split.flagged)} flagged (${formatPercent(split.flagged, split.samples)}), ` +
       `${formatCount(split.no_flags)} with no flags (only “${stats.safe_label}” or no value).` +
-      (stats.heads.length > 1 ? ` Other heads: ${stats.heads.filter((x) => x !== stats.head).join(", ")}.` : ""),
+      (stats.heads.length > 1 ? ` Other heads: ${stats.heads.filter((x) => x !== stats.head).join(", ")} (pick one above).` : ""),
   );
   const category = makeChart(
     ctx,
