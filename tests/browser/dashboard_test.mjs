@@ -313,10 +313,10 @@ async function run(args) {
     await page.click(".inline-form button");
     await page.waitForSelector("h1:has-text('civil moderation')");
     check(true, "rename shows the new name");
-    await page.click("button:has-text('Archive')");
+    await page.click("button:text-is('Archive')");
     await page.waitForSelector("h1 .badge.archived");
-    await page.click("button:has-text('Unarchive')");
-    await page.waitForSelector("button:has-text('Archive')");
+    await page.click("button:text-is('Unarchive')");
+    await page.waitForSelector("button:text-is('Archive')");
     check((await page.locator("h1 .badge.archived").count()) === 0, "archive and unarchive round-trip");
     await shot(page, args.out, "desktop-9-model");
 

@@ -120,6 +120,7 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
   const split = stats.splits[0];
   if (!split) return [empty("No samples.")];
   // Labels in one order for every row (first appearance over the selected splits), like the colours.
+  for (const l of split.labels) labelRank(l.label); // rank new labels in this split's order first
   const ordered = [...split.labels].sort((a, b) => labelRank(a.label) - labelRank(b.label));
   const labels = ordered.map((l) => l.label);
   const headNote = h(
