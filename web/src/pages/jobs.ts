@@ -10,9 +10,11 @@ const POLL_MS = 2000;
 
 export function renderJobs(ctx: PageContext): void {
   const listBox = h("div", {}, loading("jobs"));
+  const refreshError = h("div", { "aria-live": "polite" });
   replace(
     ctx.root,
     h("div", { class: "section-head" }, h("h1", {}, "Jobs"), h("a", { class: "button primary", href: link("jobs", "new") }, "New job")),
+    refreshError,
     listBox,
   );
 
@@ -23,12 +25,16 @@ export function renderJobs(ctx: PageContext): void {
     try {
       const res = await api.listJobs();
       if (ctx.left) return;
+      replace(refreshError);
       replace(listBox, jobTable(res.data));
       if (res.data.some((j) => !TERMINAL_STATUSES.has(j.status))) timer = window.setTimeout(() => void refresh(), POLL_MS);
     } catch (err) {
       if (ctx.left) return;
       if (first) replace(listBox, errorBox(err, "Could not list jobs"));
-      else listBox.prepend(errorBox(err, "Refresh failed"));
+      else {
+        replace(refreshError, errorBox(err, "Refresh failed; retrying"));
+        timer = window.setTimeout(() => void refresh(), POLL_MS * 2);
+      }
     }
     first = false;
   };
