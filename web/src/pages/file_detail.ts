@@ -4,6 +4,7 @@ import type { ValidationProblem, ValidationReport } from "../api/types";
 import { h, replace, uid } from "../components/dom";
 import { formatBytes, formatCount, formatPercent, formatTime } from "../components/format";
 import { errorBox, loading } from "../components/states";
+import { splitProblem } from "../lib/problems";
 import { link, type PageContext } from "../router";
 
 const PREVIEW_SIZES = [20, 100, 1000];
@@ -79,16 +80,6 @@ export async function renderFileDetail(ctx: PageContext, id: string): Promise<vo
 
 function fact(term: string, value: Node | string): HTMLElement[] {
   return [h("dt", {}, term), h("dd", {}, value)];
-}
-
-/** "labels.m: only one label" → ["labels.m", "only one label"]; free text has no field. */
-export function splitProblem(message: string): [string, string] {
-  const colon = message.indexOf(": ");
-  if (colon > 0) {
-    const field = message.slice(0, colon);
-    if (!/\s/.test(field)) return [field, message.slice(colon + 2)];
-  }
-  return ["", message];
 }
 
 function validationView(report: ValidationReport): HTMLElement {

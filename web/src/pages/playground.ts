@@ -2,25 +2,12 @@
 // bar against the label's tuned threshold (from the model's validation metrics).
 import { api } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { ClassificationResponse, ModelCard, ModelMetrics } from "../api/types";
+import type { ClassificationResponse, ModelCard } from "../api/types";
+import { thresholdsFrom, type Thresholds } from "../lib/thresholds";
 import { h, replace, uid } from "../components/dom";
 import { formatMetric } from "../components/format";
 import { empty, errorBox, loading } from "../components/states";
 import { link, type PageContext } from "../router";
-
-/** head → label → threshold; a head missing here has no tuned thresholds (argmax is marked). */
-type Thresholds = Map<string, Map<string, number>>;
-
-export function thresholdsFrom(metrics: ModelMetrics): Thresholds {
-  const out: Thresholds = new Map();
-  for (const head of metrics.heads) {
-    const m = new Map<string, number>();
-    const rows = head.kind === "multi_label" ? head.labels : head.classes;
-    for (const row of rows) if (typeof row.threshold === "number") m.set(row.name, row.threshold);
-    if (m.size > 0) out.set(head.head, m);
-  }
-  return out;
-}
 
 export async function renderPlayground(ctx: PageContext): Promise<void> {
   const box = h("div", {}, loading("models"));
