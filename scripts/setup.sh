@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
   curl jq wrk nodejs
+  chromium
 )
 # npm: Debian's package, unless the installed nodejs already ships npm (NodeSource builds do).
 command -v npm >/dev/null || PACKAGES+=(npm)
@@ -30,6 +31,22 @@ fi
 
 # The Node dependencies of tests/compat, as locked (npm ci only when missing or the lock changed).
 tests/compat/ensure_node_modules.sh
+# The web dashboard (web/dist, served by `winnow serve` at /) and the browser test's packages:
+# npm ci from the committed lock files, skipped when node_modules already matches the lock.
+npm_ci() {
+  if [ ! -f "$1/node_modules/.package-lock.json" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    (cd "$1" && npm ci --no-audit --no-fund)
+  fi
+}
+if [ "${WINNOW_SETUP_NO_WEB:-0}" != 1 ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm_ci web
+    npm_ci tests/browser
+    (cd web && npm run build)
+  else
+    echo "setup: npm not found: the web dashboard (web/dist) is not built; install Node.js >= 20 with npm" >&2
+  fi
+fi
 
 if [ "${WINNOW_SETUP_NO_BUILD:-0}" != 1 ]; then
   BUILD_TYPE="${WINNOW_BUILD_TYPE:-RelWithDebInfo}"

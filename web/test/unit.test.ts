@@ -1,0 +1,80 @@
+// Unit tests of the dashboard's DOM-free helpers, run under node (npm test).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { describeErrorBody } from "../src/api/errors";
+import type { ModelMetrics } from "../src/api/types";
+import { formatBytes, formatMetric, formatPercent } from "../src/components/format";
+import { splitProblem } from "../src/lib/problems";
+import { thresholdsFrom } from "../src/lib/thresholds";
+import { link, parseHash } from "../src/router";
+
+test("describeErrorBody reads every error shape of the contract", () => {
+  assert.equal(describeErrorBody(404, '{"detail":"File not found"}'), "File not found");
+  assert.equal(
+    describeErrorBody(422, '{"detail":[{"type":"value_error","loc":["body","file"],"msg":"Value error, the file is empty"}]}'),
+    "body.file: Value error, the file is empty",
+  );
+  assert.equal(
+    describeErrorBody(422, '{"detail":[{"loc":["body","input"],"msg":"Field required"},{"loc":["query","lines"],"msg":"too big"}]}'),
+    "body.input: Field required; query.lines: too big",
+  );
+  assert.equal(describeErrorBody(401, '{"message":"Unauthorized","request_id":"00"}'), "Unauthorized");
+  assert.equal(describeErrorBody(502, "Bad Gateway"), "HTTP 502: Bad Gateway");
+  assert.equal(describeErrorBody(500, ""), "HTTP 500");
+});
+
+test("splitProblem separates the field from the problem only when there is one", () => {
+  assert.deepEqual(splitProblem("labels.moderation[1]: expected a string, got number"), ["labels.moderation[1]", "expected a string, got number"]);
+  assert.deepEqual(splitProblem("line is not valid JSON (column 2: syntax error)"), ["", "line is not valid JSON (column 2: syntax error)"]);
+  assert.deepEqual(splitProblem("missing text"), ["", "missing text"]);
+});
+
+test("thresholdsFrom keeps each head's tuned thresholds and skips heads without them", () => {
+  const metrics: ModelMetrics = {
+    model: "ft:classifier:x",
+    heads: [
+      {
+        kind: "multi_label",
+        head: "moderation",
+        samples: 10,
+        labels: [
+          { name: "toxicity", positives: 3, negatives: 7, roc_auc: 0.9, average_precision: 0.8, threshold: 0.4, precision: 1, recall: 1, f1: 1 },
+          { name: "insult", positives: 0, negatives: 10, roc_auc: null, average_precision: null, threshold: null, precision: 0, recall: 0, f1: 0 },
+        ],
+        macro: { roc_auc: 0.9, average_precision: 0.8, f1: 0.5, precision: 0.5, recall: 0.5 },
+      },
+      {
+        kind: "single_label",
+        head: "lang",
+        samples: 10,
+        accuracy: 1,
+        classes: [{ name: "en", support: 5, predicted: 5, precision: 1, recall: 1, f1: 1 }],
+        macro: { precision: 1, recall: 1, f1: 1 },
+      },
+    ],
+    curves: {},
+  };
+  const t = thresholdsFrom(metrics);
+  assert.deepEqual([...t.keys()], ["moderation"]);
+  assert.equal(t.get("moderation")?.get("toxicity"), 0.4);
+  assert.equal(t.get("moderation")?.has("insult"), false);
+});
+
+test("parseHash and link round-trip ids with colons", () => {
+  const id = "ft:classifier:ministral-3b-latest:a1b2c3d4:20261127:5b1f0c2e";
+  assert.deepEqual(parseHash(link("models", id)), { name: "models", params: [id], query: new URLSearchParams("") });
+  const parsed = parseHash("#/data?files=a,b");
+  assert.equal(parsed.name, "data");
+  assert.equal(parsed.query.get("files"), "a,b");
+  assert.equal(parseHash("").name, "");
+});
+
+test("formatting", () => {
+  assert.equal(formatBytes(512), "512 B");
+  assert.equal(formatBytes(600 * 1024), "600 KB");
+  assert.equal(formatBytes(5 * 1024 * 1024), "5.0 MB");
+  assert.equal(formatMetric(null), "—");
+  assert.equal(formatMetric(0.12345), "0.123");
+  assert.equal(formatPercent(1, 3), "33.3%");
+  assert.equal(formatPercent(1, 0), "—");
+});
