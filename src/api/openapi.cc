@@ -185,7 +185,7 @@ json component_schemas() {
                                {"curves", {{"type", "object"}}}},
                               {"model", "heads", "curves"})},
   };
-  for (auto& [k, v] : error_schemas().items()) schemas[k] = v;
+  schemas.update(error_schemas());
   return schemas;
 }
 
