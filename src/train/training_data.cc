@@ -112,7 +112,10 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
     spec.thresholds.assign(spec.labels.size(), t);
     heads.push_back(std::move(spec));
   }
-  for (const auto& [name, weight] : options.loss_weights) {
+  for (const auto& entry : options.loss_weights) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture those in lambdas.
+    const std::string& name = entry.first;
+    const auto weight = entry.second;
     auto it =
         std::find_if(heads.begin(), heads.end(), [&](const HeadSpec& h) { return h.name == name; });
     if (it == heads.end()) {
