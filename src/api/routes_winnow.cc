@@ -9,6 +9,7 @@
 #include "api/query_args.h"
 #include "api/responses.h"
 #include "api/service_context.h"
+#include "api/wire_json.h"
 #include "data/byte_source.h"
 #include "data/classifier_jsonl.h"
 #include "data/dataset_stats.h"
@@ -89,7 +90,7 @@ void validation(ServiceContext& ctx, ApiCall& call) {
   report->files = {f->filename};
   OrderedJson out;
   out["problems"] = std::move(problems);
-  for (auto& [k, v] : validation_summary_json(*report).items()) out[k] = v;
+  out.update(validation_summary_json(*report));
   out["problems_truncated"] = report->problem_count > kMaxReportedProblems;
   send_json(call.response, 200, out);
 }
