@@ -35,7 +35,7 @@ std::string utc_timestamp() {
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[64];  // room for any int values (g++ -Wformat-truncation)
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
@@ -285,12 +285,10 @@ struct Server::Impl {
     // the API's error shape; answers our dispatcher wrote keep their body.
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request&, httplib::Response& res) {
-          if (!res.body.empty() || res.content_length_ > 0) {
-            return httplib::Server::HandlerResponse::Unhandled;
-          }
-          send_detail(res, res.status, reason_detail(res.status));
-          return httplib::Server::HandlerResponse::Handled;
-        }));
+      if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
+      send_detail(res, res.status, reason_detail(res.status));
+      return httplib::Server::HandlerResponse::Handled;
+    }));
     http.set_exception_handler(
         [this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
           std::string what = "unknown exception";

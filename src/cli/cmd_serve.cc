@@ -76,7 +76,7 @@ int run_serve(ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
 
   Result<std::unique_ptr<api::Server>> created = api::Server::create(o);
   if (!created.is_ok()) return report_error(kCommand, created.status());

@@ -46,6 +46,8 @@ class Stmt {
 
   // Parameters are 1-based, as in SQLite.
   Stmt& bind(int index, std::string_view text);
+  Stmt& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Stmt& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Stmt& bind(int index, int64_t value);
   Stmt& bind(int index, double value);
   Stmt& bind(int index, std::nullopt_t);

@@ -545,14 +545,15 @@ Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const Fil
 Status Store::delete_file(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  WINNOW_RETURN_IF_ERROR(s.transaction([&]() -> Status {
+  Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(Stmt q,
                             Stmt::prepare(s.db, "DELETE FROM files WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("File " + std::string(id) + " not found");
     return Status::ok();
-  }));
+  });
+  if (!txn.is_ok()) return txn;
   // The row is gone; a crash before the blob is removed leaves an orphan that open() removes.
   WINNOW_RETURN_IF_ERROR(s.io->remove(s.file_blob(id)));
   return s.io->fsync_dir(s.files_dir);
@@ -694,10 +695,11 @@ Result<JobRecord> Store::update_job(std::string_view id,
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   JobRecord updated;
-  WINNOW_RETURN_IF_ERROR(s.transaction([&]() -> Status {
+  Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(updated, s.mutate_job(id, mutate));
     return Status::ok();
-  }));
+  });
+  if (!txn.is_ok()) return txn;
   return updated;
 }
 
@@ -832,7 +834,7 @@ Result<ModelRecord> Store::update_model(std::string_view workspace, std::string_
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   ModelRecord model;
-  WINNOW_RETURN_IF_ERROR(s.transaction([&]() -> Status {
+  Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, s.find_model(workspace, id));
     if (!m) return Status::not_found("Model not found");
     if (name) m->name = *name;
@@ -843,7 +845,8 @@ Result<ModelRecord> Store::update_model(std::string_view workspace, std::string_
     WINNOW_RETURN_IF_ERROR(q.run());
     model = std::move(*m);
     return Status::ok();
-  }));
+  });
+  if (!txn.is_ok()) return txn;
   return model;
 }
 
@@ -852,7 +855,7 @@ Result<ModelRecord> Store::set_model_archived(std::string_view workspace, std::s
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   ModelRecord model;
-  WINNOW_RETURN_IF_ERROR(s.transaction([&]() -> Status {
+  Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, s.find_model(workspace, id));
     if (!m) return Status::not_found("Model not found");
     m->archived = archived;
@@ -861,21 +864,23 @@ Result<ModelRecord> Store::set_model_archived(std::string_view workspace, std::s
     WINNOW_RETURN_IF_ERROR(q.run());
     model = std::move(*m);
     return Status::ok();
-  }));
+  });
+  if (!txn.is_ok()) return txn;
   return model;
 }
 
 Status Store::delete_model(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  WINNOW_RETURN_IF_ERROR(s.transaction([&]() -> Status {
+  Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(Stmt q,
                             Stmt::prepare(s.db, "DELETE FROM models WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("Model not found");
     return Status::ok();
-  }));
+  });
+  if (!txn.is_ok()) return txn;
   WINNOW_RETURN_IF_ERROR(s.io->remove(s.model_blob(id)));
   return s.io->fsync_dir(s.models_dir);
 }

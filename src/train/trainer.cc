@@ -63,6 +63,37 @@ double macro_auc(const ModelSpec& spec, const SampleSet& data, const std::vector
   return count ? sum / count : std::numeric_limits<double>::quiet_NaN();
 }
 
+// See TrainEvent::valid_accuracy. `scores` are logits (size x outputs).
+double exact_accuracy(const ModelSpec& spec, const SampleSet& data,
+                      const std::vector<float>& scores) {
+  const std::vector<HeadLayout> heads = head_layouts(spec);
+  const uint32_t outputs = data.num_outputs;
+  uint64_t pairs = 0, right = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const float* z = scores.data() + i * outputs;
+    const uint8_t* y = data.targets_of(i);
+    for (const HeadLayout& h : heads) {
+      if (!data.heads_of(i)[h.index]) continue;
+      ++pairs;
+      bool ok = true;
+      if (h.kind == HeadKind::kMultiLabel) {
+        for (uint32_t k = 0; k < h.size && ok; ++k) {
+          ok = (z[h.offset + k] > 0.0f) == (y[h.offset + k] != 0);
+        }
+      } else {
+        uint32_t top = 0;
+        for (uint32_t k = 1; k < h.size; ++k) {
+          if (z[h.offset + k] > z[h.offset + top]) top = k;
+        }
+        ok = y[h.offset + top] != 0;
+      }
+      right += ok ? 1 : 0;
+    }
+  }
+  return pairs ? static_cast<double>(right) / static_cast<double>(pairs)
+               : std::numeric_limits<double>::quiet_NaN();
+}
+
 nlohmann::json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
@@ -219,6 +250,8 @@ std::string train_event_json(const TrainEvent& e) {
     j["valid_loss"] = e.valid_loss ? number_or_null(*e.valid_loss) : nlohmann::json(nullptr);
     j["valid_macro_roc_auc"] =
         e.valid_macro_auc ? number_or_null(*e.valid_macro_auc) : nlohmann::json(nullptr);
+    j["valid_accuracy"] =
+        e.valid_accuracy ? number_or_null(*e.valid_accuracy) : nlohmann::json(nullptr);
     j["best"] = e.best;
   }
   if (!e.details.is_null()) j["details"] = e.details;
@@ -263,8 +296,11 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     for (uint64_t v : valid_raw.invalid_lines_per_file) n += v;
     return n;
   }();
+  auto cancelled = [&] { return o.cancel && o.cancel->load(std::memory_order_relaxed); };
+  if (cancelled()) return Status::cancelled("training cancelled before featurizing");
   std::vector<float> idf;
   WINNOW_ASSIGN_OR_RETURN(SampleSet train, featurize_split(&train_raw, spec, true, &idf, &team));
+  if (cancelled()) return Status::cancelled("training cancelled before the first step");
   SampleSet valid;
   if (has_valid) {
     WINNOW_ASSIGN_OR_RETURN(valid, featurize_split(&valid_raw, spec, false, &idf, &team));
@@ -409,6 +445,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
           loss_since_eval / static_cast<double>(std::max<uint64_t>(1, samples_since_eval));
       e.valid_loss = vloss / static_cast<double>(std::max<size_t>(1, valid.size()));
       e.valid_macro_auc = macro_auc(spec, valid, valid_scores);
+      e.valid_accuracy = exact_accuracy(spec, valid, valid_scores);
       loss_since_eval = 0;
       samples_since_eval = 0;
       emit(e);

@@ -65,7 +65,8 @@ struct TrainOptions {
   // Called on the training thread; must be quick. Events in order: one kStarted, then kStep
   // after every step, kEvaluated after each validation pass, one kFinished.
   std::function<void(const struct TrainEvent&)> on_event;
-  // Checked between steps; when it becomes true train() returns kCancelled.
+  // Checked between steps (and between reading, featurizing and training); when it becomes
+  // true train() returns kCancelled.
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -82,6 +83,10 @@ struct TrainEvent {
   // each label scored by its best L2 strength at this step.
   std::optional<double> valid_loss;
   std::optional<double> valid_macro_auc;
+  // kEvaluated: share of (validation sample, head) pairs predicted exactly: the top label for
+  // single-label heads, the set of labels with a positive logit (probability > 0.5) for
+  // multi-label heads, the top label being a gold one for normalized multi-label heads.
+  std::optional<double> valid_accuracy;
   bool best = false;  // kEvaluated: some label's kept checkpoint was replaced
 
   double elapsed_seconds = 0;

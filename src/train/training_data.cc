@@ -88,15 +88,57 @@ Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_in
   return split;
 }
 
+namespace {
+
+// Checks that every sample of `train` fits `heads` (the given heads of HeadOptions::heads).
+Status check_fixed_heads(const RawSplit& train, const std::vector<HeadSpec>& heads) {
+  for (size_t i = 0; i < train.samples.size(); ++i) {
+    for (const ClassifierSample::HeadValue& hv : train.samples[i].labels) {
+      auto head = std::find_if(heads.begin(), heads.end(),
+                               [&](const HeadSpec& h) { return h.name == hv.head; });
+      std::string problem;
+      if (head == heads.end()) {
+        problem = "labels." + hv.head + ": head is not among the classifier targets";
+      } else if (head->kind == HeadKind::kSingleLabel && hv.labels.size() != 1) {
+        problem = "labels." + hv.head + ": a single-label head needs exactly one label";
+      } else {
+        for (const std::string& label : hv.labels) {
+          if (std::find(head->labels.begin(), head->labels.end(), label) == head->labels.end()) {
+            problem = "labels." + hv.head + ": label '" + label +
+                      "' is not among the target's labels";
+            break;
+          }
+        }
+      }
+      if (!problem.empty()) {
+        return Status::invalid_argument(train.files[train.file_of_sample[i]] + ":" +
+                                        std::to_string(train.line_of_sample[i]) + ": " + problem);
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options) {
   ClassifierSchema schema;
-  for (const ClassifierSample& s : train.samples) schema.add(s);
+  if (options.heads.empty()) {
+    for (const ClassifierSample& s : train.samples) schema.add(s);
+  } else {
+    WINNOW_RETURN_IF_ERROR(check_fixed_heads(train, options.heads));
+  }
+  std::vector<HeadSchema> given;
+  for (const HeadSpec& h : options.heads) {
+    given.push_back({h.name, h.labels, h.kind != HeadKind::kSingleLabel, {}, 0});
+  }
   std::vector<HeadSpec> heads;
-  for (const HeadSchema& h : schema.heads()) {
+  for (const HeadSchema& h : options.heads.empty() ? schema.heads() : given) {
     if (h.labels.size() < 2) {
-      return Status::invalid_argument("head '" + h.name + "' has only the label '" +
-                                      h.labels.front() +
-                                      "' in the training data; a head needs at least two");
+      return Status::invalid_argument(
+          "head '" + h.name + "' has only " +
+          (h.labels.empty() ? std::string("no label") : "the label '" + h.labels.front() + "'") +
+          (options.heads.empty() ? " in the training data" : "") + "; a head needs at least two");
     }
     HeadSpec spec;
     spec.name = h.name;

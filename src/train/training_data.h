@@ -55,11 +55,17 @@ Result<RawSplit> read_split(const std::vector<std::string>& paths, double max_in
 struct HeadOptions {
   bool normalized_multi_label = false;        // multi-label heads use Mistral-style scores
   std::map<std::string, float> loss_weights;  // per head name; unknown names are an error
+  // When not empty: the heads to train (names, kinds, labels, in this order) instead of those
+  // found in the data (the API's classifier_targets). Every head and label of the training
+  // data must be among them; labels the data never uses are allowed.
+  std::vector<HeadSpec> heads;
 };
 
 // Heads and labels of `train` in first-appearance order (ClassifierSchema rules): a head is
 // multi-label if any of its values is a list. Thresholds start at 0.5 (sigmoid) or 1/labels.
-// Errors: a head with fewer than two labels, a loss weight naming no head or < 0.
+// With options.heads, those heads instead (a data head or label outside them is an error naming
+// the file and line). Errors: a head with fewer than two labels, a loss weight naming no head
+// or < 0.
 Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options);
 
 // Samples of one split turned into features and targets for a given spec.
