@@ -86,6 +86,12 @@ int http_status_for(const Status& status) {
 }
 
 std::string send_status(httplib::Response& res, const Status& status) {
+  // A full disk is the operator's to fix, not a bug: 507 with a detail saying so.
+  if (status.code() == StatusCode::kIoError &&
+      status.message().find("No space left on device") != std::string::npos) {
+    send_detail(res, 507, "Insufficient storage: no space left on device");
+    return status.to_string();
+  }
   const int code = http_status_for(status);
   if (code >= 500) {
     send_detail(res, code, code == 503 ? status.message() : "Internal Server Error");

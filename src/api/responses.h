@@ -53,7 +53,8 @@ class FieldErrors {
 // failed precondition 400, cancelled 409, unavailable 503, everything else 500.
 int http_status_for(const Status& status);
 
-// Answers `status`: {"detail": message} for 4xx; for 5xx, {"detail": "Internal Server Error"}
+// Answers `status`: {"detail": message} for 4xx; an I/O error for a full disk (ENOSPC) is 507
+// {"detail": "Insufficient storage: ..."}; other 5xx are {"detail": "Internal Server Error"}
 // (the message goes to the log via the returned string, never to the client). Returns the text
 // to log (empty for 4xx).
 std::string send_status(httplib::Response& res, const Status& status);

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace winnow::store {
+class FileIo;
+}
+
 namespace winnow::api {
 
 // One accepted API key and the workspace its requests act in.
@@ -41,6 +45,10 @@ struct ServerOptions {
   int keep_alive_timeout_s = 5;                    // idle seconds before a connection closes
 
   bool access_log = true;  // one JSON line per request on stderr
+
+  // The store's write path (store/file_io.h); null = the real file system. Tests pass a
+  // FaultInjectingFileIo to fail writes under a running server; it must outlive the Server.
+  store::FileIo* store_io = nullptr;
 };
 
 }  // namespace winnow::api
