@@ -13,7 +13,6 @@ PACKAGES=(
   clang libclang-rt-14-dev bc time
   curl jq wrk nodejs
   chromium
-
 )
 # npm: Debian's package, unless the installed nodejs already ships npm (NodeSource builds do).
 command -v npm >/dev/null || PACKAGES+=(npm)
