@@ -401,8 +401,15 @@ Status Store::Impl::remove_leftovers() {
       WINNOW_RETURN_IF_ERROR(io->remove_tree(dir));
       continue;
     }
+    // Temporaries in the job directory and its subdirectories (files/, clean/).
+    std::vector<std::string> dirs = {dir};
     for (const std::string& inner : entries_of(dir)) {
-      if (is_temp_name(inner)) WINNOW_RETURN_IF_ERROR(io->remove(dir + "/" + inner));
+      if (fs::is_directory(dir + "/" + inner)) dirs.push_back(dir + "/" + inner);
+    }
+    for (const std::string& d : dirs) {
+      for (const std::string& inner : entries_of(d)) {
+        if (is_temp_name(inner)) WINNOW_RETURN_IF_ERROR(io->remove(d + "/" + inner));
+      }
     }
   }
   return Status::ok();
