@@ -36,14 +36,16 @@ size_t count_entries(const std::string& dir) {
   return n;
 }
 
-const char kData[] = "{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}\n\n{\"text\":\"b\",\"labels\":{\"h\":\"y\"}}\n";
+const char kData[] =
+    "{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}\n\n{\"text\":\"b\",\"labels\":{\"h\":\"y\"}}\n";
 
 TEST(Store, AddsAndReadsFilesWithDerivedFields) {
   TempDir tmp;
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "train.jsonl"), kData);
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
-  EXPECT_TRUE(std::regex_match(f->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      f->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << f->id;
   EXPECT_EQ(f->bytes, static_cast<int64_t>(sizeof kData - 1));
   EXPECT_EQ(f->num_lines, 2);
@@ -271,7 +273,8 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
   const std::string staged = store->job_dir(job->id) + "/model.winnow";
   winnow::testing::write_file(staged, "model bytes");
   ModelRecord model;
-  model.id = "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
+  model.id =
+      "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
   model.workspace = "ws";
   model.job_id = job->id;
   model.root = "winnow-linear";
@@ -285,7 +288,8 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
   EXPECT_EQ(store->get_job("ws", job->id)->status, JobStatus::kSuccess);
   EXPECT_EQ(store->list_models("ws")->size(), 1u);
   EXPECT_EQ(store->get_model("other", model.id).status().code(), StatusCode::kNotFound);
-  auto renamed = store->update_model("ws", model.id, std::optional<std::string>("nice"), std::nullopt);
+  auto renamed =
+      store->update_model("ws", model.id, std::optional<std::string>("nice"), std::nullopt);
   ASSERT_TRUE(renamed.is_ok());
   EXPECT_EQ(renamed->name, "nice");
   EXPECT_TRUE(store->set_model_archived("ws", model.id, true)->archived);
@@ -367,7 +371,8 @@ TEST(Store, FailedJobCreationOrPublicationLeavesNothingHalfDone) {
   const std::string staged = store->job_dir(job->id) + "/model.winnow";
   winnow::testing::write_file(staged, "model bytes");
   ModelRecord model;
-  model.id = "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
+  model.id =
+      "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
   model.workspace = "ws";
   model.job_id = job->id;
   model.root = "winnow-linear";
