@@ -84,7 +84,7 @@ struct JobService::Impl {
   std::mutex mu;  // guards everything below
   std::condition_variable wake;
   std::deque<std::string> queue;
-  std::set<std::string> queued;  // ids in `queue`
+  std::set<std::string> queued;                                            // ids in `queue`
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> cancel_flags;  // jobs training
   std::vector<std::thread> workers;
   bool running = false;
@@ -111,8 +111,10 @@ struct JobService::Impl {
     }
     const auto& archs = known_architectures();
     if (std::find(archs.begin(), archs.end(), model) != archs.end()) return model;
-    return Status::invalid_argument("Model not available for this type of fine-tuning "
-                                    "(classifier): " + model);
+    return Status::invalid_argument(
+        "Model not available for this type of fine-tuning "
+        "(classifier): " +
+        model);
   }
 
   void worker_loop() {
@@ -328,9 +330,9 @@ struct JobService::Impl {
   }
 
   Status recover() {
-    WINNOW_ASSIGN_OR_RETURN(std::vector<std::string> interrupted,
-                            store.job_ids_with_status({JobStatus::kRunning,
-                                                       JobStatus::kCancellationRequested}));
+    WINNOW_ASSIGN_OR_RETURN(
+        std::vector<std::string> interrupted,
+        store.job_ids_with_status({JobStatus::kRunning, JobStatus::kCancellationRequested}));
     for (const std::string& id : interrupted) {
       auto updated = store.update_job(id, [](JobRecord& j) -> Status {
         if (j.status != JobStatus::kRunning && j.status != JobStatus::kCancellationRequested) {
@@ -354,8 +356,8 @@ struct JobService::Impl {
   // Active jobs of a workspace (QUEUED..RUNNING), all pages.
   Result<std::vector<JobRecord>> active_jobs(const std::string& workspace) {
     std::vector<JobRecord> out;
-    for (JobStatus s : {JobStatus::kQueued, JobStatus::kValidating, JobStatus::kValidated,
-                        JobStatus::kRunning}) {
+    for (JobStatus s :
+         {JobStatus::kQueued, JobStatus::kValidating, JobStatus::kValidated, JobStatus::kRunning}) {
       store::JobQuery q;
       q.status = s;
       q.page_size = 500;
@@ -427,9 +429,9 @@ Result<JobRecord> JobService::create(JobRecord draft) {
   std::lock_guard<std::mutex> lock(s.create_mu);
   WINNOW_ASSIGN_OR_RETURN(std::vector<JobRecord> active, s.active_jobs(draft.workspace));
   if (static_cast<int64_t>(active.size()) >= s.options.max_active_jobs_per_workspace) {
-    return Status::failed_precondition(
-        "too many active jobs in this workspace (" + std::to_string(active.size()) +
-        "); wait for some to finish or cancel them");
+    return Status::failed_precondition("too many active jobs in this workspace (" +
+                                       std::to_string(active.size()) +
+                                       "); wait for some to finish or cancel them");
   }
   const bool with_epochs = draft.hyperparameters.epochs.has_value();
   const nlohmann::json identity = job_identity(draft, with_epochs);
@@ -487,10 +489,10 @@ Result<JobRecord> JobService::cancel(std::string_view workspace, std::string_vie
 
 std::map<std::string, int64_t> JobService::jobs_by_status() {
   std::map<std::string, int64_t> counts;
-  for (JobStatus s : {JobStatus::kQueued, JobStatus::kValidating, JobStatus::kValidated,
-                      JobStatus::kRunning, JobStatus::kFailedValidation, JobStatus::kFailed,
-                      JobStatus::kSuccess, JobStatus::kCancelled,
-                      JobStatus::kCancellationRequested}) {
+  for (JobStatus s :
+       {JobStatus::kQueued, JobStatus::kValidating, JobStatus::kValidated, JobStatus::kRunning,
+        JobStatus::kFailedValidation, JobStatus::kFailed, JobStatus::kSuccess,
+        JobStatus::kCancelled, JobStatus::kCancellationRequested}) {
     counts[std::string(store::job_status_name(s))] = 0;
   }
   auto stored = impl_->store.count_jobs_by_status();

@@ -78,8 +78,7 @@ class JobServiceTest : public ::testing::Test {
       auto job = store_->get_job("ws", id);
       EXPECT_TRUE(job.is_ok());
       if (!job.is_ok()) return {};
-      const bool waiting =
-          std::find(passing.begin(), passing.end(), job->status) != passing.end();
+      const bool waiting = std::find(passing.begin(), passing.end(), job->status) != passing.end();
       if (!waiting || std::chrono::steady_clock::now() > deadline) return std::move(job).value();
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -89,8 +88,8 @@ class JobServiceTest : public ::testing::Test {
     return wait_while(id, {JobStatus::kQueued, JobStatus::kValidating});
   }
   JobRecord wait_training(const std::string& id) {
-    return wait_while(id, {JobStatus::kQueued, JobStatus::kRunning,
-                           JobStatus::kCancellationRequested});
+    return wait_while(id,
+                      {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kCancellationRequested});
   }
 
   static std::vector<std::string> event_statuses(const JobRecord& job) {
@@ -117,8 +116,7 @@ TEST_F(JobServiceTest, ValidatesStopsAtValidatedThenTrainsAndPublishes) {
   EXPECT_EQ(event_statuses(job), (std::vector<std::string>{"QUEUED", "VALIDATING", "VALIDATED"}));
   ASSERT_EQ(job.classifier_targets.size(), 1u);
   EXPECT_EQ(job.classifier_targets[0].name, "sentiment");
-  EXPECT_EQ(job.classifier_targets[0].labels,
-            (std::vector<std::string>{"positive", "negative"}));
+  EXPECT_EQ(job.classifier_targets[0].labels, (std::vector<std::string>{"positive", "negative"}));
   EXPECT_EQ(job.classifier_targets[0].loss_function, "single_class");
   EXPECT_EQ(job.metadata.train_tokens_per_step, 32768);
   EXPECT_EQ(job.metadata.train_tokens, 20 * 32768);
@@ -134,8 +132,8 @@ TEST_F(JobServiceTest, ValidatesStopsAtValidatedThenTrainsAndPublishes) {
   EXPECT_TRUE(started->metadata.estimated_start_time.has_value());
   job = wait_training(job.id);
   ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
-  EXPECT_EQ(event_statuses(job), (std::vector<std::string>{"QUEUED", "VALIDATING", "VALIDATED",
-                                                           "RUNNING", "SUCCESS"}));
+  EXPECT_EQ(event_statuses(job),
+            (std::vector<std::string>{"QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"}));
   ASSERT_TRUE(job.fine_tuned_model.has_value());
   EXPECT_TRUE(std::regex_match(
       *job.fine_tuned_model,
@@ -173,8 +171,8 @@ TEST_F(JobServiceTest, AutoStartWithoutValidationFilesWritesStepCheckpoints) {
   JobRecord job = wait_while(created->id, {JobStatus::kQueued, JobStatus::kValidating,
                                            JobStatus::kValidated, JobStatus::kRunning});
   ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
-  EXPECT_EQ(event_statuses(job), (std::vector<std::string>{"QUEUED", "VALIDATING", "VALIDATED",
-                                                           "RUNNING", "SUCCESS"}));
+  EXPECT_EQ(event_statuses(job),
+            (std::vector<std::string>{"QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"}));
   ASSERT_FALSE(job.checkpoints.empty());
   EXPECT_LE(job.checkpoints.size(), 20u);
   EXPECT_EQ(job.checkpoints.back().step_number, 45);
@@ -272,8 +270,8 @@ TEST_F(JobServiceTest, CancelStopsARunningJobWithoutAModel) {
   d.hyperparameters.training_steps = 10000000;
   auto created = service_->create(d);
   ASSERT_TRUE(created.is_ok());
-  JobRecord job = wait_while(created->id, {JobStatus::kQueued, JobStatus::kValidating,
-                                           JobStatus::kValidated});
+  JobRecord job =
+      wait_while(created->id, {JobStatus::kQueued, JobStatus::kValidating, JobStatus::kValidated});
   ASSERT_EQ(job.status, JobStatus::kRunning);
   auto cancelled = service_->cancel("ws", job.id);
   ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();

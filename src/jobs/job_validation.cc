@@ -36,9 +36,8 @@ std::string check_sample(const ClassifierSample& sample, const HeadRules& rules)
       return "labels." + hv.head + ": head '" + hv.head + "' is not in the " + rules.what;
     }
     if (t->loss_function == "single_class" && hv.labels.size() != 1) {
-      return "labels." + hv.head + ": head '" + hv.head +
-             "' is single_class, but the sample has " + std::to_string(hv.labels.size()) +
-             " labels";
+      return "labels." + hv.head + ": head '" + hv.head + "' is single_class, but the sample has " +
+             std::to_string(hv.labels.size()) + " labels";
     }
     for (const std::string& label : hv.labels) {
       if (std::find(t->labels.begin(), t->labels.end(), label) == t->labels.end()) {
@@ -58,7 +57,7 @@ struct SplitStats {
 
 struct FileScan {
   int64_t samples = 0;
-  int64_t tokens = 0;           // words
+  int64_t tokens = 0;              // words
   uint64_t tokens_at_least_1 = 0;  // words with every sample counted as at least 1 (sampler)
 };
 
@@ -238,8 +237,8 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
   valid_rules.what = job.requested_targets.empty() ? "training data" : "classifier targets";
   SplitStats valid_split;
   for (const std::string& id : job.validation_files) {
-    WINNOW_ASSIGN_OR_RETURN(FileScan scan, scan_file(store, job, id, label_of(id), valid_rules,
-                                                     nullptr, &valid_split));
+    WINNOW_ASSIGN_OR_RETURN(
+        FileScan scan, scan_file(store, job, id, label_of(id), valid_rules, nullptr, &valid_split));
     if (scan.samples == 0 && valid_split.invalid == 0) {
       return Status::invalid_argument(label_of(id) + ": no samples");
     }
@@ -256,7 +255,8 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
     weighted_tokens += w * static_cast<double>(scans[i].tokens_at_least_1);
   }
   out.invalid_lines_skipped = train_split.invalid + valid_split.invalid;
-  const double mean_weight = weighted_samples / static_cast<double>(std::max<int64_t>(1, out.train_samples));
+  const double mean_weight =
+      weighted_samples / static_cast<double>(std::max<int64_t>(1, out.train_samples));
   out.tokens_per_pass = static_cast<uint64_t>(
       std::max(1.0, std::round(weighted_tokens / std::max(mean_weight, 1e-300))));
   const store::Hyperparameters& hp = job.hyperparameters;
@@ -271,8 +271,8 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
 }
 
 int64_t expected_duration_seconds(int64_t train_tokens) {
-  return 1 + static_cast<int64_t>(std::ceil(static_cast<double>(train_tokens) /
-                                            kEstimatedTokensPerSecond));
+  return 1 + static_cast<int64_t>(
+                 std::ceil(static_cast<double>(train_tokens) / kEstimatedTokensPerSecond));
 }
 
 }  // namespace winnow::jobs

@@ -61,7 +61,7 @@ class FaultInjectingFileIo : public FileIo {
   };
   // fail_at 0 = never fail.
   void arm(int64_t fail_at, unsigned fail_kinds = kAll, bool fail_all_after = false);
-  int64_t calls() const { return calls_.load(); }     // counted calls so far (enabled kinds)
+  int64_t calls() const { return calls_.load(); }  // counted calls so far (enabled kinds)
   int64_t failures() const { return failures_.load(); }
 
   Status write_file(const std::string& path, std::string_view bytes) override;

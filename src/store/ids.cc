@@ -52,8 +52,6 @@ std::string file_safe_name(std::string_view id) {
   return out;
 }
 
-std::string workspace_tag(std::string_view workspace) {
-  return sha256_hex(workspace).substr(0, 8);
-}
+std::string workspace_tag(std::string_view workspace) { return sha256_hex(workspace).substr(0, 8); }
 
 }  // namespace winnow::store

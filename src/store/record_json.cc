@@ -63,7 +63,8 @@ json to_json(const std::vector<ClassifierTarget>& targets) {
 
 json to_json(const std::vector<JobTrainingFile>& files) {
   json out = json::array();
-  for (const JobTrainingFile& f : files) out.push_back({{"file_id", f.file_id}, {"weight", f.weight}});
+  for (const JobTrainingFile& f : files)
+    out.push_back({{"file_id", f.file_id}, {"weight", f.weight}});
   return out;
 }
 
@@ -112,14 +113,14 @@ Result<std::vector<ClassifierTarget>> targets_from_json(const std::string& text)
 Result<std::vector<JobTrainingFile>> training_files_from_json(const std::string& text) {
   return parse_as(text, "training files", [](const json& j) {
     std::vector<JobTrainingFile> out;
-    for (const json& f : j) out.push_back({f.at("file_id").get<std::string>(), f.value("weight", 1.0)});
+    for (const json& f : j)
+      out.push_back({f.at("file_id").get<std::string>(), f.value("weight", 1.0)});
     return out;
   });
 }
 
 Result<std::vector<std::string>> strings_from_json(const std::string& text) {
-  return parse_as(text, "id list",
-                  [](const json& j) { return j.get<std::vector<std::string>>(); });
+  return parse_as(text, "id list", [](const json& j) { return j.get<std::vector<std::string>>(); });
 }
 
 Result<nlohmann::json> json_from_text(const std::string& text) {

@@ -126,9 +126,9 @@ Status prepare_database(Db& db) {
   }
   if (*version > kSchemaVersion) {
     (void)db.exec("ROLLBACK");
-    return Status::failed_precondition(
-        db.path() + ": the database has schema version " + std::to_string(*version) +
-        ", newer than this Winnow's " + std::to_string(kSchemaVersion) + "; use a newer Winnow");
+    return Status::failed_precondition(db.path() + ": the database has schema version " +
+                                       std::to_string(*version) + ", newer than this Winnow's " +
+                                       std::to_string(kSchemaVersion) + "; use a newer Winnow");
   }
   for (int v = *version; v < kSchemaVersion; ++v) {
     Status s = db.exec(kMigrations[v]);

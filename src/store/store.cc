@@ -191,8 +191,9 @@ struct Store::Impl {
   }
 
   Result<std::optional<FileRecord>> find_file(std::string_view workspace, std::string_view id) {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
-                                                          " FROM files WHERE id = ? AND workspace = ?"));
+    WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                            Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
+                                                  " FROM files WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
     if (!row) return std::optional<FileRecord>();
@@ -229,8 +230,9 @@ struct Store::Impl {
   Status load_details(JobRecord* job) {
     {
       WINNOW_ASSIGN_OR_RETURN(
-          Stmt q, Stmt::prepare(db, "SELECT name, data, created_at FROM job_events WHERE job_id = ? "
-                                    "ORDER BY seq"));
+          Stmt q, Stmt::prepare(db,
+                                "SELECT name, data, created_at FROM job_events WHERE job_id = ? "
+                                "ORDER BY seq"));
       q.bind(1, std::string_view(job->id));
       job->events.clear();
       for (;;) {
@@ -244,9 +246,10 @@ struct Store::Impl {
       }
     }
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(db, "SELECT step_number, train_loss, valid_loss, valid_accuracy, "
-                                  "valid_macro_roc_auc, created_at FROM job_checkpoints "
-                                  "WHERE job_id = ? ORDER BY step_number, rowid"));
+        Stmt q, Stmt::prepare(db,
+                              "SELECT step_number, train_loss, valid_loss, valid_accuracy, "
+                              "valid_macro_roc_auc, created_at FROM job_checkpoints "
+                              "WHERE job_id = ? ORDER BY step_number, rowid"));
     q.bind(1, std::string_view(job->id));
     job->checkpoints.clear();
     for (;;) {
@@ -266,8 +269,9 @@ struct Store::Impl {
 
   Status insert_events(const JobRecord& job, size_t first) {
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(db, "INSERT INTO job_events (job_id, seq, workspace, name, data, "
-                                  "created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        Stmt q, Stmt::prepare(db,
+                              "INSERT INTO job_events (job_id, seq, workspace, name, data, "
+                              "created_at) VALUES (?, ?, ?, ?, ?, ?)"));
     for (size_t i = first; i < job.events.size(); ++i) {
       const JobEvent& e = job.events[i];
       WINNOW_RETURN_IF_ERROR(q.bind(1, std::string_view(job.id))
@@ -305,14 +309,15 @@ struct Store::Impl {
       if (job.events[i].created_at == 0) job.events[i].created_at = now;
     }
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(db, "UPDATE jobs SET model = ?3, status = ?4, auto_start = ?5, "
-                                  "modified_at = ?7, suffix = ?8, fine_tuned_model = ?9, "
-                                  "trained_tokens = ?10, error = ?11, "
-                                  "invalid_sample_skip_percentage = ?12, training_files = ?13, "
-                                  "validation_files = ?14, hyperparameters = ?15, "
-                                  "integrations = ?16, requested_targets = ?17, "
-                                  "classifier_targets = ?18, metadata = ?19 "
-                                  "WHERE id = ?1 AND workspace = ?2 AND created_at = ?6"));
+        Stmt q, Stmt::prepare(db,
+                              "UPDATE jobs SET model = ?3, status = ?4, auto_start = ?5, "
+                              "modified_at = ?7, suffix = ?8, fine_tuned_model = ?9, "
+                              "trained_tokens = ?10, error = ?11, "
+                              "invalid_sample_skip_percentage = ?12, training_files = ?13, "
+                              "validation_files = ?14, hyperparameters = ?15, "
+                              "integrations = ?16, requested_targets = ?17, "
+                              "classifier_targets = ?18, metadata = ?19 "
+                              "WHERE id = ?1 AND workspace = ?2 AND created_at = ?6"));
     bind_job(q, job);
     WINNOW_RETURN_IF_ERROR(q.run());
     WINNOW_RETURN_IF_ERROR(insert_events(job, old_events));
@@ -320,8 +325,9 @@ struct Store::Impl {
   }
 
   Result<std::optional<ModelRecord>> find_model(std::string_view workspace, std::string_view id) {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(db, std::string("SELECT ") + kModelColumns +
-                                                          " FROM models WHERE id = ? AND workspace = ?"));
+    WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                            Stmt::prepare(db, std::string("SELECT ") + kModelColumns +
+                                                  " FROM models WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
     if (!row) return std::optional<ModelRecord>();
@@ -341,7 +347,6 @@ struct Store::Impl {
   // its row's commit), and job directories of jobs that were never committed.
   Status remove_leftovers();
 };
-
 
 namespace {
 
@@ -401,8 +406,15 @@ Status Store::Impl::remove_leftovers() {
       WINNOW_RETURN_IF_ERROR(io->remove_tree(dir));
       continue;
     }
+    // Temporaries in the job directory and its subdirectories (files/, clean/).
+    std::vector<std::string> dirs = {dir};
     for (const std::string& inner : entries_of(dir)) {
-      if (is_temp_name(inner)) WINNOW_RETURN_IF_ERROR(io->remove(dir + "/" + inner));
+      if (fs::is_directory(dir + "/" + inner)) dirs.push_back(dir + "/" + inner);
+    }
+    for (const std::string& d : dirs) {
+      for (const std::string& inner : entries_of(d)) {
+        if (is_temp_name(inner)) WINNOW_RETURN_IF_ERROR(io->remove(d + "/" + inner));
+      }
     }
   }
   return Status::ok();
@@ -467,8 +479,9 @@ Result<FileRecord> Store::add_file(FileRecord meta, std::string_view content) {
     WINNOW_ASSIGN_OR_RETURN(duplicate, s.find_duplicate(meta, sha));
     if (duplicate) return Status::ok();
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, std::string("INSERT INTO files (") + kFileColumns +
-                                        ", sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        Stmt q,
+        Stmt::prepare(s.db, std::string("INSERT INTO files (") + kFileColumns +
+                                ", sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.bind(1, std::string_view(meta.id))
         .bind(2, std::string_view(meta.workspace))
         .bind(3, std::string_view(meta.filename))
@@ -528,9 +541,9 @@ Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const Fil
     page.total = row ? q.int64(0) : 0;
   }
   WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(impl_->db, std::string("SELECT ") + kFileColumns + " FROM files" +
-                                           where +
-                                           " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+      Stmt q,
+      Stmt::prepare(impl_->db, std::string("SELECT ") + kFileColumns + " FROM files" + where +
+                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
   bind_all(q, values);
   const int next = static_cast<int>(values.size()) + 1;
   q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
@@ -546,8 +559,8 @@ Status Store::delete_file(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                            Stmt::prepare(s.db, "DELETE FROM files WHERE id = ? AND workspace = ?"));
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(s.db, "DELETE FROM files WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("File " + std::string(id) + " not found");
@@ -592,7 +605,8 @@ Result<JobRecord> Store::create_job(JobRecord job) {
     WINNOW_RETURN_IF_ERROR(s.io->make_dirs(dir + "/files"));
     for (const std::string& id : file_ids) {
       Status linked = s.io->link(s.file_blob(id), job_file_path(job.id, id));
-      if (linked.code() == StatusCode::kNotFound) return Status::not_found("File " + id + " not found");
+      if (linked.code() == StatusCode::kNotFound)
+        return Status::not_found("File " + id + " not found");
       WINNOW_RETURN_IF_ERROR(linked);
     }
     WINNOW_RETURN_IF_ERROR(s.io->fsync_dir(dir + "/files"));
@@ -601,10 +615,10 @@ Result<JobRecord> Store::create_job(JobRecord job) {
   Status st = link_files();
   if (st.is_ok()) {
     st = s.transaction([&]() -> Status {
-      WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(s.db, std::string("INSERT INTO jobs (") +
-                                                              kJobColumns +
-                                                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                                              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                              Stmt::prepare(s.db, std::string("INSERT INTO jobs (") + kJobColumns +
+                                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       bind_job(q, job);
       WINNOW_RETURN_IF_ERROR(q.run());
       return s.insert_events(job, 0);
@@ -658,13 +672,15 @@ Result<Page<JobRecord>> Store::list_jobs(std::string_view workspace, const JobQu
     values.emplace_back(*query.suffix);
   }
   if (query.wandb_project) {
-    where += " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
-             "json_extract(value, '$.project') = ?)";
+    where +=
+        " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
+        "json_extract(value, '$.project') = ?)";
     values.emplace_back(*query.wandb_project);
   }
   if (query.wandb_name) {
-    where += " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
-             "json_extract(value, '$.name') = ?)";
+    where +=
+        " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
+        "json_extract(value, '$.name') = ?)";
     values.emplace_back(*query.wandb_name);
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
@@ -676,8 +692,9 @@ Result<Page<JobRecord>> Store::list_jobs(std::string_view workspace, const JobQu
     page.total = row ? q.int64(0) : 0;
   }
   WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(impl_->db, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
-                                           " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+      Stmt q,
+      Stmt::prepare(impl_->db, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
+                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
   bind_all(q, values);
   const int next = static_cast<int>(values.size()) + 1;
   q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
@@ -708,10 +725,11 @@ Status Store::add_checkpoint(std::string_view job_id, const JobCheckpoint& check
   std::lock_guard<std::mutex> lock(s.mu);
   return s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "INSERT INTO job_checkpoints (job_id, workspace, step_number, "
-                                    "train_loss, valid_loss, valid_accuracy, valid_macro_roc_auc, "
-                                    "created_at) SELECT id, workspace, ?, ?, ?, ?, ?, ? FROM jobs "
-                                    "WHERE id = ?"));
+        Stmt q, Stmt::prepare(s.db,
+                              "INSERT INTO job_checkpoints (job_id, workspace, step_number, "
+                              "train_loss, valid_loss, valid_accuracy, valid_macro_roc_auc, "
+                              "created_at) SELECT id, workspace, ?, ?, ?, ?, ?, ? FROM jobs "
+                              "WHERE id = ?"));
     q.bind(1, checkpoint.step_number)
         .bind(2, checkpoint.train_loss)
         .bind(3, checkpoint.valid_loss)
@@ -732,10 +750,9 @@ Result<std::vector<std::string>> Store::job_ids_with_status(
   std::vector<SqlValue> values;
   for (JobStatus st : statuses) values.emplace_back(std::string(job_status_name(st)));
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(impl_->db, "SELECT id FROM jobs WHERE status IN " +
-                                           placeholders(values.size()) +
-                                           " ORDER BY created_at, rowid"));
+  WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT id FROM jobs WHERE status IN " +
+                                                               placeholders(values.size()) +
+                                                               " ORDER BY created_at, rowid"));
   bind_all(q, values);
   for (;;) {
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
@@ -749,8 +766,8 @@ std::string Store::job_dir(std::string_view job_id) const { return impl_->job_di
 
 Result<std::map<std::string, int64_t>> Store::count_jobs_by_status() {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                          Stmt::prepare(impl_->db, "SELECT status, count(*) FROM jobs GROUP BY status"));
+  WINNOW_ASSIGN_OR_RETURN(
+      Stmt q, Stmt::prepare(impl_->db, "SELECT status, count(*) FROM jobs GROUP BY status"));
   std::map<std::string, int64_t> counts;
   for (;;) {
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
@@ -769,8 +786,7 @@ Result<ModelRecord> Store::publish_model(ModelRecord model, const std::string& s
   const std::string target = s.model_blob(model.id);
   std::lock_guard<std::mutex> lock(s.mu);
   {
-    WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "SELECT 1 FROM models WHERE id = ?"));
+    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(s.db, "SELECT 1 FROM models WHERE id = ?"));
     q.bind(1, std::string_view(model.id));
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
     if (row) return Status::already_exists("model " + model.id + " already exists");
@@ -813,10 +829,10 @@ Result<ModelRecord> Store::get_model(std::string_view workspace, std::string_vie
 
 Result<std::vector<ModelRecord>> Store::list_models(std::string_view workspace) {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(impl_->db, std::string("SELECT ") + kModelColumns +
-                                           " FROM models WHERE workspace = ? "
-                                           "ORDER BY created DESC, rowid DESC"));
+  WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                          Stmt::prepare(impl_->db, std::string("SELECT ") + kModelColumns +
+                                                       " FROM models WHERE workspace = ? "
+                                                       "ORDER BY created DESC, rowid DESC"));
   q.bind(1, workspace);
   std::vector<ModelRecord> models;
   for (;;) {
@@ -859,7 +875,8 @@ Result<ModelRecord> Store::set_model_archived(std::string_view workspace, std::s
     WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, s.find_model(workspace, id));
     if (!m) return Status::not_found("Model not found");
     m->archived = archived;
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(s.db, "UPDATE models SET archived = ? WHERE id = ?"));
+    WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                            Stmt::prepare(s.db, "UPDATE models SET archived = ? WHERE id = ?"));
     q.bind(1, static_cast<int64_t>(archived ? 1 : 0)).bind(2, id);
     WINNOW_RETURN_IF_ERROR(q.run());
     model = std::move(*m);
@@ -873,8 +890,8 @@ Status Store::delete_model(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                            Stmt::prepare(s.db, "DELETE FROM models WHERE id = ? AND workspace = ?"));
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(s.db, "DELETE FROM models WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("Model not found");
@@ -885,6 +902,8 @@ Status Store::delete_model(std::string_view workspace, std::string_view id) {
   return s.io->fsync_dir(s.models_dir);
 }
 
-std::string Store::model_path(const ModelRecord& model) const { return impl_->model_blob(model.id); }
+std::string Store::model_path(const ModelRecord& model) const {
+  return impl_->model_blob(model.id);
+}
 
 }  // namespace winnow::store

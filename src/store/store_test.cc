@@ -36,14 +36,16 @@ size_t count_entries(const std::string& dir) {
   return n;
 }
 
-const char kData[] = "{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}\n\n{\"text\":\"b\",\"labels\":{\"h\":\"y\"}}\n";
+const char kData[] =
+    "{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}\n\n{\"text\":\"b\",\"labels\":{\"h\":\"y\"}}\n";
 
 TEST(Store, AddsAndReadsFilesWithDerivedFields) {
   TempDir tmp;
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "train.jsonl"), kData);
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
-  EXPECT_TRUE(std::regex_match(f->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      f->id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << f->id;
   EXPECT_EQ(f->bytes, static_cast<int64_t>(sizeof kData - 1));
   EXPECT_EQ(f->num_lines, 2);
@@ -271,7 +273,8 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
   const std::string staged = store->job_dir(job->id) + "/model.winnow";
   winnow::testing::write_file(staged, "model bytes");
   ModelRecord model;
-  model.id = "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
+  model.id =
+      "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
   model.workspace = "ws";
   model.job_id = job->id;
   model.root = "winnow-linear";
@@ -285,7 +288,8 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
   EXPECT_EQ(store->get_job("ws", job->id)->status, JobStatus::kSuccess);
   EXPECT_EQ(store->list_models("ws")->size(), 1u);
   EXPECT_EQ(store->get_model("other", model.id).status().code(), StatusCode::kNotFound);
-  auto renamed = store->update_model("ws", model.id, std::optional<std::string>("nice"), std::nullopt);
+  auto renamed =
+      store->update_model("ws", model.id, std::optional<std::string>("nice"), std::nullopt);
   ASSERT_TRUE(renamed.is_ok());
   EXPECT_EQ(renamed->name, "nice");
   EXPECT_TRUE(store->set_model_archived("ws", model.id, true)->archived);
@@ -297,20 +301,31 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
 
 TEST(Store, OpenRemovesTemporaryAndOrphanBlobs) {
   TempDir tmp;
-  std::string kept;
+  std::string kept, job_id;
   {
     auto store = open_store(tmp.file("data"));
     kept = store->add_file(file_meta("ws", "t.jsonl"), kData)->id;
+    JobRecord draft;
+    draft.workspace = "ws";
+    draft.model = "winnow-linear";
+    draft.training_files = {{kept, 1.0}};
+    job_id = store->create_job(draft)->id;
   }
   winnow::testing::write_file(tmp.file("data/files/abc.tmp-123"), "torn");
   winnow::testing::write_file(tmp.file("data/files/11111111-orphan"), "never recorded");
   winnow::testing::write_file(tmp.file("data/models/x.winnow.tmp-9"), "torn");
   fs::create_directories(tmp.file("data/jobs/uncommitted/files"));
+  fs::create_directories(tmp.file("data/jobs/" + job_id + "/clean"));
+  winnow::testing::write_file(tmp.file("data/jobs/" + job_id + "/clean/x.jsonl.tmp-clean"), "torn");
+  winnow::testing::write_file(tmp.file("data/jobs/" + job_id + "/model.winnow.tmp-1"), "torn");
   auto store = open_store(tmp.file("data"));
   EXPECT_EQ(count_entries(tmp.file("data/files")), 1u);
   EXPECT_TRUE(fs::exists(tmp.file("data/files/" + kept)));
   EXPECT_EQ(count_entries(tmp.file("data/models")), 0u);
   EXPECT_FALSE(fs::exists(tmp.file("data/jobs/uncommitted")));
+  EXPECT_EQ(count_entries(tmp.file("data/jobs/" + job_id + "/clean")), 0u);
+  EXPECT_FALSE(fs::exists(tmp.file("data/jobs/" + job_id + "/model.winnow.tmp-1")));
+  EXPECT_TRUE(fs::exists(store->job_file_path(job_id, kept)));
 }
 
 TEST(Store, FailedUploadLeavesNoRecordAndNoBlob) {
@@ -332,6 +347,48 @@ TEST(Store, FailedUploadLeavesNoRecordAndNoBlob) {
   auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
   EXPECT_EQ(winnow::testing::read_file(store->file_path(*f)), kData);
+}
+
+TEST(Store, FailedJobCreationOrPublicationLeavesNothingHalfDone) {
+  TempDir tmp;
+  FaultInjectingFileIo io;
+  auto store = open_store(tmp.file("data"), &io);
+  auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
+  ASSERT_TRUE(f.is_ok());
+  JobRecord draft;
+  draft.workspace = "ws";
+  draft.model = "winnow-linear";
+  draft.training_files = {{f->id, 1.0}};
+  for (unsigned kind : {FaultInjectingFileIo::kLink, FaultInjectingFileIo::kCommit}) {
+    io.arm(1, kind);
+    EXPECT_EQ(store->create_job(draft).status().code(), StatusCode::kIoError) << kind;
+    EXPECT_EQ(store->list_jobs("ws", {})->total, 0) << kind;
+    EXPECT_EQ(count_entries(tmp.file("data/jobs")), 0u) << kind;
+  }
+  io.arm(0);
+  auto job = store->create_job(draft);
+  ASSERT_TRUE(job.is_ok());
+  const std::string staged = store->job_dir(job->id) + "/model.winnow";
+  winnow::testing::write_file(staged, "model bytes");
+  ModelRecord model;
+  model.id =
+      "ft:classifier:winnow-linear:" + workspace_tag("ws") + ":20260101:" + job->id.substr(0, 8);
+  model.workspace = "ws";
+  model.job_id = job->id;
+  model.root = "winnow-linear";
+  auto to_success = [](JobRecord& j) {
+    j.status = JobStatus::kSuccess;
+    return Status::ok();
+  };
+  io.arm(1, FaultInjectingFileIo::kCommit);
+  EXPECT_EQ(store->publish_model(model, staged, to_success).status().code(), StatusCode::kIoError);
+  EXPECT_TRUE(store->list_models("ws")->empty());
+  EXPECT_EQ(store->get_job("ws", job->id)->status, JobStatus::kQueued);
+  EXPECT_EQ(count_entries(tmp.file("data/models")), 0u);
+  EXPECT_EQ(winnow::testing::read_file(staged), "model bytes");  // given back for a retry
+  io.arm(0);
+  ASSERT_TRUE(store->publish_model(model, staged, to_success).is_ok());
+  EXPECT_EQ(store->get_job("ws", job->id)->status, JobStatus::kSuccess);
 }
 
 TEST(Store, WorkspaceTagIsEightHexDigits) {
