@@ -74,7 +74,7 @@ print(f"Machine: {note}.")
 print("Macro = mean over labels except 'safe' with both classes in the test split; thresholds "
       "tuned for best F1 on the tune split.")
 
-if "winnow" in systems:
+if "winnow" in systems and ("tfidf" in systems or "fasttext" in systems):
     print("Targets:")
     for setup in setups:
         w = results[(setup, "winnow")]
