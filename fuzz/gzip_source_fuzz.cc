@@ -54,8 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Outcome small = read_all(path, (big.bytes.size() < 65536 ? 1 : 1000) + size % 7);
   // A damaged stream fails in the read() that meets the damage, and the bytes inflated in that
   // same call are not returned: so with an error, the outputs of the two read sizes may differ in
-  // length, but both are prefixes of the same stream and the error is the same.
-  fuzz_check(small.error == big.error, "the error depends on the read size");
+  // length, but both are prefixes of the same stream. Which message (truncated or corrupt) zlib
+  // leads to can depend on the output space it had; that the stream fails cannot.
+  fuzz_check(small.error.empty() == big.error.empty(), "failure depends on the read size");
   if (big.error.empty()) {
     fuzz_check(small.bytes == big.bytes, "the output depends on the read size");
   } else {
@@ -65,8 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                "the output before an error depends on the read size");
   }
 
-  // LineReader over the same stream: its lines joined with '\n' are the bytes (minus a BOM,
-  // CRs before newlines and a final newline).
+  // LineReader over the same stream must give the same bytes, cut into lines.
   winnow::LineReader lines(winnow::open_byte_source(path).value(), 16);
   std::string joined;
   std::string_view line;
@@ -81,14 +81,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     joined.push_back('\n');
   }
   fuzz_check(big.error.empty(), "LineReader succeeds where the source fails");
-  std::string expected = big.bytes;
-  if (expected.compare(0, 3, "\xEF\xBB\xBF") == 0) expected.erase(0, 3);
+  // Expected: the bytes cut at each '\n' (a last piece without one is a line too, an empty one
+  // is not), one trailing '\r' dropped from each line, each line followed by '\n'.
+  std::string_view rest = big.bytes;
+  if (rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);
   std::string normalized;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    if (expected[i] == '\r' && (i + 1 == expected.size() || expected[i + 1] == '\n')) continue;
-    normalized.push_back(expected[i]);
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    std::string_view piece = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+    normalized.append(piece);
+    normalized.push_back('\n');
   }
-  if (!normalized.empty() && normalized.back() != '\n') normalized.push_back('\n');
   fuzz_check(joined == normalized, "LineReader lost or changed bytes");
   return 0;
 }
