@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
+  wrk
   chromium
 )
 
