@@ -412,11 +412,11 @@ TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {
       {"garbage request line", "HELLO\r\n\r\n", 400, Shape::kAnyDetail, ""},
       {"request line without version", "GET /health\r\n\r\n", 400, Shape::kAnyDetail, ""},
       {"unknown method", make_request("BREW", "/v1/files", {kAuth}, ""), 400, Shape::kAnyDetail, ""},
-      {"header without colon", "GET /health HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nConnection: close\r\n\r\n", 200, Shape::kCustom, ""}  // httplib skips the line,
+      {"header without colon", "GET /health HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nConnection: close\r\n\r\n", 200, Shape::kCustom, ""},  // httplib skips the line
       {"URI of 20 KB", get("/v1/files/" + std::string(20000, 'a')), 414, Shape::kAnyDetail, ""},
-      {"bad Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: abc"}, "{}"), 422, Shape::kFieldErrors, "body"}  // read as 0 bytes,
+      {"bad Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: abc"}, "{}"), 422, Shape::kFieldErrors, "body"},  // read as 0 bytes
       {"negative Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: -5"}, "{}"), 413, Shape::kDetail, "larger than"},
-      {"bad chunk size", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Transfer-Encoding: chunked"}, "zz\r\n{}\r\n0\r\n\r\n"), 413, Shape::kAnyDetail, ""}  // TODO(api): 400; read_body reports any read failure as too large,
+      {"bad chunk size", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Transfer-Encoding: chunked"}, "zz\r\n{}\r\n0\r\n\r\n"), 413, Shape::kAnyDetail, ""},  // TODO(api): 400; read_body reports any read failure as too large
   };
 
   int failures = 0;
