@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -52,6 +53,27 @@ const char* reason_detail(int status) {
     case 416: return "Range Not Satisfiable";
     default: return status >= 500 ? "Internal Server Error" : "Bad Request";
   }
+}
+
+// Deepest nesting of arrays and objects in a JSON text (brackets inside strings ignored).
+constexpr size_t kMaxJsonDepth = 256;
+size_t json_depth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace
@@ -222,7 +244,11 @@ struct Server::Impl {
                         std::to_string(options.max_json_body_bytes) + " bytes");
         return workspace;
       }
-      nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+      // Copying or printing a JSON value recurses once per nesting level: a deeply nested body
+      // (e.g. 100,000 '[') would overflow the thread's stack, so it is refused unparsed.
+      nlohmann::json parsed = json_depth(body) > kMaxJsonDepth
+                                  ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                  : nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
         FieldErrors errors;
         errors.add("json_invalid", nlohmann::json::array({"body", 0}), "JSON decode error");

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -109,7 +110,7 @@ TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowle
     const RawResponse r = upload(port, name, content);
     EXPECT_EQ(r.status, 200) << r.body;
     const json j = json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("id")) acknowledged.emplace_back(j["id"], content);
+    if (j.is_object() && j.contains("id")) acknowledged.emplace_back(j["id"].get<std::string>(), content);
   };
   upload_ok("before.jsonl", "{\"text\":\"before\"}\n");
 

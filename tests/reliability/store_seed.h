@@ -75,7 +75,10 @@ inline SeededModel seed_model(const std::string& data_dir, const std::string& wo
   model.workspace = workspace;
   model.job_id = created->id;
   model.root = "winnow-linear";
-  model.classifier_targets.push_back(store::ClassifierTarget{"moderation", {"safe", "toxic"}});
+  store::ClassifierTarget target;
+  target.name = "moderation";
+  target.labels = {"safe", "toxic"};
+  model.classifier_targets.push_back(target);
   const std::string model_id = out.model_id;
   auto published = st.publish_model(model, in_job, [model_id](store::JobRecord& j) {
     j.status = store::JobStatus::kSuccess;
