@@ -5,12 +5,19 @@
 namespace winnow::api {
 namespace {
 
+RouteSpec spec(const char* method, const char* pattern) {
+  RouteSpec s;
+  s.method = method;
+  s.pattern = pattern;
+  return s;
+}
+
 Router make_router() {
   Router r;
-  r.add({"GET", "/v1/models/{model_id}", "", "models"}, [](ApiCall&) {});
-  r.add({"DELETE", "/v1/models/{model_id}", "", "models"}, [](ApiCall&) {});
-  r.add({"GET", "/v1/models", "", "models"}, [](ApiCall&) {});
-  r.add({"POST", "/v1/fine_tuning/models/{model_id}/archive", "", "models"}, [](ApiCall&) {});
+  r.add(spec("GET", "/v1/models/{model_id}"), [](ApiCall&) {});
+  r.add(spec("DELETE", "/v1/models/{model_id}"), [](ApiCall&) {});
+  r.add(spec("GET", "/v1/models"), [](ApiCall&) {});
+  r.add(spec("POST", "/v1/fine_tuning/models/{model_id}/archive"), [](ApiCall&) {});
   return r;
 }
 

@@ -93,8 +93,10 @@ void upload(ServiceContext& ctx, ApiCall& call) {
     }
   }
   FieldErrors errors;
-  if (!req.is_multipart_form_data()) {
-    if (call.content_reader != nullptr) {
+  const bool has_body = !content_length.empty() ? content_length != "0"
+                                                : req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!req.is_multipart_form_data() || !has_body) {
+    if (call.content_reader != nullptr && has_body && !req.is_multipart_form_data()) {
       size_t total = 0;
       (*call.content_reader)([&](const char*, size_t n) {
         total += n;

@@ -201,7 +201,8 @@ void parse_integrations(const json& body, store::JobRecord* job, FieldErrors* er
   }
   for (size_t i = 0; i < it->size(); ++i) {
     const json& in = (*it)[i];
-    if (!in.is_object() || in.value("type", std::string("wandb")) != "wandb") {
+    auto type = in.is_object() ? in.find("type") : in.end();
+    if (!in.is_object() || (type != in.end() && *type != "wandb")) {
       errors->add("literal_error", loc({"integrations", i, "type"}), "Input should be 'wandb'", in);
       continue;
     }

@@ -118,6 +118,7 @@ struct Server::Impl {
   static bool drain_body(const httplib::Request& req, const httplib::ContentReader* reader,
                          size_t limit) {
     if (reader == nullptr) return req.body.size() <= limit;
+    if (!has_body(req)) return true;
     size_t total = 0;
     auto count = [&](const char*, size_t n) {
       total += n;
@@ -129,6 +130,14 @@ struct Server::Impl {
     return (*reader)(count);
   }
 
+  // True if the request announces a body. Without Content-Length or chunked framing there is
+  // none (curl -X POST sends neither); reading would wait for the client to close.
+  static bool has_body(const httplib::Request& req) {
+    if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) return true;
+    const std::string length = req.get_header_value("Content-Length");
+    return !length.empty() && length != "0";
+  }
+
   // The body of a JSON route, at most `limit` bytes. nullopt: too large (413 already sent).
   static bool read_body(const httplib::Request& req, const httplib::ContentReader* reader,
                         size_t limit, std::string* body) {
@@ -136,6 +145,7 @@ struct Server::Impl {
       *body = req.body;
       return body->size() <= limit;
     }
+    if (!has_body(req)) return true;
     if (req.is_multipart_form_data()) return drain_body(req, reader, limit);
     return (*reader)([&](const char* data, size_t n) {
       if (body->size() + n > limit) return false;

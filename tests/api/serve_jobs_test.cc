@@ -119,7 +119,8 @@ TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
   auto list = client().Get("/v1/models");
   ASSERT_TRUE(list);
   bool listed = false;
-  for (const auto& card : json_of(list)["data"]) {
+  const nlohmann::json cards = json_of(list)["data"];
+  for (const auto& card : cards) {
     if (card["id"] == model) listed = card["type"] == "fine-tuned" && card["job"] == job_id_;
   }
   EXPECT_TRUE(listed) << list->body;
