@@ -134,16 +134,16 @@ function request()
 end
 function done(summary, latency, _)
   local e = summary.errors
-  io.write(string.format("WRK_RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d non2xx=%d socket_errors=%d\n",
+  io.write(string.format("WRK_RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d non2xx=%d socket_errors=%d timeouts=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.status, e.connect + e.read + e.write + e.timeout))
+    e.status, e.connect + e.read + e.write, e.timeout))
 end
 EOF
 
 # ---- runs --------------------------------------------------------------------------------------
 load_before=$(uptime)
 results="$out/results.tsv"
-printf 'case\tconnections\treq_per_s\tinputs_per_s\tp50_ms\tp99_ms\n' > "$results"
+printf 'case\tconnections\treq_per_s\tinputs_per_s\tp50_ms\tp99_ms\ttimeouts\n' > "$results"
 failed=0
 for kind in single batch32; do
   inputs=$([[ $kind == single ]] && echo 1 || echo 32)
@@ -154,13 +154,14 @@ for kind in single batch32; do
     wrk -t "$t" -c "$c" -d "${duration}s" --latency -s "$out/bodies/post.lua" "$url" \
       -- "$out/bodies/$kind.jsonl" "$key" > "$log" 2>&1 || die "wrk failed (log: $log)"
     line=$(grep '^WRK_RESULT' "$log") || die "no result line in $log"
-    eval "${line#WRK_RESULT }"  # requests= duration_us= p50_us= p99_us= max_us= non2xx= socket_errors=
+    eval "${line#WRK_RESULT }"  # requests= duration_us= p50_us= p99_us= max_us= non2xx= socket_errors= timeouts=
     if (( non2xx > 0 || socket_errors > 0 )); then
       progress "$kind at $c connections: $non2xx non-200 answers, $socket_errors socket errors (log: $log)"
       failed=1
     fi
     awk -v k="$kind" -v c="$c" -v r="$requests" -v d="$duration_us" -v n="$inputs" -v p50="$p50_us" -v p99="$p99_us" \
-      'BEGIN { rps = r / (d / 1e6); printf "%s\t%d\t%.0f\t%.0f\t%.2f\t%.2f\n", k, c, rps, rps * n, p50 / 1000, p99 / 1000 }' >> "$results"
+      -v to="$timeouts" \
+      'BEGIN { rps = r / (d / 1e6); printf "%s\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%d\n", k, c, rps, rps * n, p50 / 1000, p99 / 1000, to }' >> "$results"
   done
 done
 load_after=$(uptime)
@@ -170,8 +171,9 @@ echo
 echo "winnow serve, POST /v1/classifications, model $model"
 echo "data: $data_source, $n_texts texts of $mean_chars characters on average; ${duration}s per case; wrk on the same machine ($(nproc) cores)"
 echo
-awk -F'\t' 'NR == 1 { printf "%-9s %11s %10s %10s %9s %9s\n", "case", "connections", "req/s", "inputs/s", "p50 ms", "p99 ms"; next }
-            { printf "%-9s %11d %10d %10d %9.2f %9.2f\n", $1, $2, $3, $4, $5, $6 }' "$results"
+awk -F'\t' 'NR == 1 { printf "%-9s %11s %10s %10s %9s %9s %10s\n", "case", "connections", "req/s", "inputs/s", "p50 ms", "p99 ms", "timeouts"; next }
+            { printf "%-9s %11d %10d %10d %9.2f %9.2f %10d\n", $1, $2, $3, $4, $5, $6, $7 }' "$results"
+echo "(timeouts: requests wrk gave up on after 2 s; they are not in the latency figures)"
 echo
 awk -F'\t' '
   $1 == "single" && $2 == 1 { seq = $3; p50 = $5 }

@@ -111,7 +111,8 @@ fi
 
 # client.fine_tuning.jobs.start(job_id=...)
 step "start job $job_id"
-api POST "/v1/fine_tuning/jobs/$job_id/start" | field status
+# (Content-Length: 0, as the SDKs send it: a bodyless POST without it is not framed for every server)
+api POST "/v1/fine_tuning/jobs/$job_id/start" -H "Content-Length: 0" | field status
 
 step "wait for training"
 job=$(wait_job QUEUED STARTED RUNNING CANCELLATION_REQUESTED)

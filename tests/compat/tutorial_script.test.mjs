@@ -65,7 +65,10 @@ test("examples/tutorial.sh reads JSON with python3 when jq is not installed", { 
   const bin = path.join(tmp, "bin-nojq");
   fs.mkdirSync(bin);
   for (const tool of ["curl", "python3", "sleep"]) {
-    const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+    // The real executable, not a wrapper script (pyenv shims need more than this PATH).
+    const found = tool === "python3"
+      ? spawnSync("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"], { encoding: "utf8" }).stdout.trim()
+      : spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
     assert.ok(found, `${tool} is needed`);
     fs.symlinkSync(found, path.join(bin, tool));
   }
