@@ -369,7 +369,7 @@ TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {
       {"multipart truncated", upload_request(multipart(b, {file_part("a.jsonl", "{}\n")}, false)), 400, Shape::kAnyDetail, ""},
       {"multipart cut in headers", upload_request("--" + b + "\r\nContent-Disposition: form-da"), 400, Shape::kAnyDetail, ""},
       {"multipart no file part", upload_request(multipart(b, {field_part("visibility", "workspace")})), 422, Shape::kFieldErrors, "file"},
-      {"multipart empty body", upload_request(""), 400, Shape::kAnyDetail, ""},
+      {"multipart empty body", upload_request(""), 422, Shape::kFieldErrors, "file"},
       {"multipart only closing", upload_request("--" + b + "--\r\n"), 400, Shape::kDetail, "Malformed multipart"},
       {"multipart part without disposition", upload_request(multipart(b, {"Content-Type: text/plain\r\n\r\nabc"})), 422, Shape::kFieldErrors, "file"},
       {"empty file", upload_request(multipart(b, {file_part("e.jsonl", "")})), 422, Shape::kFieldErrors, "file"},
