@@ -64,7 +64,8 @@ double macro_auc(const ModelSpec& spec, const SampleSet& data, const std::vector
   return count ? sum / count : std::numeric_limits<double>::quiet_NaN();
 }
 
-// See TrainEvent::valid_accuracy. `scores` are logits (size x outputs).
+// See TrainEvent::valid_accuracy. `scores` are probabilities (size x outputs), as
+// LinearLearner::evaluate writes them: a multi-label head predicts the labels over 0.5.
 double exact_accuracy(const ModelSpec& spec, const SampleSet& data,
                       const std::vector<float>& scores) {
   const std::vector<HeadLayout> heads = head_layouts(spec);
@@ -79,7 +80,7 @@ double exact_accuracy(const ModelSpec& spec, const SampleSet& data,
       bool ok = true;
       if (h.kind == HeadKind::kMultiLabel) {
         for (uint32_t k = 0; k < h.size && ok; ++k) {
-          ok = (z[h.offset + k] > 0.0f) == (y[h.offset + k] != 0);
+          ok = (z[h.offset + k] > 0.5f) == (y[h.offset + k] != 0);
         }
       } else {
         uint32_t top = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 
 #include "model/model_io.h"
@@ -193,6 +194,35 @@ TEST(Trainer, SearchesWeightDecayPerLabelUnlessFixed) {
   auto fixed = train_model(o);
   ASSERT_TRUE(fixed.is_ok());
   for (const auto& s : (*fixed)->metadata()["selection"]) EXPECT_EQ(s["weight_decay"], 0.1);
+}
+
+// The accuracy reported with each validation pass (the API's valid_mean_token_accuracy) of a
+// multi-label head: the set of labels over 0.5 must equal the gold set. Separable data reaches 1.
+TEST(Trainer, ReportsExactSetAccuracyOfAMultiLabelHead) {
+  TempDir dir;
+  auto as_lists = [](std::string lines) {
+    for (const char* label : {"positive", "negative"}) {
+      const std::string from = std::string("\"") + label + "\"}";
+      const std::string to = std::string("[\"") + label + "\"]}";
+      for (size_t at = lines.find(from); at != std::string::npos; at = lines.find(from, at)) {
+        lines.replace(at, from.size(), to);
+        at += to.size();
+      }
+    }
+    return lines;
+  };
+  write_file(dir.file("train.jsonl"), as_lists(sentiment_lines(200, 11)));
+  write_file(dir.file("valid.jsonl"), as_lists(sentiment_lines(60, 12)));
+  TrainOptions o = small_options(dir.file("train.jsonl"), dir.file("valid.jsonl"));
+  std::optional<double> last_accuracy;
+  o.on_event = [&](const TrainEvent& e) {
+    if (e.kind == TrainEvent::Kind::kEvaluated) last_accuracy = e.valid_accuracy;
+  };
+  auto model = train_model(o);
+  ASSERT_TRUE(model.is_ok()) << model.status().to_string();
+  ASSERT_TRUE(Classifier(*model).heads()[0].multi_label);
+  ASSERT_TRUE(last_accuracy.has_value());
+  EXPECT_GE(*last_accuracy, 0.95);
 }
 
 TEST(Trainer, ReportsEventsInOrder) {
