@@ -10,4 +10,8 @@ cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -L "unit|integration" --timeout 900
+# The Node.js client suites (compat_*: SDK, curl tutorial, crash, quickstart) are left to the
+# plain build: under ASan at -O0 their training runs take minutes, and the server code they reach
+# is covered here by the C++ suites of tests/api and tests/reliability.
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -L "unit|integration" -E "^compat_" \
+  --timeout 900
