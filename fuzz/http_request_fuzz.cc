@@ -117,9 +117,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t length = 0;
     for (size_t line = answer.find("\r\n", pos) + 2; line < end;) {
       const size_t eol = answer.find("\r\n", line);
-      std::string h = answer.substr(line, eol - line);
-      for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (h.rfind("content-length:", 0) == 0) length = std::strtoull(h.c_str() + 15, nullptr, 10);
+      std::string header = answer.substr(line, eol - line);
+      for (char& c : header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (header.rfind("content-length:", 0) == 0) {
+        length = std::strtoull(header.c_str() + 15, nullptr, 10);
+      }
       line = eol + 2;
     }
     pos = end + 4 + length;
