@@ -39,7 +39,7 @@ void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg,
   errors_.push_back({std::move(type), std::move(loc), std::move(msg), std::move(input), true});
 }
 
-nlohmann::json FieldErrors::to_json() const {
+nlohmann::ordered_json FieldErrors::body() const {
   nlohmann::ordered_json detail = nlohmann::ordered_json::array();
   for (const FieldError& e : errors_) {
     nlohmann::ordered_json item;
@@ -51,23 +51,12 @@ nlohmann::json FieldErrors::to_json() const {
   }
   nlohmann::ordered_json out;
   out["detail"] = std::move(detail);
-  return nlohmann::json::parse(dump_json(out));
+  return out;
 }
 
-void FieldErrors::send(httplib::Response& res) const {
-  nlohmann::ordered_json detail = nlohmann::ordered_json::array();
-  for (const FieldError& e : errors_) {
-    nlohmann::ordered_json item;
-    item["type"] = e.type;
-    item["loc"] = e.loc;
-    item["msg"] = e.msg;
-    if (e.has_input) item["input"] = e.input;
-    detail.push_back(std::move(item));
-  }
-  nlohmann::ordered_json out;
-  out["detail"] = std::move(detail);
-  send_json(res, 422, out);
-}
+nlohmann::json FieldErrors::to_json() const { return nlohmann::json::parse(dump_json(body())); }
+
+void FieldErrors::send(httplib::Response& res) const { send_json(res, 422, body()); }
 
 int http_status_for(const Status& status) {
   switch (status.code()) {

@@ -46,6 +46,7 @@ class FieldErrors {
   void send(httplib::Response& res) const;
 
  private:
+  nlohmann::ordered_json body() const;  // {"detail": [...]} with keys in the wire order
   std::vector<FieldError> errors_;
 };
 
