@@ -135,21 +135,26 @@ struct Server::Impl {
     send_json(res, 401, j);
   }
 
-  // Reads (and drops) whatever body came with a request whose route takes none. False if it
-  // exceeded `limit` (the caller answers 413).
-  static bool drain_body(const httplib::Request& req, const httplib::ContentReader* reader,
-                         size_t limit) {
-    if (reader == nullptr) return req.body.size() <= limit;
-    if (!has_body(req)) return true;
+  // How reading a request body ended. kUnreadable: the transport failed before the announced end
+  // (bad chunked framing, a malformed multipart body, a client that stopped sending) -- a 400, not
+  // a 413, since nothing says the body was too large.
+  enum class BodyRead { kOk, kTooLarge, kUnreadable };
+
+  // Reads (and drops) whatever body came with a request whose route takes none.
+  static BodyRead drain_body(const httplib::Request& req, const httplib::ContentReader* reader,
+                             size_t limit) {
+    if (reader == nullptr) return req.body.size() <= limit ? BodyRead::kOk : BodyRead::kTooLarge;
+    if (!has_body(req)) return BodyRead::kOk;
     size_t total = 0;
     auto count = [&](const char*, size_t n) {
       total += n;
       return total <= limit;
     };
-    if (req.is_multipart_form_data()) {
-      return (*reader)([](const httplib::MultipartFormData&) { return true; }, count);
-    }
-    return (*reader)(count);
+    const bool ok = req.is_multipart_form_data()
+                        ? (*reader)([](const httplib::MultipartFormData&) { return true; }, count)
+                        : (*reader)(count);
+    if (total > limit) return BodyRead::kTooLarge;
+    return ok ? BodyRead::kOk : BodyRead::kUnreadable;
   }
 
   // True if the request announces a body. Without Content-Length or chunked framing there is
@@ -160,20 +165,36 @@ struct Server::Impl {
     return !length.empty() && length != "0";
   }
 
-  // The body of a JSON route, at most `limit` bytes. nullopt: too large (413 already sent).
-  static bool read_body(const httplib::Request& req, const httplib::ContentReader* reader,
-                        size_t limit, std::string* body) {
+  // The body of a JSON route, at most `limit` bytes.
+  static BodyRead read_body(const httplib::Request& req, const httplib::ContentReader* reader,
+                            size_t limit, std::string* body) {
     if (reader == nullptr) {
       *body = req.body;
-      return body->size() <= limit;
+      return body->size() <= limit ? BodyRead::kOk : BodyRead::kTooLarge;
     }
-    if (!has_body(req)) return true;
+    if (!has_body(req)) return BodyRead::kOk;
     if (req.is_multipart_form_data()) return drain_body(req, reader, limit);
-    return (*reader)([&](const char* data, size_t n) {
-      if (body->size() + n > limit) return false;
+    bool too_large = false;
+    const bool ok = (*reader)([&](const char* data, size_t n) {
+      if (body->size() + n > limit) {
+        too_large = true;
+        return false;
+      }
       body->append(data, n);
       return true;
     });
+    if (too_large) return BodyRead::kTooLarge;
+    return ok ? BodyRead::kOk : BodyRead::kUnreadable;
+  }
+
+  // Answers a body that could not be read whole; the connection closes since its framing is lost.
+  static void refuse_body(httplib::Response& res, BodyRead outcome, size_t limit) {
+    res.set_header("Connection", "close");
+    if (outcome == BodyRead::kTooLarge) {
+      send_detail(res, 413, "Request body larger than the limit of " + std::to_string(limit) + " bytes");
+    } else {
+      send_detail(res, 400, "Malformed or incomplete request body");
+    }
   }
 
   void dispatch(const httplib::Request& req, httplib::Response& res,
@@ -195,13 +216,17 @@ struct Server::Impl {
       route_name = "static";
       web->serve(std::string(raw_path), res);
     } else if (m.path_known) {
-      drain_body(req, reader, options.max_json_body_bytes);
+      if (drain_body(req, reader, options.max_json_body_bytes) != BodyRead::kOk) {
+        res.set_header("Connection", "close");  // the body's framing is lost
+      }
       std::string allow;
       for (const std::string& a : m.allowed_methods) allow += (allow.empty() ? "" : ", ") + a;
       res.set_header("Allow", allow);
       send_detail(res, 405, "Method Not Allowed");
     } else {
-      drain_body(req, reader, options.max_json_body_bytes);
+      if (drain_body(req, reader, options.max_json_body_bytes) != BodyRead::kOk) {
+        res.set_header("Connection", "close");  // the body's framing is lost
+      }
       send_detail(res, 404, "Not Found");
     }
     res.set_header("X-Request-Id", request_id);
@@ -226,7 +251,9 @@ struct Server::Impl {
     } else if (spec.auth && options.require_auth) {
       std::optional<std::string> ws = keys.authenticate(req.get_header_value("Authorization"));
       if (!ws) {
-        drain_body(req, reader, options.max_json_body_bytes);
+        if (drain_body(req, reader, options.max_json_body_bytes) != BodyRead::kOk) {
+          res.set_header("Connection", "close");  // the body's framing is lost
+        }
         unauthorized(res, request_id);
         return {};
       }
@@ -237,11 +264,9 @@ struct Server::Impl {
                  nullptr, reader};
     if (spec.body == BodyKind::kJson) {
       std::string body;
-      if (!read_body(req, reader, options.max_json_body_bytes, &body)) {
-        res.set_header("Connection", "close");
-        send_detail(res, 413,
-                    "Request body larger than the limit of " +
-                        std::to_string(options.max_json_body_bytes) + " bytes");
+      if (BodyRead r = read_body(req, reader, options.max_json_body_bytes, &body);
+          r != BodyRead::kOk) {
+        refuse_body(res, r, options.max_json_body_bytes);
         return workspace;
       }
       // Copying or printing a JSON value recurses once per nesting level: a deeply nested body
@@ -264,9 +289,8 @@ struct Server::Impl {
       }
       call.body = std::move(parsed);
     } else if (spec.body == BodyKind::kNone) {
-      if (!drain_body(req, reader, options.max_json_body_bytes)) {
-        res.set_header("Connection", "close");
-        send_detail(res, 413, "Request body too large");
+      if (BodyRead r = drain_body(req, reader, options.max_json_body_bytes); r != BodyRead::kOk) {
+        refuse_body(res, r, options.max_json_body_bytes);
         return workspace;
       }
     }

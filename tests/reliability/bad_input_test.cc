@@ -415,8 +415,10 @@ TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {
       {"header without colon", "GET /health HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nConnection: close\r\n\r\n", 200, Shape::kCustom, ""},  // httplib skips the line
       {"URI of 20 KB", get("/v1/files/" + std::string(20000, 'a')), 414, Shape::kAnyDetail, ""},
       {"bad Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: abc"}, "{}"), 422, Shape::kFieldErrors, "body"},  // read as 0 bytes
-      {"negative Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: -5"}, "{}"), 413, Shape::kDetail, "larger than"},
-      {"bad chunk size", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Transfer-Encoding: chunked"}, "zz\r\n{}\r\n0\r\n\r\n"), 413, Shape::kAnyDetail, ""},  // TODO(api): 400; read_body reports any read failure as too large
+      {"negative Content-Length", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Content-Length: -5"}, "{}"), 400, Shape::kDetail, "Malformed"},  // RFC 9112 6.3: an invalid length is a 400
+      {"bad chunk size", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Transfer-Encoding: chunked"}, "zz\r\n{}\r\n0\r\n\r\n"), 400, Shape::kDetail, "Malformed"},
+      {"bad chunk size, no-body route", make_request("POST", "/v1/fine_tuning/jobs/00000000-0000-0000-0000-000000000000/start", {kAuth, "Transfer-Encoding: chunked"}, "zz\r\n{}\r\n0\r\n\r\n"), 400, Shape::kDetail, "Malformed"},
+      {"chunk longer than the JSON limit", make_request("POST", "/v1/classifications", {kAuth, kJsonType, "Transfer-Encoding: chunked"}, "200000\r\n" + std::string(0x200000, 'a') + "\r\n0\r\n\r\n"), 413, Shape::kDetail, "larger than"},
   };
 
   int failures = 0;
