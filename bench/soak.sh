@@ -69,7 +69,10 @@ pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  [[ -n "${side_pid:-}" ]] && { kill "$side_pid" 2>/dev/null || true; wait "$side_pid" 2>/dev/null || true; }
+  if [[ -n "${side_pid:-}" ]]; then  # an `&&` list ending false here would make set -e exit 1
+    kill "$side_pid" 2>/dev/null || true
+    wait "$side_pid" 2>/dev/null || true
+  fi
 }
 trap cleanup EXIT
 port=""
