@@ -11,9 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { civilSpansDir } from "./lib/data.mjs";
-import { repoDir, serveMissing, winnowBinary } from "./lib/server.mjs";
-
-const skip = serveMissing();  // a reason string when this binary has no `serve`
+import { repoDir, winnowBinary } from "./lib/server.mjs";
 
 let tmp;
 let dataDir;
@@ -41,7 +39,6 @@ function writeCivilLayout(dir) {
 }
 
 before(() => {
-  if (skip) return;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "winnow-quickstart-"));
   dataDir = civilSpansDir() ?? writeCivilLayout(path.join(tmp, "csv"));
 });
@@ -74,7 +71,7 @@ function alive(pid) {
   }
 }
 
-test("quickstart --no-serve: offline steps, the tutorial over HTTP, then the server stops", { skip }, () => {
+test("quickstart --no-serve: offline steps, the tutorial over HTTP, then the server stops", () => {
   const out = path.join(tmp, "no-serve");
   const run = quickstart(out, ["--no-serve"]);
   assert.equal(run.status, 0, `quickstart failed:\n${run.stdout}\n${run.stderr}`);
@@ -88,7 +85,7 @@ test("quickstart --no-serve: offline steps, the tutorial over HTTP, then the ser
   assert.ok(pidLine, log);
 });
 
-test("quickstart leaves the server running at the printed address", { skip }, async () => {
+test("quickstart leaves the server running at the printed address", async () => {
   const out = path.join(tmp, "serve");
   const run = quickstart(out, []);
   assert.equal(run.status, 0, `quickstart failed:\n${run.stdout}\n${run.stderr}`);

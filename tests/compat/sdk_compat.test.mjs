@@ -18,9 +18,7 @@ import {
 import {
   PENDING_TRAINING, PENDING_VALIDATION, assertEpochSeconds, client, rejectsWith, streamBytes, waitJob,
 } from "./lib/sdk.mjs";
-import { serveMissing, startServer } from "./lib/server.mjs";
-
-const skip = serveMissing();  // a reason string when this binary has no `serve`
+import { startServer } from "./lib/server.mjs";
 
 const BASE = "ministral-3b-latest";
 const FT_ID = /^ft:classifier:ministral-3b-latest:[0-9a-f]{8}:(\d{8}):([0-9a-f]{8})$/;
@@ -33,7 +31,6 @@ const bytes = {};  // file contents as uploaded
 const st = {};     // state shared by the steps below (they run in order)
 
 before(async () => {
-  if (skip) return;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "winnow-compat-"));
   data = makeTutorialData(path.join(tmp, "data"));
   bytes.train = fs.readFileSync(data.train);
@@ -51,7 +48,7 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test("auth: a wrong key or no key gets 401 {message: Unauthorized, request_id}", { skip }, async () => {
+test("auth: a wrong key or no key gets 401 {message: Unauthorized, request_id}", async () => {
   const wrong = client(server, "not-the-key");
   const e = await rejectsWith(wrong.models.list(), SDKError, 401);
   const body = JSON.parse(e.body);
@@ -65,7 +62,7 @@ test("auth: a wrong key or no key gets 401 {message: Unauthorized, request_id}",
   assert.equal((await info.json()).auth_required, true);
 });
 
-test("tutorial: upload the training and validation files", { skip }, async () => {
+test("tutorial: upload the training and validation files", async () => {
   st.train = await mistral.files.upload({ file: { fileName: "training_file.jsonl", content: bytes.train } });
   st.valid = await mistral.files.upload({
     file: { fileName: "validation_file.jsonl", content: bytes.valid }, purpose: "fine-tune",
@@ -84,7 +81,7 @@ test("tutorial: upload the training and validation files", { skip }, async () =>
   assert.notEqual(st.train.id, st.valid.id);
 });
 
-test("tutorial: create with autoStart false stops at VALIDATED with targets, epochs, metadata", { skip }, async () => {
+test("tutorial: create with autoStart false stops at VALIDATED with targets, epochs, metadata", async () => {
   const job = await mistral.fineTuning.jobs.create({
     model: BASE,
     jobType: "classifier",
@@ -134,7 +131,7 @@ test("tutorial: create with autoStart false stops at VALIDATED with targets, epo
   st.validated = validated;
 });
 
-test("tutorial: start, train to SUCCESS, classify, models.list", { skip }, async () => {
+test("tutorial: start, train to SUCCESS, classify, models.list", async () => {
   const started = await mistral.fineTuning.jobs.start({ jobId: st.job.id });
   assert.equal(started.jobType, "classifier", JSON.stringify(started.raw ?? started));
   assert.ok(["QUEUED", "RUNNING"].includes(started.status), `status after start: ${started.status}`);
@@ -202,7 +199,7 @@ test("tutorial: start, train to SUCCESS, classify, models.list", { skip }, async
   assert.ok(models.data.some((c) => c.id === "ministral-8b-latest" && c.type === "base"));
 });
 
-test("files: list, retrieve, download (bytes equal), signed URL, delete", { skip }, async () => {
+test("files: list, retrieve, download (bytes equal), signed URL, delete", async () => {
   const list = await mistral.files.list();
   assert.equal(list.object, "list");
   const ids = list.data.map((f) => f.id);
@@ -245,7 +242,7 @@ test("files: list, retrieve, download (bytes equal), signed URL, delete", { skip
   assert.equal(after.total, list.total);
 });
 
-test("classifiers: classifyChat, moderate, moderateChat", { skip }, async () => {
+test("classifiers: classifyChat, moderate, moderateChat", async () => {
   const chat = await mistral.classifiers.classifyChat({
     model: st.model,
     input: [
@@ -291,7 +288,7 @@ test("classifiers: classifyChat, moderate, moderateChat", { skip }, async () => 
   await rejectsWith(mistral.classifiers.moderate({ model: "mistral-moderation-latest", inputs: ["x"] }), SDKError, 404);
 });
 
-test("jobs: list with status, model and createdAfter/createdBefore filters; 409 on a duplicate", { skip }, async () => {
+test("jobs: list with status, model and createdAfter/createdBefore filters; 409 on a duplicate", async () => {
   const other = await mistral.fineTuning.jobs.create({
     model: "winnow-linear", jobType: "classifier",
     trainingFiles: [{ fileId: st.train.id, weight: 1 }],
@@ -339,7 +336,7 @@ test("jobs: list with status, model and createdAfter/createdBefore filters; 409 
   assert.equal(typeof JSON.parse(dup.body).detail, "string");
 });
 
-test("jobs: cancel a RUNNING job; illegal transitions are 400", { skip }, async () => {
+test("jobs: cancel a RUNNING job; illegal transitions are 400", async () => {
   const long = await mistral.fineTuning.jobs.create({
     model: BASE, jobType: "classifier",
     trainingFiles: [{ fileId: st.train.id, weight: 1 }], validationFiles: [st.valid.id],
@@ -369,7 +366,7 @@ test("jobs: cancel a RUNNING job; illegal transitions are 400", { skip }, async 
   await rejectsWith(mistral.fineTuning.jobs.start({ jobId: st.other.id }), SDKError, 400);
 });
 
-test("errors: 404 as SDKError, 422 as HTTPValidationError with detail[].loc", { skip }, async () => {
+test("errors: 404 as SDKError, 422 as HTTPValidationError with detail[].loc", async () => {
   const noJob = await rejectsWith(mistral.fineTuning.jobs.get({ jobId: randomUUID() }), SDKError, 404);
   assert.equal(JSON.parse(noJob.body).detail, "No fine tuning job matches the given query.");
   assert.match(noJob.contentType, /^application\/json/);
@@ -414,7 +411,7 @@ test("errors: 404 as SDKError, 422 as HTTPValidationError with detail[].loc", { 
   assert.deepEqual(await route.json(), { detail: "Not Found" });
 });
 
-test("models: retrieve, update, archive, unarchive, delete", { skip }, async () => {
+test("models: retrieve, update, archive, unarchive, delete", async () => {
   const card = await mistral.models.retrieve({ modelId: st.model });  // id percent-encoded by the SDK
   assert.equal(card.type, "fine-tuned", JSON.stringify(card.raw ?? card));
   assert.equal(card.id, st.model);

@@ -10,15 +10,12 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { makeTutorialData } from "./lib/data.mjs";
 import { client } from "./lib/sdk.mjs";
-import { repoDir, serveMissing, startServer } from "./lib/server.mjs";
-
-const skip = serveMissing();  // a reason string when this binary has no `serve`
+import { repoDir, startServer } from "./lib/server.mjs";
 
 let tmp;
 let server;
 
 before(async () => {
-  if (skip) return;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "winnow-tutorial-sh-"));
   server = await startServer({ dataDir: path.join(tmp, "winnow-data") });
 });
@@ -28,7 +25,7 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test("examples/tutorial.sh uploads, trains, classifies and moderates over curl", { skip }, () => {
+test("examples/tutorial.sh uploads, trains, classifies and moderates over curl", () => {
   const data = makeTutorialData(path.join(tmp, "data"));
   const run = spawnSync("bash", [path.join(repoDir, "examples", "tutorial.sh"), "training_file.jsonl",
     "validation_file.jsonl"], {
@@ -59,7 +56,7 @@ test("examples/tutorial.sh uploads, trains, classifies and moderates over curl",
   })();
 });
 
-test("examples/tutorial.sh reads JSON with python3 when jq is not installed", { skip }, () => {
+test("examples/tutorial.sh reads JSON with python3 when jq is not installed", () => {
   const data = makeTutorialData(path.join(tmp, "data-nojq"));
   // A PATH holding only what the script needs besides bash builtins, and no jq.
   const bin = path.join(tmp, "bin-nojq");
@@ -81,7 +78,7 @@ test("examples/tutorial.sh reads JSON with python3 when jq is not installed", { 
   assert.match(run.stdout, /"scores": \{/, "python3 -m json.tool printed the classification");
 });
 
-test("examples/tutorial.sh stops with the server's error on a bad key", { skip }, () => {
+test("examples/tutorial.sh stops with the server's error on a bad key", () => {
   const data = makeTutorialData(path.join(tmp, "data2"));
   const run = spawnSync("bash", [path.join(repoDir, "examples", "tutorial.sh"), data.train, data.valid], {
     env: { ...process.env, WINNOW_URL: server.url, WINNOW_API_KEY: "wrong" }, encoding: "utf8",

@@ -1,7 +1,7 @@
 // Starts the real `winnow serve` for a test and stops it: an ephemeral loopback port, a data
 // directory the caller owns, one API key. The listening line (`winnow serve: listening on
 // http://HOST:PORT`) is the only thing parsed from the server's output.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -74,14 +74,3 @@ class RunningServer {
   }
 }
 
-// Why the service tests cannot run with this binary (it has no `serve` command), or false.
-// Used as node:test's `skip` option so that a build without the service says so instead of
-// failing every step.
-export function serveMissing() {
-  const bin = winnowBinary();
-  const r = spawnSync(bin, ["serve", "--help"], { encoding: "utf8" });
-  if (r.error) return `cannot run ${bin}: ${r.error.message}`;
-  const help = `${r.stdout}${r.stderr}`;
-  return r.status === 0 && help.includes("winnow serve") && help.includes("--data-dir")
-    ? false : `${bin} has no 'serve' command`;
-}
