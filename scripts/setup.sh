@@ -29,23 +29,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The Node dependencies of tests/compat, as locked (npm ci only when missing or the lock changed).
-tests/compat/ensure_node_modules.sh
-# The web dashboard (web/dist, served by `winnow serve` at /) and the browser test's packages:
-# npm ci from the committed lock files, skipped when node_modules already matches the lock.
-npm_ci() {
-  if [ ! -f "$1/node_modules/.package-lock.json" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
-    (cd "$1" && npm ci --no-audit --no-fund)
-  fi
-}
-if [ "${WINNOW_SETUP_NO_WEB:-0}" != 1 ]; then
-  if command -v npm >/dev/null 2>&1; then
-    npm_ci web
-    npm_ci tests/browser
+# npm packages, exactly as the committed lock files say (scripts/npm_ci.sh skips a directory
+# whose node_modules was installed from the same lock): the SDK tests (tests/compat), the web
+# dashboard (web/dist, served by `winnow serve` at /) and the browser test (tests/browser).
+if command -v npm >/dev/null 2>&1; then
+  scripts/npm_ci.sh tests/compat
+  if [ "${WINNOW_SETUP_NO_WEB:-0}" != 1 ]; then
+    scripts/npm_ci.sh web tests/browser
     (cd web && npm run build)
-  else
-    echo "setup: npm not found: the web dashboard (web/dist) is not built; install Node.js >= 20 with npm" >&2
   fi
+else
+  echo "setup: npm not found: the SDK tests and the web dashboard need Node.js >= 20 with npm" >&2
 fi
 
 if [ "${WINNOW_SETUP_NO_BUILD:-0}" != 1 ]; then
