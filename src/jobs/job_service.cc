@@ -26,6 +26,9 @@ namespace {
 // Checkpoints a job writes at most (API: "at most ~20"); the trainer evaluates as often.
 constexpr int kMaxCheckpoints = 20;
 
+// The "reason" of the CANCELLED event of a job whose cancellation a restart completed.
+constexpr const char* kCancelledAtRestart = "cancelled at server restart";
+
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
 void add_status_event(JobRecord& job, JobStatus status,
@@ -220,7 +223,8 @@ struct JobService::Impl {
     unregister();
     if (!model.is_ok()) {
       if (model.status().code() == StatusCode::kCancelled) {
-        // stop(): the job stays RUNNING and the next start() marks it FAILED.
+        // stop(): the job stays RUNNING (or CANCELLATION_REQUESTED) and the next start()
+        // marks it FAILED (or CANCELLED).
         if (!service_stopping) finish_cancelled(id);
         return;
       }
@@ -335,9 +339,13 @@ struct JobService::Impl {
         store.job_ids_with_status({JobStatus::kRunning, JobStatus::kCancellationRequested}));
     for (const std::string& id : interrupted) {
       auto updated = store.update_job(id, [](JobRecord& j) -> Status {
-        if (j.status != JobStatus::kRunning && j.status != JobStatus::kCancellationRequested) {
-          return Status::failed_precondition("job moved on");
+        if (j.status == JobStatus::kCancellationRequested) {
+          // The user asked for the stop that the restart made: the cancel is honoured.
+          add_status_event(j, JobStatus::kCancelled);
+          j.events.back().data["reason"] = kCancelledAtRestart;
+          return Status::ok();
         }
+        if (j.status != JobStatus::kRunning) return Status::failed_precondition("job moved on");
         j.error = "server restarted";
         add_status_event(j, JobStatus::kFailed, *j.error);
         return Status::ok();

@@ -10,8 +10,9 @@
 // derives or checks the classifier targets (§5.2), applies invalid_sample_skip_percentage and
 // fills in metadata and hyperparameters.epochs. Training runs train_model() with the job's
 // hyperparameters, writes a checkpoint at each evaluation, saves the model and publishes it.
-// On start(), recovery runs first: RUNNING / CANCELLATION_REQUESTED jobs become FAILED
-// ("server restarted"), QUEUED and VALIDATING jobs run again.
+// On start(), recovery runs first: RUNNING jobs become FAILED ("server restarted"),
+// CANCELLATION_REQUESTED jobs CANCELLED (the event's data carries "reason": "cancelled at server
+// restart"), QUEUED and VALIDATING jobs run again.
 #pragma once
 
 #include <map>
@@ -50,8 +51,8 @@ class JobService {
 
   // Recovery, then the worker threads.
   Status start();
-  // Asks running trainings to stop, waits for the workers. Jobs left RUNNING stay so in the
-  // store (the next start() recovers them).
+  // Asks running trainings to stop, waits for the workers. Jobs left RUNNING or
+  // CANCELLATION_REQUESTED stay so in the store (the next start() recovers them).
   void stop();
 
   const std::vector<BaseModel>& base_models() const;

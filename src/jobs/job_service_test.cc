@@ -323,6 +323,34 @@ TEST_F(JobServiceTest, RefusesUnknownModelMissingFileAndDuplicates) {
   }
 }
 
+TEST_F(JobServiceTest, RestartCompletesARequestedCancellation) {
+  const std::string train = upload("t.jsonl", dataset(10));
+  auto job = store_->create_job(draft(train));
+  ASSERT_TRUE(job.is_ok());
+  ASSERT_TRUE(store_
+                  ->update_job(job->id,
+                               [](JobRecord& j) {
+                                 for (const char* s : {"RUNNING", "CANCELLATION_REQUESTED"}) {
+                                   j.events.push_back({"status-updated", {{"status", s}}, 0});
+                                 }
+                                 j.status = JobStatus::kCancellationRequested;
+                                 return Status::ok();
+                               })
+                  .is_ok());
+  store_.reset();
+  open();
+  start_service();
+  auto recovered = store_->get_job("ws", job->id);
+  ASSERT_TRUE(recovered.is_ok());
+  EXPECT_EQ(recovered->status, JobStatus::kCancelled);
+  EXPECT_FALSE(recovered->error.has_value());
+  EXPECT_EQ(event_statuses(*recovered),
+            (std::vector<std::string>{"QUEUED", "RUNNING", "CANCELLATION_REQUESTED", "CANCELLED"}));
+  EXPECT_EQ(recovered->events.back().data["reason"], "cancelled at server restart");
+  EXPECT_FALSE(recovered->fine_tuned_model.has_value());
+  EXPECT_EQ(service_->cancel("ws", job->id).status().code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(JobServiceTest, RestartFailsRunningJobsAndRunsQueuedOnes) {
   const std::string train = upload("t.jsonl", dataset(10));
   auto running = store_->create_job(draft(train));
