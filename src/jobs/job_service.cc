@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <ctime>
@@ -90,6 +91,8 @@ struct JobService::Impl {
   std::set<std::string> queued;                                            // ids in `queue`
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> cancel_flags;  // jobs training
   std::vector<std::thread> workers;
+  std::thread sweeper;                 // expired files
+  std::condition_variable sweep_wake;  // stop() ends the sweeper's wait
   bool running = false;
   bool stopping = false;
   std::mutex create_mu;  // duplicate check and insert happen as one step
@@ -132,6 +135,18 @@ struct JobService::Impl {
         queued.erase(id);
       }
       run_job(id);
+    }
+  }
+
+  void sweep_loop() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      const auto interval =
+          std::chrono::milliseconds(std::max<int64_t>(1, options.file_sweep_interval_ms));
+      if (sweep_wake.wait_for(lock, interval, [&] { return stopping; })) return;
+      lock.unlock();
+      (void)store.remove_expired_files();  // a failure is retried at the next interval
+      lock.lock();
     }
   }
 
@@ -391,11 +406,13 @@ Status JobService::start() {
     impl_->stopping = false;
   }
   WINNOW_RETURN_IF_ERROR(impl_->recover());
+  WINNOW_RETURN_IF_ERROR(impl_->store.remove_expired_files().status());
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->running = true;
   for (int i = 0; i < impl_->options.workers; ++i) {
     impl_->workers.emplace_back([this] { impl_->worker_loop(); });
   }
+  impl_->sweeper = std::thread([this] { impl_->sweep_loop(); });
   return Status::ok();
 }
 
@@ -406,9 +423,11 @@ void JobService::stop() {
     impl_->stopping = true;
     for (auto& [id, flag] : impl_->cancel_flags) flag->store(true);
     workers.swap(impl_->workers);
+    if (impl_->sweeper.joinable()) workers.push_back(std::move(impl_->sweeper));
     impl_->running = false;
   }
   impl_->wake.notify_all();
+  impl_->sweep_wake.notify_all();
   for (std::thread& t : workers) t.join();
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->queue.clear();

@@ -40,6 +40,8 @@ struct JobServiceOptions {
   // aliases of the default architecture.
   std::vector<BaseModel> base_models;
   int64_t max_active_jobs_per_workspace = 64;  // QUEUED..RUNNING; more → kFailedPrecondition
+  // How often expired files are deleted (Store::remove_expired_files); start() sweeps once too.
+  int64_t file_sweep_interval_ms = 60'000;
 };
 
 class JobService {
@@ -49,9 +51,10 @@ class JobService {
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
 
-  // Recovery, then the worker threads.
+  // Recovery, a sweep of expired files, then the worker threads and the sweeper thread (which
+  // deletes expired files every file_sweep_interval_ms; a failed sweep is retried next time).
   Status start();
-  // Asks running trainings to stop, waits for the workers. Jobs left RUNNING or
+  // Asks running trainings to stop, waits for the workers and the sweeper. Jobs left RUNNING or
   // CANCELLATION_REQUESTED stay so in the store (the next start() recovers them).
   void stop();
 

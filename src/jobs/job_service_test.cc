@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -38,24 +42,29 @@ class JobServiceTest : public ::testing::Test {
   void open() {
     store::StoreOptions options;
     options.data_dir = tmp_.file("data");
+    // The wall clock moved by clock_offset_s_ (tests of expiry move time forward).
+    options.clock = [this] { return static_cast<int64_t>(std::time(nullptr)) + clock_offset_s_; };
     auto s = store::Store::open(options);
     ASSERT_TRUE(s.is_ok()) << s.status().to_string();
     store_ = std::move(s).value();
   }
 
-  void start_service(int workers = 1) {
+  void start_service(int workers = 1, int64_t file_sweep_interval_ms = 60'000) {
     JobServiceOptions options;
     options.workers = workers;
     options.train_threads = 1;
+    options.file_sweep_interval_ms = file_sweep_interval_ms;
     service_ = std::make_unique<JobService>(*store_, options);
     ASSERT_TRUE(service_->start().is_ok());
   }
 
   std::string upload(const std::string& name, const std::string& content,
-                     const std::string& workspace = "ws") {
+                     const std::string& workspace = "ws",
+                     std::optional<int64_t> expires_at = std::nullopt) {
     store::FileRecord meta;
     meta.workspace = workspace;
     meta.filename = name;
+    meta.expires_at = expires_at;
     auto f = store_->add_file(meta, content);
     EXPECT_TRUE(f.is_ok()) << f.status().to_string();
     return f.is_ok() ? f->id : "";
@@ -99,6 +108,7 @@ class JobServiceTest : public ::testing::Test {
   }
 
   TempDir tmp_;
+  std::atomic<int64_t> clock_offset_s_{0};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<JobService> service_;
 };
@@ -321,6 +331,34 @@ TEST_F(JobServiceTest, RefusesUnknownModelMissingFileAndDuplicates) {
     any.suffix = "s";
     EXPECT_TRUE(service_->create(any).is_ok()) << b.id;
   }
+}
+
+TEST_F(JobServiceTest, ExpiredFilesAreSweptAtStartAndPeriodically) {
+  const int64_t now = store_->now();
+  const std::string expired = upload("old.jsonl", dataset(10), "ws", now - 1);
+  const std::string expiring = upload("soon.jsonl", dataset(10), "ws", now + 3600);
+  const std::string lasting = upload("t.jsonl", dataset(10));
+  const std::string blobs = tmp_.file("data/files/");
+  ASSERT_TRUE(std::filesystem::exists(blobs + expired));
+  // A job made before expiry keeps its copy of the file.
+  auto job = store_->create_job(draft(expiring));
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+
+  start_service(1, /*file_sweep_interval_ms=*/20);
+  EXPECT_FALSE(std::filesystem::exists(blobs + expired));  // swept by start()
+  EXPECT_TRUE(std::filesystem::exists(blobs + expiring));
+  EXPECT_EQ(service_->create(draft(expired)).status().code(), StatusCode::kNotFound);
+
+  clock_offset_s_ = 3600;  // `expiring` expires; the sweeper thread deletes it
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::filesystem::exists(blobs + expiring) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(std::filesystem::exists(blobs + expiring));
+  EXPECT_EQ(store_->get_file("ws", expiring).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(std::filesystem::exists(blobs + lasting));
+  EXPECT_EQ(store_->list_files("ws", {})->total, 1);
+  EXPECT_TRUE(std::filesystem::exists(store_->job_file_path(job->id, expiring)));
 }
 
 TEST_F(JobServiceTest, RestartCompletesARequestedCancellation) {
