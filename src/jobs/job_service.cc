@@ -7,8 +7,10 @@
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "jobs/job_validation.h"
@@ -90,6 +92,10 @@ struct JobService::Impl {
   std::deque<std::string> queue;
   std::set<std::string> queued;                                            // ids in `queue`
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> cancel_flags;  // jobs training
+  // Holds on jobs: a worker running one, or a release of its directory. A job's directory is
+  // only removed by its last holder (see release_files).
+  std::map<std::string, int> busy;
+  std::set<std::string> release_wanted;  // jobs that may have finished since their last release
   std::vector<std::thread> workers;
   std::thread sweeper;                 // expired files
   std::condition_variable sweep_wake;  // stop() ends the sweeper's wait
@@ -133,9 +139,47 @@ struct JobService::Impl {
         id = queue.front();
         queue.pop_front();
         queued.erase(id);
+        ++busy[id];
       }
       run_job(id);
+      release_files(id, /*held=*/true);
     }
+  }
+
+  // To call whenever job `id` may have finished (terminal, its model published if it has one):
+  // its working copy goes (Store::release_job_files: the linked input files, the cleaned copies,
+  // a staged model), except a SUCCESS job's copies of its validation files, which
+  // GET /v1/winnow/models/{id}/metrics evaluates on. `held`: the caller holds the job (a
+  // worker that ran it) and lets go of it here. While anyone else holds the job nothing is
+  // removed; the last holder to let go does it, so no directory goes while a worker uses it.
+  // A failure leaves the files for the next start() to retry.
+  void release_files(const std::string& id, bool held = false) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      release_wanted.insert(id);
+      if (!held) ++busy[id];
+    }
+    while (let_go(id)) {
+      auto job = store.load_job(id);
+      if (job.is_ok() && store::is_terminal(job->status)) {
+        std::vector<std::string> keep;
+        if (job->status == JobStatus::kSuccess) keep = job->validation_files;
+        (void)store.release_job_files(id, keep);
+      }
+    }
+  }
+
+  // Drops one hold on `id`. True if that was the last one and a release is wanted: the caller
+  // then holds the job again, to do the release, and calls let_go() once more after it.
+  bool let_go(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--busy[id] > 0) return false;
+    if (release_wanted.erase(id)) {
+      busy[id] = 1;
+      return true;
+    }
+    busy.erase(id);
+    return false;
   }
 
   void sweep_loop() {
@@ -369,6 +413,16 @@ struct JobService::Impl {
         return updated.status();
       }
     }
+    // Jobs finished before a crash (or before job directories were released) and those
+    // finished just above.
+    WINNOW_ASSIGN_OR_RETURN(
+        std::vector<std::string> finished,
+        store.job_ids_with_status({JobStatus::kFailedValidation, JobStatus::kFailed,
+                                   JobStatus::kSuccess, JobStatus::kCancelled}));
+    for (const std::string& id : finished) {
+      std::error_code ec;
+      if (std::filesystem::exists(store.job_dir(id), ec)) release_files(id);
+    }
     WINNOW_ASSIGN_OR_RETURN(
         std::vector<std::string> waiting,
         store.job_ids_with_status({JobStatus::kQueued, JobStatus::kValidating}));
@@ -510,6 +564,8 @@ Result<JobRecord> JobService::cancel(std::string_view workspace, std::string_vie
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto it = impl_->cancel_flags.find(job.id);
     if (it != impl_->cancel_flags.end()) it->second->store(true);
+  } else {
+    impl_->release_files(job.id);  // CANCELLED (a worker validating it releases it itself)
   }
   return job;
 }

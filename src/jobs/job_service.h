@@ -13,6 +13,10 @@
 // On start(), recovery runs first: RUNNING jobs become FAILED ("server restarted"),
 // CANCELLATION_REQUESTED jobs CANCELLED (the event's data carries "reason": "cancelled at server
 // restart"), QUEUED and VALIDATING jobs run again.
+// When a job finishes (FAILED_VALIDATION, FAILED, SUCCESS with its model published, CANCELLED),
+// its directory in the store goes (Store::release_job_files), except a SUCCESS job's copies of
+// its validation files (the model metrics route evaluates on them); start() releases what a
+// crash left.
 #pragma once
 
 #include <map>

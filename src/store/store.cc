@@ -809,6 +809,27 @@ Result<std::vector<std::string>> Store::job_ids_with_status(
 
 std::string Store::job_dir(std::string_view job_id) const { return impl_->job_directory(job_id); }
 
+Status Store::release_job_files(std::string_view job_id,
+                                const std::vector<std::string>& keep_file_ids) {
+  Impl& s = *impl_;
+  const std::string dir = s.job_directory(job_id);
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::ok();
+  if (keep_file_ids.empty()) {
+    WINNOW_RETURN_IF_ERROR(s.io->remove_tree(dir));
+    return s.io->fsync_dir(s.jobs_dir);
+  }
+  const std::set<std::string> keep(keep_file_ids.begin(), keep_file_ids.end());
+  for (const std::string& name : entries_of(dir)) {
+    if (name != "files") WINNOW_RETURN_IF_ERROR(s.io->remove_tree(dir + "/" + name));
+  }
+  for (const std::string& name : entries_of(dir + "/files")) {
+    if (!keep.count(name)) WINNOW_RETURN_IF_ERROR(s.io->remove(dir + "/files/" + name));
+  }
+  WINNOW_RETURN_IF_ERROR(s.io->fsync_dir(dir + "/files"));
+  return s.io->fsync_dir(dir);
+}
+
 Result<std::map<std::string, int64_t>> Store::count_jobs_by_status() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   WINNOW_ASSIGN_OR_RETURN(

@@ -117,6 +117,11 @@ class Store {
   Result<std::vector<std::string>> job_ids_with_status(const std::vector<JobStatus>& statuses);
   // A directory private to the job, for staging its model file.
   std::string job_dir(std::string_view job_id) const;
+  // Removes the job's working copy: everything in job_dir() except its copies of `keep_file_ids`
+  // (job_file_path), and the directory itself when nothing is kept. For a finished job only (the
+  // caller makes sure nothing reads or writes the directory meanwhile); a missing directory or
+  // file is fine, so it may be called again.
+  Status release_job_files(std::string_view job_id, const std::vector<std::string>& keep_file_ids);
   // Jobs by status name ("QUEUED", ...) over all workspaces (for /metrics); statuses with no
   // job are absent.
   Result<std::map<std::string, int64_t>> count_jobs_by_status();
