@@ -169,6 +169,37 @@ Result<ModelRecord> read_model_row(const Stmt& q) {
   return m;
 }
 
+// One page of a list: the rows of `table` that `where` (" WHERE ...", parameters `values`)
+// matches, newest first (created_at, then insertion order), read by `read_row`, and their
+// total count before paging. The caller holds the store's mutex.
+template <typename Record>
+Result<Page<Record>> select_page(Db& db, const char* table, const char* columns,
+                                 const std::string& where, const std::vector<SqlValue>& values,
+                                 int64_t page, int64_t page_size,
+                                 const std::function<Result<Record>(const Stmt&)>& read_row) {
+  Page<Record> out;
+  {
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(db, std::string("SELECT count(*) FROM ") + table + where));
+    bind_all(q, values);
+    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+    out.total = row ? q.int64(0) : 0;
+  }
+  WINNOW_ASSIGN_OR_RETURN(
+      Stmt q, Stmt::prepare(db, std::string("SELECT ") + columns + " FROM " + table + where +
+                                    " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+  bind_all(q, values);
+  const int next = static_cast<int>(values.size()) + 1;
+  q.bind(next, page_size).bind(next + 1, page_offset(page, page_size));
+  for (;;) {
+    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) break;
+    WINNOW_ASSIGN_OR_RETURN(Record record, read_row(q));
+    out.data.push_back(std::move(record));
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -545,26 +576,9 @@ Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const Fil
   add_in("mimetype", query.mimetypes);
 
   std::lock_guard<std::mutex> lock(impl_->mu);
-  Page<FileRecord> page;
-  {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT count(*) FROM files" + where));
-    bind_all(q, values);
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    page.total = row ? q.int64(0) : 0;
-  }
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q,
-      Stmt::prepare(impl_->db, std::string("SELECT ") + kFileColumns + " FROM files" + where +
-                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  bind_all(q, values);
-  const int next = static_cast<int>(values.size()) + 1;
-  q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
-  for (;;) {
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (!row) break;
-    page.data.push_back(read_file_row(q));
-  }
-  return page;
+  return select_page<FileRecord>(
+      impl_->db, "files", kFileColumns, where, values, query.page, query.page_size,
+      [](const Stmt& q) -> Result<FileRecord> { return read_file_row(q); });
 }
 
 Status Store::delete_file(std::string_view workspace, std::string_view id) {
@@ -729,27 +743,8 @@ Result<Page<JobRecord>> Store::list_jobs(std::string_view workspace, const JobQu
     values.emplace_back(*query.wandb_name);
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
-  Page<JobRecord> page;
-  {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT count(*) FROM jobs" + where));
-    bind_all(q, values);
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    page.total = row ? q.int64(0) : 0;
-  }
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q,
-      Stmt::prepare(impl_->db, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
-                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  bind_all(q, values);
-  const int next = static_cast<int>(values.size()) + 1;
-  q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
-  for (;;) {
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (!row) break;
-    WINNOW_ASSIGN_OR_RETURN(JobRecord job, read_job_row(q));
-    page.data.push_back(std::move(job));
-  }
-  return page;
+  return select_page<JobRecord>(impl_->db, "jobs", kJobColumns, where, values, query.page,
+                                query.page_size, read_job_row);
 }
 
 Result<JobRecord> Store::update_job(std::string_view id,
