@@ -10,13 +10,15 @@
 #
 # What it does: starts `winnow serve --port 0` on 127.0.0.1 with a fresh data dir, trains a
 # small classifier through the API (upload, fine-tuning job, wait for SUCCESS), then for
-# --minutes drives POST /v1/classifications with wrk in back-to-back slices while a curl loop
-# uploads files and creates, starts and cancels jobs (which validate and train in the server
-# at the same time). It reports per slice requests/s, p50/p99/max latency and errors, the side
-# loop's request count and failures, and the server's RSS (VmRSS of /proc/PID/status) after a
-# warm-up slice and at the end.
-# Exit status: 0 if there was no error (non-2xx or socket error, in wrk or curl) and RSS grew
-# by less than 5%; 1 otherwise; 2 on a usage error or a missing tool.
+# --minutes drives POST /v1/classifications with wrk in back-to-back slices while a side loop
+# (bench/lib/soak_side.py: one python3 process, no pause between iterations) uploads and deletes
+# files and creates, starts and cancels jobs (which validate and train in the server at the same
+# time). It reports per slice requests/s, p50/p99/max latency and errors, the side loop's
+# request count and failures, and the server's RSS (VmRSS of /proc/PID/status) after a warm-up
+# slice and at the end.
+# Exit status: 0 if there was no error (non-2xx or socket error, in wrk or the side loop; the
+# server's 400 "too many active jobs" is back-pressure, not an error) and RSS grew by less than
+# 5%; 1 otherwise or on a missing tool or failed step; 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -31,16 +33,20 @@ while [[ $# -gt 0 ]]; do
     --connections) connections="${2:?--connections needs a value}"; shift 2 ;;
     --slice) slice="${2:?--slice needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "bench/soak.sh: unknown argument $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/soak.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-[[ "$minutes" =~ ^[0-9]+$ && "$minutes" -ge 1 ]] || { echo "--minutes must be a whole number >= 1" >&2; exit 2; }
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench/soak.sh: needs $tool (scripts/setup.sh installs it)" >&2; exit 2; }
-done
+
+source "$repo/bench/lib/common.sh"
+[[ "$minutes" =~ ^[1-9][0-9]*$ ]] || die_usage "--minutes must be a whole number >= 1"
+[[ "$connections" =~ ^[1-9][0-9]*$ ]] || die_usage "--connections must be a positive integer"
+[[ "$slice" =~ ^[1-9][0-9]*$ ]] || die_usage "--slice must be a positive integer"
+need_command wrk "apt-get install wrk"
+need_command curl "apt-get install curl"
+need_command python3 "apt-get install python3"
 bin="${WINNOW_BIN:-$repo/build/winnow}"
-[[ -x "$bin" ]] || { echo "bench/soak.sh: $bin not built" >&2; exit 2; }
+winnow_has_command "$bin" serve || die "$bin has no 'serve' command (build it first: scripts/setup.sh)"
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -79,10 +85,10 @@ port=""
 for _ in $(seq 1 100); do
   port="$(sed -n 's|^winnow serve: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out/serve.out")"
   [[ -n "$port" ]] && break
-  kill -0 "$pid" 2>/dev/null || { echo "serve exited:"; cat "$out/serve.err"; exit 1; }
+  kill -0 "$pid" 2>/dev/null || { tail -n 20 "$out/serve.err" >&2; die "winnow serve exited before listening"; }
   sleep 0.1
 done
-[[ -n "$port" ]] || { echo "serve did not print its listening line" >&2; exit 1; }
+[[ -n "$port" ]] || die "winnow serve did not print its listening line in 10 s"
 base="http://127.0.0.1:$port"
 echo "server pid $pid on $base; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -105,11 +111,11 @@ for _ in $(seq 1 600); do
   status="$(job_status "$job_id")"
   case "$status" in
     SUCCESS) model="$(curl -sS "${auth[@]}" "$base/v1/fine_tuning/jobs/$job_id" | json_field fine_tuned_model)"; break ;;
-    FAILED|FAILED_VALIDATION|CANCELLED) echo "training job ended $status" >&2; exit 1 ;;
+    FAILED|FAILED_VALIDATION|CANCELLED) die "the training job ended $status" ;;
   esac
   sleep 0.5
 done
-[[ -n "$model" ]] || { echo "training job did not finish in 5 minutes" >&2; exit 1; }
+[[ -n "$model" ]] || die "the training job did not finish in 5 minutes"
 echo "model: $model"
 
 # wrk: one request shape, a parseable summary line per run.
@@ -131,51 +137,19 @@ run_wrk() {  # run_wrk SECONDS -> the SLICE line
 }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 
+# Side load (bench/lib/soak_side.py): uploads and deletes, jobs created with auto_start (they
+# validate and train), jobs created without it and cancelled at once, VALIDATED ones started.
+# It counts requests and failures into side.counts. It starts before the warm-up slice, so the
+# RSS baseline already holds its steady state (queued jobs, a training's buffers).
+rm -f "$out/stop"
+echo "0 0" >"$out/side.counts"
+python3 "$repo/bench/lib/soak_side.py" "$base" "$key" "$out/train.jsonl" "$out/stop" \
+  "$out/side.counts" "$out/side.err" 2>>"$out/side.err" &
+side_pid=$!
+
 echo "warm-up slice (10 s)"
 run_wrk 10 >/dev/null
 rss_start="$(rss_kb)"
-
-# Side load: uploads, jobs created with auto_start (they validate and train), jobs created
-# without it and cancelled at once, and VALIDATED ones started. Counts requests and failures.
-side() {
-  local n=0 fail=0 pending="" i=0 f fid jid st
-  while [[ ! -e "$out/stop" ]]; do
-    i=$((i + 1))
-    f="$out/side-$i.jsonl"
-    head -n $((100 + i % 50)) "$out/train.jsonl" >"$f"
-    echo "{\"text\":\"side $i\",\"labels\":{\"moderation\":[\"safe\"]}}" >>"$f"
-    n=$((n + 1)); fid="$(upload "$f" 2>>"$out/side.err")" || { fail=$((fail + 1)); fid=""; }
-    rm -f "$f"
-    if [[ -n "$fid" ]]; then
-      case $((i % 3)) in
-        0) n=$((n + 1)); create_job "$fid" true >/dev/null 2>>"$out/side.err" || fail=$((fail + 1)) ;;
-        1) n=$((n + 1))
-           if jid="$(create_job "$fid" false 2>>"$out/side.err")"; then
-             n=$((n + 1)); curl -sS --fail-with-body -o /dev/null "${auth[@]}" -X POST \
-               "$base/v1/fine_tuning/jobs/$jid/cancel" 2>>"$out/side.err" || fail=$((fail + 1))
-           else fail=$((fail + 1)); fi ;;
-        2) n=$((n + 1))
-           if jid="$(create_job "$fid" false 2>>"$out/side.err")"; then pending="$pending $jid"; else fail=$((fail + 1)); fi ;;
-      esac
-    fi
-    # Start the pending jobs that reached VALIDATED; drop the ones that ended otherwise.
-    local keep=""
-    for jid in $pending; do
-      n=$((n + 1)); st="$(job_status "$jid" 2>>"$out/side.err")" || { fail=$((fail + 1)); continue; }
-      case "$st" in
-        VALIDATED) n=$((n + 1)); curl -sS --fail-with-body -o /dev/null "${auth[@]}" -X POST \
-                     "$base/v1/fine_tuning/jobs/$jid/start" 2>>"$out/side.err" || fail=$((fail + 1)) ;;
-        QUEUED|VALIDATING) keep="$keep $jid" ;;
-      esac
-    done
-    pending="$keep"
-    echo "$n $fail" >"$out/side.counts"
-    sleep 1
-  done
-}
-rm -f "$out/stop"
-side &
-side_pid=$!
 
 slices=$(( (minutes * 60 + slice - 1) / slice ))
 total_req=0 total_err=0
@@ -186,11 +160,13 @@ for s in $(seq 1 "$slices"); do
   total_req=$((total_req + req)); total_err=$((total_err + errs))
   awk -v s="$s" -v r="$req" -v d="$dur_us" -v a="$p50" -v b="$p99" -v m="$pmax" -v e="$errs" \
     'BEGIN { printf "%-6s %10d %9.0f %9.2f %9.2f %9.2f %8d\n", s, r, r / (d / 1e6), a / 1000, b / 1000, m / 1000, e }'
-  kill -0 "$pid" 2>/dev/null || { echo "the server died" >&2; exit 1; }
+  kill -0 "$pid" 2>/dev/null || die "the server died"
 done
 touch "$out/stop"
-wait "$side_pid" || true
+side_rc=0
+wait "$side_pid" || side_rc=$?
 side_pid=""
+[[ "$side_rc" -eq 0 ]] || progress "the side loop exited with status $side_rc (see $out/side.err)"
 read -r side_n side_fail <"$out/side.counts"
 rss_end="$(rss_kb)"
 jobs_line="$(curl -sS "${auth[@]}" "$base/metrics" | grep '^winnow_jobs{' | tr '\n' ' ')"
@@ -201,7 +177,7 @@ echo "jobs at the end: $jobs_line"
 echo "RSS start: ${rss_start} kB; end: ${rss_end} kB; growth: ${growth}%"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 ok=1
-[[ "$total_err" -eq 0 && "$side_fail" -eq 0 ]] || ok=0
+[[ "$total_err" -eq 0 && "$side_fail" -eq 0 && "$side_rc" -eq 0 ]] || ok=0
 awk -v g="$growth" 'BEGIN { exit !(g < 5) }' || ok=0
 [[ "$ok" -eq 1 ]] && { echo "soak: PASS"; exit 0; }
 echo "soak: FAIL"

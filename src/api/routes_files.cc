@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -207,7 +208,7 @@ void upload(ServiceContext& ctx, ApiCall& call) {
       errors.add("int_parsing", nlohmann::json::array({"body", "expiry"}),
                  "Input should be a positive whole number of hours", it->second);
     } else {
-      meta.expires_at = now_s() + *hours * 3600;
+      meta.expires_at = ctx.store.now() + *hours * 3600;
     }
   }
   if (!errors.empty()) {
@@ -298,7 +299,11 @@ void download(ServiceContext& ctx, ApiCall& call) {
   std::shared_ptr<FILE> file(std::fopen(path.c_str(), "rb"), [](FILE* fp) {
     if (fp != nullptr) std::fclose(fp);
   });
-  if (!file) return send_error(ctx, call, Status::io_error(path + ": cannot open a stored file"));
+  if (!file) {
+    // Deleted or expired (and swept) since get_file: gone, as for the client a moment later.
+    if (errno == ENOENT) return send_error(ctx, call, file_not_found());
+    return send_error(ctx, call, Status::io_error(path + ": cannot open a stored file"));
+  }
   struct stat st {};
   if (::fstat(::fileno(file.get()), &st) != 0) {
     return send_error(ctx, call, Status::io_error(path + ": cannot stat a stored file"));

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "jobs/job_validation.h"
@@ -25,6 +28,9 @@ namespace {
 
 // Checkpoints a job writes at most (API: "at most ~20"); the trainer evaluates as often.
 constexpr int kMaxCheckpoints = 20;
+
+// The "reason" of the CANCELLED event of a job whose cancellation a restart completed.
+constexpr const char* kCancelledAtRestart = "cancelled at server restart";
 
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -86,7 +92,13 @@ struct JobService::Impl {
   std::deque<std::string> queue;
   std::set<std::string> queued;                                            // ids in `queue`
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> cancel_flags;  // jobs training
+  // Holds on jobs: a worker running one, or a release of its directory. A job's directory is
+  // only removed by its last holder (see release_files).
+  std::map<std::string, int> busy;
+  std::set<std::string> release_wanted;  // jobs that may have finished since their last release
   std::vector<std::thread> workers;
+  std::thread sweeper;                 // expired files
+  std::condition_variable sweep_wake;  // stop() ends the sweeper's wait
   bool running = false;
   bool stopping = false;
   std::mutex create_mu;  // duplicate check and insert happen as one step
@@ -127,8 +139,58 @@ struct JobService::Impl {
         id = queue.front();
         queue.pop_front();
         queued.erase(id);
+        ++busy[id];
       }
       run_job(id);
+      release_files(id, /*held=*/true);
+    }
+  }
+
+  // To call whenever job `id` may have finished (terminal, its model published if it has one):
+  // its working copy goes (Store::release_job_files: the linked input files, the cleaned copies,
+  // a staged model), except a SUCCESS job's copies of its validation files, which
+  // GET /v1/winnow/models/{id}/metrics evaluates on. `held`: the caller holds the job (a
+  // worker that ran it) and lets go of it here. While anyone else holds the job nothing is
+  // removed; the last holder to let go does it, so no directory goes while a worker uses it.
+  // A failure leaves the files for the next start() to retry.
+  void release_files(const std::string& id, bool held = false) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      release_wanted.insert(id);
+      if (!held) ++busy[id];
+    }
+    while (let_go(id)) {
+      auto job = store.load_job(id);
+      if (job.is_ok() && store::is_terminal(job->status)) {
+        std::vector<std::string> keep;
+        if (job->status == JobStatus::kSuccess) keep = job->validation_files;
+        (void)store.release_job_files(id, keep);
+      }
+    }
+  }
+
+  // Drops one hold on `id`. True if that was the last one and a release is wanted: the caller
+  // then holds the job again, to do the release, and calls let_go() once more after it.
+  bool let_go(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--busy[id] > 0) return false;
+    if (release_wanted.erase(id)) {
+      busy[id] = 1;
+      return true;
+    }
+    busy.erase(id);
+    return false;
+  }
+
+  void sweep_loop() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      const auto interval =
+          std::chrono::milliseconds(std::max<int64_t>(1, options.file_sweep_interval_ms));
+      if (sweep_wake.wait_for(lock, interval, [&] { return stopping; })) return;
+      lock.unlock();
+      (void)store.remove_expired_files();  // a failure is retried at the next interval
+      lock.lock();
     }
   }
 
@@ -220,7 +282,8 @@ struct JobService::Impl {
     unregister();
     if (!model.is_ok()) {
       if (model.status().code() == StatusCode::kCancelled) {
-        // stop(): the job stays RUNNING and the next start() marks it FAILED.
+        // stop(): the job stays RUNNING (or CANCELLATION_REQUESTED) and the next start()
+        // marks it FAILED (or CANCELLED).
         if (!service_stopping) finish_cancelled(id);
         return;
       }
@@ -335,9 +398,13 @@ struct JobService::Impl {
         store.job_ids_with_status({JobStatus::kRunning, JobStatus::kCancellationRequested}));
     for (const std::string& id : interrupted) {
       auto updated = store.update_job(id, [](JobRecord& j) -> Status {
-        if (j.status != JobStatus::kRunning && j.status != JobStatus::kCancellationRequested) {
-          return Status::failed_precondition("job moved on");
+        if (j.status == JobStatus::kCancellationRequested) {
+          // The user asked for the stop that the restart made: the cancel is honoured.
+          add_status_event(j, JobStatus::kCancelled);
+          j.events.back().data["reason"] = kCancelledAtRestart;
+          return Status::ok();
         }
+        if (j.status != JobStatus::kRunning) return Status::failed_precondition("job moved on");
         j.error = "server restarted";
         add_status_event(j, JobStatus::kFailed, *j.error);
         return Status::ok();
@@ -345,6 +412,16 @@ struct JobService::Impl {
       if (!updated.is_ok() && updated.status().code() != StatusCode::kFailedPrecondition) {
         return updated.status();
       }
+    }
+    // Jobs finished before a crash (or before job directories were released) and those
+    // finished just above.
+    WINNOW_ASSIGN_OR_RETURN(
+        std::vector<std::string> finished,
+        store.job_ids_with_status({JobStatus::kFailedValidation, JobStatus::kFailed,
+                                   JobStatus::kSuccess, JobStatus::kCancelled}));
+    for (const std::string& id : finished) {
+      std::error_code ec;
+      if (std::filesystem::exists(store.job_dir(id), ec)) release_files(id);
     }
     WINNOW_ASSIGN_OR_RETURN(
         std::vector<std::string> waiting,
@@ -383,11 +460,13 @@ Status JobService::start() {
     impl_->stopping = false;
   }
   WINNOW_RETURN_IF_ERROR(impl_->recover());
+  WINNOW_RETURN_IF_ERROR(impl_->store.remove_expired_files().status());
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->running = true;
   for (int i = 0; i < impl_->options.workers; ++i) {
     impl_->workers.emplace_back([this] { impl_->worker_loop(); });
   }
+  impl_->sweeper = std::thread([this] { impl_->sweep_loop(); });
   return Status::ok();
 }
 
@@ -398,9 +477,11 @@ void JobService::stop() {
     impl_->stopping = true;
     for (auto& [id, flag] : impl_->cancel_flags) flag->store(true);
     workers.swap(impl_->workers);
+    if (impl_->sweeper.joinable()) workers.push_back(std::move(impl_->sweeper));
     impl_->running = false;
   }
   impl_->wake.notify_all();
+  impl_->sweep_wake.notify_all();
   for (std::thread& t : workers) t.join();
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->queue.clear();
@@ -483,6 +564,8 @@ Result<JobRecord> JobService::cancel(std::string_view workspace, std::string_vie
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto it = impl_->cancel_flags.find(job.id);
     if (it != impl_->cancel_flags.end()) it->second->store(true);
+  } else {
+    impl_->release_files(job.id);  // CANCELLED (a worker validating it releases it itself)
   }
   return job;
 }

@@ -10,8 +10,13 @@
 // derives or checks the classifier targets (§5.2), applies invalid_sample_skip_percentage and
 // fills in metadata and hyperparameters.epochs. Training runs train_model() with the job's
 // hyperparameters, writes a checkpoint at each evaluation, saves the model and publishes it.
-// On start(), recovery runs first: RUNNING / CANCELLATION_REQUESTED jobs become FAILED
-// ("server restarted"), QUEUED and VALIDATING jobs run again.
+// On start(), recovery runs first: RUNNING jobs become FAILED ("server restarted"),
+// CANCELLATION_REQUESTED jobs CANCELLED (the event's data carries "reason": "cancelled at server
+// restart"), QUEUED and VALIDATING jobs run again.
+// When a job finishes (FAILED_VALIDATION, FAILED, SUCCESS with its model published, CANCELLED),
+// its directory in the store goes (Store::release_job_files), except a SUCCESS job's copies of
+// its validation files (the model metrics route evaluates on them); start() releases what a
+// crash left.
 #pragma once
 
 #include <map>
@@ -39,6 +44,8 @@ struct JobServiceOptions {
   // aliases of the default architecture.
   std::vector<BaseModel> base_models;
   int64_t max_active_jobs_per_workspace = 64;  // QUEUED..RUNNING; more → kFailedPrecondition
+  // How often expired files are deleted (Store::remove_expired_files); start() sweeps once too.
+  int64_t file_sweep_interval_ms = 60'000;
 };
 
 class JobService {
@@ -48,10 +55,11 @@ class JobService {
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
 
-  // Recovery, then the worker threads.
+  // Recovery, a sweep of expired files, then the worker threads and the sweeper thread (which
+  // deletes expired files every file_sweep_interval_ms; a failed sweep is retried next time).
   Status start();
-  // Asks running trainings to stop, waits for the workers. Jobs left RUNNING stay so in the
-  // store (the next start() recovers them).
+  // Asks running trainings to stop, waits for the workers and the sweeper. Jobs left RUNNING or
+  // CANCELLATION_REQUESTED stay so in the store (the next start() recovers them).
   void stop();
 
   const std::vector<BaseModel>& base_models() const;

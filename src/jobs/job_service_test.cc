@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <optional>
 #include <regex>
+#include <system_error>
 #include <thread>
 
 #include "store/store.h"
@@ -38,24 +44,29 @@ class JobServiceTest : public ::testing::Test {
   void open() {
     store::StoreOptions options;
     options.data_dir = tmp_.file("data");
+    // The wall clock moved by clock_offset_s_ (tests of expiry move time forward).
+    options.clock = [this] { return static_cast<int64_t>(std::time(nullptr)) + clock_offset_s_; };
     auto s = store::Store::open(options);
     ASSERT_TRUE(s.is_ok()) << s.status().to_string();
     store_ = std::move(s).value();
   }
 
-  void start_service(int workers = 1) {
+  void start_service(int workers = 1, int64_t file_sweep_interval_ms = 60'000) {
     JobServiceOptions options;
     options.workers = workers;
     options.train_threads = 1;
+    options.file_sweep_interval_ms = file_sweep_interval_ms;
     service_ = std::make_unique<JobService>(*store_, options);
     ASSERT_TRUE(service_->start().is_ok());
   }
 
   std::string upload(const std::string& name, const std::string& content,
-                     const std::string& workspace = "ws") {
+                     const std::string& workspace = "ws",
+                     std::optional<int64_t> expires_at = std::nullopt) {
     store::FileRecord meta;
     meta.workspace = workspace;
     meta.filename = name;
+    meta.expires_at = expires_at;
     auto f = store_->add_file(meta, content);
     EXPECT_TRUE(f.is_ok()) << f.status().to_string();
     return f.is_ok() ? f->id : "";
@@ -92,6 +103,30 @@ class JobServiceTest : public ::testing::Test {
                       {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kCancellationRequested});
   }
 
+  // Polls until `done()` holds (a generous bound only guards against hangs); returns done().
+  static bool eventually(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  }
+
+  // The names in a directory, sorted (empty if it does not exist).
+  static std::vector<std::string> names_in(const std::string& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      names.push_back(it->path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  bool dir_gone(const std::string& job_id) const {
+    return !std::filesystem::exists(store_->job_dir(job_id));
+  }
+
   static std::vector<std::string> event_statuses(const JobRecord& job) {
     std::vector<std::string> out;
     for (const store::JobEvent& e : job.events) out.push_back(e.data.value("status", ""));
@@ -99,6 +134,7 @@ class JobServiceTest : public ::testing::Test {
   }
 
   TempDir tmp_;
+  std::atomic<int64_t> clock_offset_s_{0};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<JobService> service_;
 };
@@ -181,6 +217,65 @@ TEST_F(JobServiceTest, AutoStartWithoutValidationFilesWritesStepCheckpoints) {
     EXPECT_FALSE(cp.valid_loss.has_value());
     EXPECT_FALSE(cp.valid_accuracy.has_value());
   }
+}
+
+TEST_F(JobServiceTest, FinishedJobsLeaveNoWorkingCopyButTheirModelsWork) {
+  start_service();
+  const std::string train = upload("t.jsonl", dataset(30));
+  const std::string valid = upload("v.jsonl", dataset(10, 30));
+
+  // SUCCESS without validation files: the whole directory goes; the model still classifies.
+  JobRecord plain = draft(train);
+  plain.auto_start = true;
+  auto created = service_->create(plain);
+  ASSERT_TRUE(created.is_ok());
+  const std::vector<JobStatus> unfinished = {JobStatus::kQueued, JobStatus::kValidating,
+                                             JobStatus::kValidated, JobStatus::kRunning};
+  JobRecord job = wait_while(created->id, unfinished);
+  ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
+  EXPECT_TRUE(eventually([&] { return dir_gone(job.id); }));
+  auto model = store_->get_model("ws", *job.fine_tuned_model);
+  ASSERT_TRUE(model.is_ok());
+  auto clf = Classifier::load(store_->model_path(*model));
+  ASSERT_TRUE(clf.is_ok()) << clf.status().to_string();
+  const Classification c = clf->classify("a lovely happy thing");
+  EXPECT_GT(c.scores[0][static_cast<size_t>(clf->heads()[0].label_index("positive"))], 0.5f);
+
+  // SUCCESS with a validation file and a skipped bad line (a cleaned copy): only the validation
+  // file's copy stays, for the model's metrics.
+  std::string noisy = dataset(29);
+  noisy += "not json\n";
+  const std::string noisy_train = upload("noisy.jsonl", noisy);
+  JobRecord with_valid = draft(noisy_train, {valid});
+  with_valid.auto_start = true;
+  with_valid.invalid_sample_skip_percentage = 0.1;
+  created = service_->create(with_valid);
+  ASSERT_TRUE(created.is_ok());
+  job = wait_while(created->id, unfinished);
+  ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
+  const std::string dir = store_->job_dir(job.id);
+  EXPECT_TRUE(eventually([&] { return names_in(dir).size() == 1; })) << dir;
+  EXPECT_EQ(names_in(dir), std::vector<std::string>{"files"});
+  EXPECT_EQ(names_in(dir + "/files"), std::vector<std::string>{valid});
+  EXPECT_EQ(winnow::testing::read_file(store_->job_file_path(job.id, valid)), dataset(10, 30));
+  model = store_->get_model("ws", *job.fine_tuned_model);
+  ASSERT_TRUE(model.is_ok());
+  EXPECT_TRUE(Classifier::load(store_->model_path(*model)).is_ok());
+
+  // FAILED_VALIDATION and a cancel before training: the directory goes.
+  const std::string bad = upload("bad.jsonl", "not json\n");
+  created = service_->create(draft(bad));
+  ASSERT_TRUE(created.is_ok());
+  ASSERT_EQ(wait_validation(created->id).status, JobStatus::kFailedValidation);
+  EXPECT_TRUE(eventually([&] { return dir_gone(created->id); }));
+  JobRecord waiting = draft(train);
+  waiting.hyperparameters.training_steps = 7;
+  created = service_->create(waiting);
+  ASSERT_TRUE(created.is_ok());
+  ASSERT_EQ(wait_validation(created->id).status, JobStatus::kValidated);
+  EXPECT_FALSE(dir_gone(created->id));
+  ASSERT_TRUE(service_->cancel("ws", created->id).is_ok());
+  EXPECT_TRUE(eventually([&] { return dir_gone(created->id); }));
 }
 
 TEST_F(JobServiceTest, BadLineFailsValidationNamingFileLineAndField) {
@@ -283,6 +378,7 @@ TEST_F(JobServiceTest, CancelStopsARunningJobWithoutAModel) {
                                       "CANCELLATION_REQUESTED", "CANCELLED"}));
   EXPECT_FALSE(job.fine_tuned_model.has_value());
   EXPECT_TRUE(store_->list_models("ws")->empty());
+  EXPECT_TRUE(eventually([&] { return dir_gone(job.id); }));
 }
 
 TEST_F(JobServiceTest, CancelBeforeTrainingAndStateErrors) {
@@ -323,6 +419,63 @@ TEST_F(JobServiceTest, RefusesUnknownModelMissingFileAndDuplicates) {
   }
 }
 
+TEST_F(JobServiceTest, ExpiredFilesAreSweptAtStartAndPeriodically) {
+  const int64_t now = store_->now();
+  const std::string expired = upload("old.jsonl", dataset(10), "ws", now - 1);
+  const std::string expiring = upload("soon.jsonl", dataset(10), "ws", now + 3600);
+  const std::string lasting = upload("t.jsonl", dataset(10));
+  const std::string blobs = tmp_.file("data/files/");
+  ASSERT_TRUE(std::filesystem::exists(blobs + expired));
+  // A job made before expiry keeps its copy of the file.
+  auto job = store_->create_job(draft(expiring));
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+
+  start_service(1, /*file_sweep_interval_ms=*/20);
+  EXPECT_FALSE(std::filesystem::exists(blobs + expired));  // swept by start()
+  EXPECT_TRUE(std::filesystem::exists(blobs + expiring));
+  EXPECT_EQ(service_->create(draft(expired)).status().code(), StatusCode::kNotFound);
+
+  clock_offset_s_ = 3600;  // `expiring` expires; the sweeper thread deletes it
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::filesystem::exists(blobs + expiring) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(std::filesystem::exists(blobs + expiring));
+  EXPECT_EQ(store_->get_file("ws", expiring).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(std::filesystem::exists(blobs + lasting));
+  EXPECT_EQ(store_->list_files("ws", {})->total, 1);
+  EXPECT_TRUE(std::filesystem::exists(store_->job_file_path(job->id, expiring)));
+}
+
+TEST_F(JobServiceTest, RestartCompletesARequestedCancellation) {
+  const std::string train = upload("t.jsonl", dataset(10));
+  auto job = store_->create_job(draft(train));
+  ASSERT_TRUE(job.is_ok());
+  ASSERT_TRUE(store_
+                  ->update_job(job->id,
+                               [](JobRecord& j) {
+                                 for (const char* s : {"RUNNING", "CANCELLATION_REQUESTED"}) {
+                                   j.events.push_back({"status-updated", {{"status", s}}, 0});
+                                 }
+                                 j.status = JobStatus::kCancellationRequested;
+                                 return Status::ok();
+                               })
+                  .is_ok());
+  store_.reset();
+  open();
+  start_service();
+  auto recovered = store_->get_job("ws", job->id);
+  ASSERT_TRUE(recovered.is_ok());
+  EXPECT_EQ(recovered->status, JobStatus::kCancelled);
+  EXPECT_FALSE(recovered->error.has_value());
+  EXPECT_EQ(event_statuses(*recovered),
+            (std::vector<std::string>{"QUEUED", "RUNNING", "CANCELLATION_REQUESTED", "CANCELLED"}));
+  EXPECT_EQ(recovered->events.back().data["reason"], "cancelled at server restart");
+  EXPECT_FALSE(recovered->fine_tuned_model.has_value());
+  EXPECT_TRUE(dir_gone(job->id));  // released by start()
+  EXPECT_EQ(service_->cancel("ws", job->id).status().code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(JobServiceTest, RestartFailsRunningJobsAndRunsQueuedOnes) {
   const std::string train = upload("t.jsonl", dataset(10));
   auto running = store_->create_job(draft(train));
@@ -347,8 +500,15 @@ TEST_F(JobServiceTest, RestartFailsRunningJobsAndRunsQueuedOnes) {
   EXPECT_EQ(failed.status, JobStatus::kFailed);
   EXPECT_EQ(failed.error, "server restarted");
   EXPECT_EQ(failed.events.back().data["error"], "server restarted");
+  EXPECT_TRUE(dir_gone(running->id));  // released by start()
   JobRecord validated = wait_validation(queued->id);
   EXPECT_EQ(validated.status, JobStatus::kValidated) << validated.error.value_or("");
+  // A job that is not finished keeps its copy (it trains from it after /start).
+  EXPECT_EQ(names_in(store_->job_dir(queued->id) + "/files"), std::vector<std::string>{train});
+  ASSERT_TRUE(service_->start_job("ws", queued->id).is_ok());
+  JobRecord trained = wait_training(queued->id);
+  EXPECT_EQ(trained.status, JobStatus::kSuccess) << trained.error.value_or("");
+  EXPECT_TRUE(eventually([&] { return dir_gone(queued->id); }));
 }
 
 }  // namespace

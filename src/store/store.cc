@@ -24,8 +24,6 @@ namespace {
 
 constexpr std::string_view kTempMarker = ".tmp-";
 
-int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
-
 using SqlValue = std::variant<std::string, int64_t>;
 
 void bind_all(Stmt& stmt, const std::vector<SqlValue>& values, int first = 1) {
@@ -75,6 +73,10 @@ int64_t count_lines(std::string_view content) {
 constexpr const char* kFileColumns =
     "id, workspace, filename, purpose, sample_type, source, mimetype, visibility, bytes, "
     "num_lines, signature, created_at, expires_at";
+
+// The condition that a file has not expired; its one parameter is the store's "now". A file
+// expires at the second expires_at names.
+constexpr const char* kNotExpired = "(expires_at IS NULL OR expires_at > ?)";
 
 FileRecord read_file_row(const Stmt& q) {
   FileRecord f;
@@ -167,6 +169,37 @@ Result<ModelRecord> read_model_row(const Stmt& q) {
   return m;
 }
 
+// One page of a list: the rows of `table` that `where` (" WHERE ...", parameters `values`)
+// matches, newest first (created_at, then insertion order), read by `read_row`, and their
+// total count before paging. The caller holds the store's mutex.
+template <typename Record>
+Result<Page<Record>> select_page(Db& db, const char* table, const char* columns,
+                                 const std::string& where, const std::vector<SqlValue>& values,
+                                 int64_t page, int64_t page_size,
+                                 const std::function<Result<Record>(const Stmt&)>& read_row) {
+  Page<Record> out;
+  {
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(db, std::string("SELECT count(*) FROM ") + table + where));
+    bind_all(q, values);
+    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+    out.total = row ? q.int64(0) : 0;
+  }
+  WINNOW_ASSIGN_OR_RETURN(
+      Stmt q, Stmt::prepare(db, std::string("SELECT ") + columns + " FROM " + table + where +
+                                    " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
+  bind_all(q, values);
+  const int next = static_cast<int>(values.size()) + 1;
+  q.bind(next, page_size).bind(next + 1, page_offset(page, page_size));
+  for (;;) {
+    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) break;
+    WINNOW_ASSIGN_OR_RETURN(Record record, read_row(q));
+    out.data.push_back(std::move(record));
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -175,10 +208,13 @@ struct Store::Impl {
   std::string models_dir;
   std::string jobs_dir;
   FileIo* io = nullptr;
+  std::function<int64_t()> clock;
   std::mutex mu;  // guards db (one connection, one writer at a time)
   Db db;
 
   explicit Impl(Db d) : db(std::move(d)) {}
+
+  int64_t now() const { return clock(); }
 
   // Runs `body` in a BEGIN IMMEDIATE transaction and commits through the FileIo; rolls back on
   // any failure.
@@ -193,8 +229,10 @@ struct Store::Impl {
   Result<std::optional<FileRecord>> find_file(std::string_view workspace, std::string_view id) {
     WINNOW_ASSIGN_OR_RETURN(Stmt q,
                             Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
-                                                  " FROM files WHERE id = ? AND workspace = ?"));
-    q.bind(1, id).bind(2, workspace);
+                                                  " FROM files WHERE id = ? AND workspace = ? "
+                                                  "AND " +
+                                                  kNotExpired));
+    q.bind(1, id).bind(2, workspace).bind(3, now());
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
     if (!row) return std::optional<FileRecord>();
     return std::optional<FileRecord>(read_file_row(q));
@@ -204,10 +242,12 @@ struct Store::Impl {
     WINNOW_ASSIGN_OR_RETURN(
         Stmt q, Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
                                       " FROM files WHERE workspace = ? AND filename = ? AND "
-                                      "sha256 = ? ORDER BY created_at, rowid LIMIT 1"));
+                                      "sha256 = ? AND " +
+                                      kNotExpired + " ORDER BY created_at, rowid LIMIT 1"));
     q.bind(1, std::string_view(meta.workspace))
         .bind(2, std::string_view(meta.filename))
-        .bind(3, std::string_view(sha));
+        .bind(3, std::string_view(sha))
+        .bind(4, now());
     WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
     if (!row) return std::optional<FileRecord>();
     return std::optional<FileRecord>(read_file_row(q));
@@ -297,7 +337,7 @@ struct Store::Impl {
     const std::string old_id = job.id, old_workspace = job.workspace;
     const int64_t old_created = job.created_at;
     WINNOW_RETURN_IF_ERROR(mutate(job));
-    const int64_t now = now_seconds();
+    const int64_t now = this->now();
     job.id = old_id;  // identity is not the callback's to change
     job.workspace = old_workspace;
     job.created_at = old_created;
@@ -437,11 +477,14 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   impl->models_dir = root + "/models";
   impl->jobs_dir = root + "/jobs";
   impl->io = io;
+  impl->clock =
+      options.clock ? options.clock : [] { return static_cast<int64_t>(std::time(nullptr)); };
   WINNOW_RETURN_IF_ERROR(impl->remove_leftovers());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 const std::string& Store::data_dir() const { return impl_->data_dir; }
+int64_t Store::now() const { return impl_->now(); }
 FileIo& Store::io() const { return *impl_->io; }
 
 // ---- files ----
@@ -458,7 +501,7 @@ Result<FileRecord> Store::add_file(FileRecord meta, std::string_view content) {
   meta.bytes = static_cast<int64_t>(content.size());
   meta.num_lines = count_lines(content);
   meta.signature = sha.substr(0, 16);
-  meta.created_at = now_seconds();
+  meta.created_at = s.now();
 
   // Durability order: bytes (temporary name, fsync, rename, directory fsync), then the row.
   const std::string blob = s.file_blob(meta.id);
@@ -513,8 +556,8 @@ Result<FileRecord> Store::get_file(std::string_view workspace, std::string_view 
 
 Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const FileQuery& query) {
   WINNOW_RETURN_IF_ERROR(check_paging(query.page, query.page_size));
-  std::string where = " WHERE workspace = ?";
-  std::vector<SqlValue> values = {std::string(workspace)};
+  std::string where = std::string(" WHERE workspace = ? AND ") + kNotExpired;
+  std::vector<SqlValue> values = {std::string(workspace), impl_->now()};
   if (query.purpose) {
     where += " AND purpose = ?";
     values.emplace_back(*query.purpose);
@@ -533,35 +576,20 @@ Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const Fil
   add_in("mimetype", query.mimetypes);
 
   std::lock_guard<std::mutex> lock(impl_->mu);
-  Page<FileRecord> page;
-  {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT count(*) FROM files" + where));
-    bind_all(q, values);
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    page.total = row ? q.int64(0) : 0;
-  }
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q,
-      Stmt::prepare(impl_->db, std::string("SELECT ") + kFileColumns + " FROM files" + where +
-                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  bind_all(q, values);
-  const int next = static_cast<int>(values.size()) + 1;
-  q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
-  for (;;) {
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (!row) break;
-    page.data.push_back(read_file_row(q));
-  }
-  return page;
+  return select_page<FileRecord>(
+      impl_->db, "files", kFileColumns, where, values, query.page, query.page_size,
+      [](const Stmt& q) -> Result<FileRecord> { return read_file_row(q); });
 }
 
 Status Store::delete_file(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "DELETE FROM files WHERE id = ? AND workspace = ?"));
-    q.bind(1, id).bind(2, workspace);
+    WINNOW_ASSIGN_OR_RETURN(Stmt q,
+                            Stmt::prepare(s.db, std::string("DELETE FROM files WHERE id = ? AND "
+                                                            "workspace = ? AND ") +
+                                                    kNotExpired));
+    q.bind(1, id).bind(2, workspace).bind(3, s.now());
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("File " + std::string(id) + " not found");
     return Status::ok();
@@ -570,6 +598,37 @@ Status Store::delete_file(std::string_view workspace, std::string_view id) {
   // The row is gone; a crash before the blob is removed leaves an orphan that open() removes.
   WINNOW_RETURN_IF_ERROR(s.io->remove(s.file_blob(id)));
   return s.io->fsync_dir(s.files_dir);
+}
+
+Result<int64_t> Store::remove_expired_files() {
+  Impl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  const int64_t now = s.now();
+  {
+    // Most sweeps find nothing: they then write nothing (no transaction, no FileIo call).
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(s.db, "SELECT 1 FROM files WHERE expires_at <= ? LIMIT 1"));
+    q.bind(1, now);
+    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) return int64_t{0};
+  }
+  std::vector<std::string> ids;
+  Status txn = s.transaction([&]() -> Status {
+    WINNOW_ASSIGN_OR_RETURN(
+        Stmt q, Stmt::prepare(s.db, "DELETE FROM files WHERE expires_at <= ? RETURNING id"));
+    q.bind(1, now);
+    for (;;) {
+      WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      ids.push_back(q.text(0));
+    }
+    return Status::ok();
+  });
+  if (!txn.is_ok()) return txn;
+  // As in delete_file: rows first, then the bytes (an orphan left by a crash goes at open()).
+  for (const std::string& id : ids) WINNOW_RETURN_IF_ERROR(s.io->remove(s.file_blob(id)));
+  if (!ids.empty()) WINNOW_RETURN_IF_ERROR(s.io->fsync_dir(s.files_dir));
+  return static_cast<int64_t>(ids.size());
 }
 
 std::string Store::file_path(const FileRecord& file) const { return impl_->file_blob(file.id); }
@@ -583,7 +642,7 @@ std::string Store::job_file_path(std::string_view job_id, std::string_view file_
 Result<JobRecord> Store::create_job(JobRecord job) {
   Impl& s = *impl_;
   WINNOW_ASSIGN_OR_RETURN(job.id, new_uuid_v4());
-  job.created_at = job.modified_at = now_seconds();
+  job.created_at = job.modified_at = s.now();
   job.status = JobStatus::kQueued;
   job.events = {JobEvent{"status-updated", {{"status", "QUEUED"}}, job.created_at}};
   job.checkpoints.clear();
@@ -684,27 +743,8 @@ Result<Page<JobRecord>> Store::list_jobs(std::string_view workspace, const JobQu
     values.emplace_back(*query.wandb_name);
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
-  Page<JobRecord> page;
-  {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT count(*) FROM jobs" + where));
-    bind_all(q, values);
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    page.total = row ? q.int64(0) : 0;
-  }
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q,
-      Stmt::prepare(impl_->db, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
-                                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  bind_all(q, values);
-  const int next = static_cast<int>(values.size()) + 1;
-  q.bind(next, query.page_size).bind(next + 1, page_offset(query.page, query.page_size));
-  for (;;) {
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (!row) break;
-    WINNOW_ASSIGN_OR_RETURN(JobRecord job, read_job_row(q));
-    page.data.push_back(std::move(job));
-  }
-  return page;
+  return select_page<JobRecord>(impl_->db, "jobs", kJobColumns, where, values, query.page,
+                                query.page_size, read_job_row);
 }
 
 Result<JobRecord> Store::update_job(std::string_view id,
@@ -735,7 +775,7 @@ Status Store::add_checkpoint(std::string_view job_id, const JobCheckpoint& check
         .bind(3, checkpoint.valid_loss)
         .bind(4, checkpoint.valid_accuracy)
         .bind(5, checkpoint.valid_macro_roc_auc)
-        .bind(6, checkpoint.created_at ? checkpoint.created_at : now_seconds())
+        .bind(6, checkpoint.created_at ? checkpoint.created_at : s.now())
         .bind(7, job_id);
     WINNOW_RETURN_IF_ERROR(q.run());
     if (s.db.changes() == 0) return Status::not_found("job " + std::string(job_id) + " not found");
@@ -764,6 +804,27 @@ Result<std::vector<std::string>> Store::job_ids_with_status(
 
 std::string Store::job_dir(std::string_view job_id) const { return impl_->job_directory(job_id); }
 
+Status Store::release_job_files(std::string_view job_id,
+                                const std::vector<std::string>& keep_file_ids) {
+  Impl& s = *impl_;
+  const std::string dir = s.job_directory(job_id);
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::ok();
+  if (keep_file_ids.empty()) {
+    WINNOW_RETURN_IF_ERROR(s.io->remove_tree(dir));
+    return s.io->fsync_dir(s.jobs_dir);
+  }
+  const std::set<std::string> keep(keep_file_ids.begin(), keep_file_ids.end());
+  for (const std::string& name : entries_of(dir)) {
+    if (name != "files") WINNOW_RETURN_IF_ERROR(s.io->remove_tree(dir + "/" + name));
+  }
+  for (const std::string& name : entries_of(dir + "/files")) {
+    if (!keep.count(name)) WINNOW_RETURN_IF_ERROR(s.io->remove(dir + "/files/" + name));
+  }
+  WINNOW_RETURN_IF_ERROR(s.io->fsync_dir(dir + "/files"));
+  return s.io->fsync_dir(dir);
+}
+
 Result<std::map<std::string, int64_t>> Store::count_jobs_by_status() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   WINNOW_ASSIGN_OR_RETURN(
@@ -782,7 +843,7 @@ Result<std::map<std::string, int64_t>> Store::count_jobs_by_status() {
 Result<ModelRecord> Store::publish_model(ModelRecord model, const std::string& staged_model_path,
                                          const std::function<Status(JobRecord&)>& job_update) {
   Impl& s = *impl_;
-  if (model.created == 0) model.created = now_seconds();
+  if (model.created == 0) model.created = s.now();
   const std::string target = s.model_blob(model.id);
   std::lock_guard<std::mutex> lock(s.mu);
   {

@@ -32,6 +32,8 @@ class FileIo;  // file_io.h: the write path, replaceable by a fault-injecting im
 struct StoreOptions {
   std::string data_dir = "winnow-data";
   FileIo* io = nullptr;  // null = the real file system
+  // Epoch seconds: record times and file expiry. Null = the wall clock; tests pass their own.
+  std::function<int64_t()> clock;
 };
 
 struct FileQuery {
@@ -71,7 +73,14 @@ class Store {
   // The write path every blob goes through (the options' FileIo, or the real file system).
   FileIo& io() const;
 
+  // The store's clock (StoreOptions::clock), epoch seconds.
+  int64_t now() const;
+
   // ---- files ----
+  // A file whose expires_at has come (expires_at <= now()) is gone for every method below, as
+  // if deleted: get/delete are kNotFound, lists and counts leave it out, dedup ignores it, a
+  // job naming it is kNotFound. remove_expired_files() then deletes its record and bytes.
+
   // Stores `content` durably, then its record. `meta` gives filename, purpose, visibility,
   // expires_at; id, bytes, num_lines, signature and created_at are filled in. Uploading the same
   // filename and content again in a workspace returns the existing record (API F1 dedup).
@@ -81,6 +90,9 @@ class Store {
   // Removes the record and its bytes. Jobs that use the file keep reading their own copy
   // (job_file_path), so a running job is not disturbed.
   Status delete_file(std::string_view workspace, std::string_view id);
+  // Deletes every expired file of every workspace (records, then bytes; jobs keep their own
+  // copies as with delete_file) and returns how many went.
+  Result<int64_t> remove_expired_files();
   // Path of the stored bytes (for reading/streaming).
   std::string file_path(const FileRecord& file) const;
   // Path of a job's private copy of one of its files (made by create_job; a hard link).
@@ -105,6 +117,11 @@ class Store {
   Result<std::vector<std::string>> job_ids_with_status(const std::vector<JobStatus>& statuses);
   // A directory private to the job, for staging its model file.
   std::string job_dir(std::string_view job_id) const;
+  // Removes the job's working copy: everything in job_dir() except its copies of `keep_file_ids`
+  // (job_file_path), and the directory itself when nothing is kept. For a finished job only (the
+  // caller makes sure nothing reads or writes the directory meanwhile); a missing directory or
+  // file is fine, so it may be called again.
+  Status release_job_files(std::string_view job_id, const std::vector<std::string>& keep_file_ids);
   // Jobs by status name ("QUEUED", ...) over all workspaces (for /metrics); statuses with no
   // job are absent.
   Result<std::map<std::string, int64_t>> count_jobs_by_status();

@@ -151,6 +151,57 @@ TEST(Store, DeletedFileStaysReadableByItsJob) {
   EXPECT_EQ(winnow::testing::read_file(store->job_file_path(job->id, f->id)), kData);
 }
 
+TEST(Store, ExpiredFileIsGoneThenSweptWhileItsJobKeepsItsCopy) {
+  TempDir tmp;
+  auto now = std::make_shared<int64_t>(1'000'000);
+  StoreOptions options;
+  options.data_dir = tmp.file("data");
+  options.clock = [now] { return *now; };
+  auto opened = Store::open(options);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  Store& store = **opened;
+
+  FileRecord meta = file_meta("ws", "t.jsonl");
+  meta.expires_at = *now + 3600;
+  auto expiring = store.add_file(meta, kData);
+  auto lasting = store.add_file(file_meta("ws", "keep.jsonl"), kData);
+  ASSERT_TRUE(expiring.is_ok() && lasting.is_ok());
+  EXPECT_EQ(expiring->created_at, 1'000'000);
+  JobRecord draft;
+  draft.workspace = "ws";
+  draft.model = "winnow-linear";
+  draft.training_files = {{expiring->id, 1.0}};
+  auto job = store.create_job(draft);
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+
+  *now += 3599;  // one second before expires_at: still there, and nothing to sweep
+  EXPECT_TRUE(store.get_file("ws", expiring->id).is_ok());
+  EXPECT_EQ(store.list_files("ws", {})->total, 2);
+  EXPECT_EQ(store.remove_expired_files().value(), 0);
+
+  *now += 1;  // expires_at: gone for every reader, though not swept yet
+  EXPECT_EQ(store.get_file("ws", expiring->id).status().code(), StatusCode::kNotFound);
+  auto listed = store.list_files("ws", {});
+  ASSERT_TRUE(listed.is_ok());
+  EXPECT_EQ(listed->total, 1);
+  ASSERT_EQ(listed->data.size(), 1u);
+  EXPECT_EQ(listed->data[0].id, lasting->id);
+  EXPECT_EQ(store.delete_file("ws", expiring->id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.create_job(draft).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(fs::exists(store.file_path(*expiring)));
+  // The same name and content uploaded again is a new file, not the expired one.
+  auto again = store.add_file(file_meta("ws", "t.jsonl"), kData);
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_NE(again->id, expiring->id);
+
+  EXPECT_EQ(store.remove_expired_files().value(), 1);
+  EXPECT_FALSE(fs::exists(store.file_path(*expiring)));
+  EXPECT_TRUE(fs::exists(store.file_path(*lasting)));
+  EXPECT_EQ(store.list_files("ws", {})->total, 2);  // lasting + the new upload
+  EXPECT_EQ(winnow::testing::read_file(store.job_file_path(job->id, expiring->id)), kData);
+  EXPECT_EQ(store.remove_expired_files().value(), 0);
+}
+
 TEST(Store, JobsPersistAcrossReopenWithEventsAndCheckpoints) {
   TempDir tmp;
   std::string job_id;

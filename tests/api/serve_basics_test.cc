@@ -1,6 +1,9 @@
 // `winnow serve` driven over real HTTP: startup rules, routing errors, auth, service routes,
 // and the files endpoints (F1–F6).
+#include <filesystem>
+
 #include "api/serve_test_util.h"
+#include "store/store.h"
 
 namespace winnow::testing {
 namespace {
@@ -134,6 +137,59 @@ TEST_F(ServeTest, UploadListRetrieveDownloadDelete) {
   EXPECT_EQ(gone->status, 404);
   EXPECT_EQ(json_of(gone)["detail"], "File not found");
   EXPECT_EQ(client().Get("/v1/files/" + id + "/content")->status, 404);
+}
+
+TEST_F(ServeTest, ExpiredFileIsGoneAndSweptAtStart) {
+  nlohmann::json lasting = upload("keep.jsonl", moderation_jsonl(4, 3));
+  httplib::MultipartFormDataItems items = {
+      {"file", moderation_jsonl(4, 2), "soon.jsonl", "application/octet-stream"},
+      {"expiry", "2", "", ""}};
+  auto expiring = client().Post("/v1/files", items);
+  ASSERT_TRUE(expiring);
+  ASSERT_EQ(expiring->status, 200) << expiring->body;
+  const nlohmann::json soon = json_of(expiring);
+  ASSERT_TRUE(soon["expires_at"].is_number_integer()) << soon.dump();
+  EXPECT_NEAR(soon["expires_at"].get<double>() - soon["created_at"].get<double>(), 2 * 3600, 1);
+  EXPECT_TRUE(lasting["expires_at"].is_null());
+
+  // A file that expired while the server was down: added through the real store, as an upload
+  // with expiry would have left it.
+  ASSERT_EQ(server_->stop(), 0);
+  std::string expired_id;
+  {
+    store::StoreOptions options;
+    options.data_dir = dir_.file("data");
+    auto opened = store::Store::open(options);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    store::FileRecord meta;
+    meta.workspace = "default";
+    meta.filename = "old.jsonl";
+    meta.expires_at = (*opened)->now() - 1;
+    auto added = (*opened)->add_file(meta, moderation_jsonl(4, 1));
+    ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+    expired_id = added->id;
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir_.file("data/files/" + expired_id)));
+  start();
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("data/files/" + expired_id)));  // swept
+  for (const char* path : {"", "/content", "/url"}) {
+    auto r = client().Get("/v1/files/" + expired_id + std::string(path));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path << ": " << r->body;
+  }
+  auto list = client().Get("/v1/files");
+  ASSERT_TRUE(list);
+  std::vector<std::string> listed;
+  const nlohmann::json files = json_of(list);
+  for (const auto& f : files["data"]) listed.push_back(f["id"]);
+  EXPECT_EQ(listed, (std::vector<std::string>{soon["id"], lasting["id"]})) << list->body;
+  auto job = client().Post("/v1/fine_tuning/jobs",
+                           R"({"model": "ministral-3b-latest", "hyperparameters": {}, )"
+                           R"("training_files": [")" +
+                               expired_id + R"("]})",
+                           "application/json");
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->status, 404) << job->body;
 }
 
 TEST_F(ServeTest, UploadErrors) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "api/serve_process.h"
+#include "fixtures/child_process.h"
 #include "test_support.h"
 
 namespace winnow::testing {
@@ -27,7 +27,7 @@ class ServeTest : public ::testing::Test {
                                      "--train-threads", "1"};
     if (extra.empty()) extra = {"--api-key", kKey};
     args.insert(args.end(), extra.begin(), extra.end());
-    server_ = std::make_unique<ServeProcess>(args, dir_.file("stderr.log"));
+    server_ = std::make_unique<ServeProcess>(WINNOW_BINARY, args, dir_.file("stderr.log"));
     ASSERT_GT(server_->port(), 0) << "no listening line; got '" << server_->first_line()
                                   << "'; stderr: " << read_file(dir_.file("stderr.log"));
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());

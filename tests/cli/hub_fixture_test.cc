@@ -10,7 +10,7 @@
 #include <cstdio>
 
 #include "data/hub_client.h"
-#include "fixtures/fixture_process.h"
+#include "fixtures/child_process.h"
 #include "fixtures/hub_test_data.h"
 #include "test_support.h"
 
@@ -32,9 +32,10 @@ TEST(HubFixtureBinary, ServesJsonlFilesToTheHubClient) {
   auto test = testing::civil_rows(17);
   testing::write_file(dir.file("train.jsonl"), join_lines(train));
   testing::write_gzip_file(dir.file("test.jsonl.gz"), join_lines(test));
-  FixtureProcess fixture({"--dataset", testing::kCivilComments, "--split",
-                          "train=" + dir.file("train.jsonl"), "--split",
-                          "test=" + dir.file("test.jsonl.gz"), "--lifetime-s", "60"});
+  FixtureProcess fixture(
+      WINNOW_HUB_FIXTURE_BINARY,
+      {"--dataset", testing::kCivilComments, "--split", "train=" + dir.file("train.jsonl"),
+       "--split", "test=" + dir.file("test.jsonl.gz"), "--lifetime-s", "60"});
   ASSERT_GT(fixture.port(), 0);
 
   HubConnectionOptions connection;

@@ -2,7 +2,7 @@
 // dataset viewer), including reuse of the download cache with the server gone.
 #include <gtest/gtest.h>
 
-#include "fixtures/fixture_process.h"
+#include "fixtures/child_process.h"
 #include "fixtures/hub_test_data.h"
 #include "test_support.h"
 
@@ -25,9 +25,11 @@ TEST(PrepareHub, FetchesSplitsAndMatchesALocalRunOnTheSameRows) {
   write_file(dir.file("train.jsonl"), lines_of(train, train.size()));
   write_file(dir.file("validation.jsonl"), lines_of(validation, validation.size()));
   write_file(dir.file("test.jsonl"), lines_of(test, test.size()));
-  FixtureProcess fixture({"--dataset", kCivilComments, "--split", "train=" + dir.file("train.jsonl"),
-                          "--split", "validation=" + dir.file("validation.jsonl"), "--split",
-                          "test=" + dir.file("test.jsonl"), "--lifetime-s", "120"});
+  FixtureProcess fixture(
+      WINNOW_HUB_FIXTURE_BINARY,
+      {"--dataset", kCivilComments, "--split", "train=" + dir.file("train.jsonl"), "--split",
+       "validation=" + dir.file("validation.jsonl"), "--split", "test=" + dir.file("test.jsonl"),
+       "--lifetime-s", "120"});
   ASSERT_GT(fixture.port(), 0);
   const std::string endpoint = "http://127.0.0.1:" + std::to_string(fixture.port());
   const std::string hub_cmd = kWinnow + " prepare --quiet --hub " + std::string(kCivilComments) +
@@ -61,8 +63,9 @@ TEST(PrepareHub, FetchesSplitsAndMatchesALocalRunOnTheSameRows) {
 TEST(PrepareHub, UnknownDatasetFailsAndHubWithInputIsAUsageError) {
   TempDir dir;
   write_file(dir.file("train.jsonl"), lines_of(civil_rows(10), 10));
-  FixtureProcess fixture({"--dataset", kCivilComments, "--split", "train=" + dir.file("train.jsonl"),
-                          "--lifetime-s", "60"});
+  FixtureProcess fixture(WINNOW_HUB_FIXTURE_BINARY,
+                         {"--dataset", kCivilComments, "--split",
+                          "train=" + dir.file("train.jsonl"), "--lifetime-s", "60"});
   ASSERT_GT(fixture.port(), 0);
   const std::string endpoint = "http://127.0.0.1:" + std::to_string(fixture.port());
   CommandResult unknown = run_command(kWinnow + " prepare --hub nobody/nothing --hub-endpoint " + endpoint +

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures/child_process.h"
 #include "raw_http.h"
 #include "test_support.h"
 
@@ -146,18 +147,18 @@ class BadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     testing::write_file(dir_.file("keys"), "# test keys\n" + kKeyA + " alpha\n");
-    server_ = std::make_unique<ServeChild>(
+    server_ = std::make_unique<testing::ServeProcess>(
         WINNOW_BINARY,
         std::vector<std::string>{"--data-dir", dir_.file("data"), "--api-keys-file",
                                  dir_.file("keys"), "--max-upload-mb", "1", "--max-body-mb", "1",
-                                 "--max-inputs", "8", "--request-timeout", "3",
-                                 "--workers", "1", "--train-threads", "1"},
+                                 "--max-inputs", "8", "--request-timeout", "3", "--workers", "1",
+                                 "--train-threads", "1"},
         dir_.file("stderr.log"));
     ASSERT_GT(server_->port(), 0) << server_->first_line() << testing::read_file(dir_.file("stderr.log"));
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<ServeChild> server_;
+  std::unique_ptr<testing::ServeProcess> server_;
 };
 
 TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "fixtures/child_process.h"
 #include "raw_http.h"
 #include "store_seed.h"
 #include "test_support.h"
@@ -46,7 +47,7 @@ class IsolationTest : public ::testing::Test {
     seeded_ = seed_model(dir_.file("data"), "alpha", dir_, "alpha");
     ASSERT_FALSE(seeded_.model_id.empty());
     testing::write_file(dir_.file("keys"), kKeyA + " alpha\n" + kKeyB + " beta\n");
-    server_ = std::make_unique<ServeChild>(
+    server_ = std::make_unique<testing::ServeProcess>(
         WINNOW_BINARY,
         std::vector<std::string>{"--data-dir", dir_.file("data"), "--api-keys-file",
                                  dir_.file("keys"), "--workers", "1", "--train-threads", "1"},
@@ -75,7 +76,7 @@ class IsolationTest : public ::testing::Test {
 
   testing::TempDir dir_;
   SeededModel seeded_;
-  std::unique_ptr<ServeChild> server_;
+  std::unique_ptr<testing::ServeProcess> server_;
   int routes_checked_ = 0;
 };
 

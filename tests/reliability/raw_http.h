@@ -1,21 +1,17 @@
 // A deliberately dumb HTTP/1.1 client for hostile-input tests: sends exactly the bytes it is
 // given on a fresh loopback connection and reads the answer with a deadline, so a server that
-// hangs shows up as a timeout (status -1) instead of a stuck test. Also the `winnow serve`
-// child process the reliability tests run against.
+// hangs shows up as a timeout (status -1) instead of a stuck test. (The `winnow serve` child
+// process is tests/fixtures/child_process.h.)
 #pragma once
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -171,74 +167,5 @@ inline std::string make_request(const std::string& method, const std::string& ta
   r += body;
   return r;
 }
-
-// A running `winnow serve --port 0 --host 127.0.0.1 ARGS...`; stderr goes to `stderr_path`.
-// SIGTERM and reaped when the object dies.
-class ServeChild {
- public:
-  ServeChild(const std::string& binary, const std::vector<std::string>& args,
-             const std::string& stderr_path) {
-    std::vector<std::string> all = {binary, "serve", "--port", "0", "--host", "127.0.0.1"};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      if (err >= 0) ::dup2(err, STDERR_FILENO);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    if (err >= 0) ::close(err);
-    ::close(fds[1]);
-    out_ = ::fdopen(fds[0], "r");
-    char line[256] = {0};
-    if (out_ != nullptr && std::fgets(line, sizeof line, out_) != nullptr) {
-      line_ = line;
-      const std::string prefix = "winnow serve: listening on http://127.0.0.1:";
-      if (line_.rfind(prefix, 0) == 0) port_ = std::atoi(line_.c_str() + prefix.size());
-    }
-  }
-  ~ServeChild() {
-    if (pid_ > 0 && exit_code_ < 0) stop();
-    if (out_ != nullptr) std::fclose(out_);
-  }
-  ServeChild(const ServeChild&) = delete;
-  ServeChild& operator=(const ServeChild&) = delete;
-
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  const std::string& first_line() const { return line_; }
-  // True while the child has not exited.
-  bool alive() const {
-    if (pid_ <= 0 || exit_code_ >= 0) return false;
-    int status = 0;
-    return ::waitpid(pid_, &status, WNOHANG) == 0;
-  }
-  void signal(int sig) const {
-    if (pid_ > 0) ::kill(pid_, sig);
-  }
-  // SIGTERM, then the exit code (128 + signal if it died of one).
-  int stop() {
-    if (pid_ <= 0) return -1;
-    if (exit_code_ >= 0) return exit_code_;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_code_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int exit_code_ = -1;
-  FILE* out_ = nullptr;
-  std::string line_;
-};
 
 }  // namespace winnow::reliability
