@@ -1,5 +1,7 @@
 // Runs the real `winnow serve` for a test: on --port 0 in a given data directory, its port read
-// from the listening line, stderr (access log) kept in a file, stopped with SIGTERM.
+// from the listening line, stderr (access log) kept in a file, stopped with SIGTERM. A sanitizer
+// report the server wrote (scripts/tsan.sh, scripts/sanitize.sh) fails the test when the object
+// dies, even if every request was answered before the server aborted.
 #pragma once
 
 #include <fcntl.h>
@@ -9,15 +11,22 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace winnow::testing {
 
 class ServeProcess {
  public:
   // `args` follow "winnow serve --port 0 --host 127.0.0.1".
-  ServeProcess(const std::vector<std::string>& args, const std::string& stderr_path) {
+  ServeProcess(const std::vector<std::string>& args, const std::string& stderr_path)
+      : stderr_path_(stderr_path) {
+    std::error_code ec;
+    stderr_start_ = std::filesystem::file_size(stderr_path, ec);  // earlier servers' output
+    if (ec) stderr_start_ = 0;
     std::vector<std::string> all = {WINNOW_BINARY, "serve", "--port", "0", "--host", "127.0.0.1"};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -48,6 +57,9 @@ class ServeProcess {
   ~ServeProcess() {
     if (pid_ > 0 && exit_code_ < 0) stop();
     if (out_ != nullptr) std::fclose(out_);
+    const std::string log = read_file(stderr_path_);
+    const std::string reports = sanitizer_reports(log.substr(std::min(stderr_start_, log.size())));
+    if (!reports.empty()) ADD_FAILURE() << "winnow serve (exit " << exit_code_ << ") reported:\n" << reports;
   }
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;
@@ -70,6 +82,8 @@ class ServeProcess {
   int port_ = 0;
   int exit_code_ = -1;
   std::string line_;
+  std::string stderr_path_;
+  size_t stderr_start_ = 0;
 };
 
 }  // namespace winnow::testing

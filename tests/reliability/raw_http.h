@@ -17,9 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace winnow::reliability {
 
@@ -173,11 +176,16 @@ inline std::string make_request(const std::string& method, const std::string& ta
 }
 
 // A running `winnow serve --port 0 --host 127.0.0.1 ARGS...`; stderr goes to `stderr_path`.
-// SIGTERM and reaped when the object dies.
+// SIGTERM and reaped when the object dies; a sanitizer report the server wrote there
+// (scripts/tsan.sh, scripts/sanitize.sh) then fails the test.
 class ServeChild {
  public:
   ServeChild(const std::string& binary, const std::vector<std::string>& args,
-             const std::string& stderr_path) {
+             const std::string& stderr_path)
+      : stderr_path_(stderr_path) {
+    std::error_code ec;
+    stderr_start_ = std::filesystem::file_size(stderr_path, ec);  // earlier servers' output
+    if (ec) stderr_start_ = 0;
     std::vector<std::string> all = {binary, "serve", "--port", "0", "--host", "127.0.0.1"};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -206,6 +214,10 @@ class ServeChild {
   ~ServeChild() {
     if (pid_ > 0 && exit_code_ < 0) stop();
     if (out_ != nullptr) std::fclose(out_);
+    const std::string log = testing::read_file(stderr_path_);
+    const std::string reports =
+        testing::sanitizer_reports(log.substr(std::min(stderr_start_, log.size())));
+    if (!reports.empty()) ADD_FAILURE() << "winnow serve (exit " << exit_code_ << ") reported:\n" << reports;
   }
   ServeChild(const ServeChild&) = delete;
   ServeChild& operator=(const ServeChild&) = delete;
@@ -213,11 +225,15 @@ class ServeChild {
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& first_line() const { return line_; }
-  // True while the child has not exited.
-  bool alive() const {
+  // True while the child has not exited (if it has, it is reaped and its exit code kept).
+  bool alive() {
     if (pid_ <= 0 || exit_code_ >= 0) return false;
     int status = 0;
-    return ::waitpid(pid_, &status, WNOHANG) == 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == 0) return true;
+    if (done != pid_) return false;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
   }
   void signal(int sig) const {
     if (pid_ > 0) ::kill(pid_, sig);
@@ -239,6 +255,8 @@ class ServeChild {
   int exit_code_ = -1;
   FILE* out_ = nullptr;
   std::string line_;
+  std::string stderr_path_;
+  size_t stderr_start_ = 0;
 };
 
 }  // namespace winnow::reliability
