@@ -1,5 +1,6 @@
 // The tutorial's flow over real HTTP: upload, create a job (auto_start false), VALIDATED, start,
-// SUCCESS, then classify / moderate with the model, manage it, and restart the server.
+// SUCCESS, then classify / moderate with the model, manage it, and restart the server; and many
+// clients at once.
 #include <gmock/gmock.h>
 
 #include <thread>
