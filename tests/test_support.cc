@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -70,6 +71,19 @@ CommandResult run_command(const std::string& command) {
   r.err = read_file(err_path);
   std::remove(err_path);
   return r;
+}
+
+std::string sanitizer_reports(const std::string& log) {
+  size_t first = std::string::npos;
+  for (const char* marker : {"WARNING: ThreadSanitizer:", "ERROR: ThreadSanitizer:",
+                             "FATAL: ThreadSanitizer", "ERROR: AddressSanitizer:",
+                             "ERROR: LeakSanitizer:", ": runtime error: "}) {
+    first = std::min(first, log.find(marker));
+  }
+  if (first == std::string::npos) return {};
+  // From the start of the line that holds the first marker.
+  const size_t line = log.rfind('\n', first);
+  return log.substr(line == std::string::npos ? 0 : line + 1);
 }
 
 std::string shared_data(const std::string& relative) {

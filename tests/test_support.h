@@ -38,6 +38,12 @@ struct CommandResult {
 // Runs `command` through /bin/sh, capturing stdout and stderr.
 CommandResult run_command(const std::string& command);
 
+// The sanitizer reports in `log` (a child process's stderr), from the first report on; empty if
+// there is none. Under scripts/tsan.sh and scripts/sanitize.sh the `winnow serve` a test starts
+// is itself sanitized and writes any data race or memory error there (then aborts), which the
+// test client may not notice: the suites fail the test on a non-empty result.
+std::string sanitizer_reports(const std::string& log);
+
 // Path of ../shared/data/<relative>, or empty if the shared data folder is absent.
 std::string shared_data(const std::string& relative);
 

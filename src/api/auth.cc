@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
 
 namespace winnow::api {
 namespace {
@@ -83,10 +84,15 @@ ApiKeyTable::ApiKeyTable(const std::vector<ApiKey>& keys) { replace(keys); }
 void ApiKeyTable::replace(const std::vector<ApiKey>& keys) {
   auto entries = std::make_shared<std::vector<Entry>>();
   for (const ApiKey& k : keys) entries->push_back(Entry{digest_of(k.key), k.workspace});
-  entries_.store(std::move(entries));
+  std::shared_ptr<const std::vector<Entry>> old;  // freed after the lock is released
+  std::lock_guard lock(mu_);
+  old = std::exchange(entries_, std::move(entries));
 }
 
-size_t ApiKeyTable::size() const { return entries_.load()->size(); }
+size_t ApiKeyTable::size() const {
+  std::lock_guard lock(mu_);
+  return entries_->size();
+}
 
 std::optional<std::string> ApiKeyTable::authenticate(std::string_view authorization) const {
   constexpr std::string_view kBearer = "bearer ";
@@ -98,7 +104,10 @@ std::optional<std::string> ApiKeyTable::authenticate(std::string_view authorizat
   const std::string_view key = trim(authorization.substr(kBearer.size()));
   if (key.empty()) return std::nullopt;
   const std::array<unsigned char, 32> d = digest_of(key);
-  const std::shared_ptr<const std::vector<Entry>> entries = entries_.load();
+  const std::shared_ptr<const std::vector<Entry>> entries = [&] {
+    std::lock_guard lock(mu_);
+    return entries_;
+  }();
   const Entry* found = nullptr;
   // Every entry is compared, so the time does not depend on which (if any) matches.
   for (const Entry& e : *entries) {

@@ -8,8 +8,8 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +42,13 @@ class ApiKeyTable {
     std::array<unsigned char, 32> digest;
     std::string workspace;
   };
-  std::atomic<std::shared_ptr<const std::vector<Entry>>> entries_;
+  // The current table: replace() swaps in a new one under mu_; authenticate() copies the pointer
+  // under mu_ and compares outside it, so a reload never waits for requests nor they for it
+  // beyond that copy. (Not std::atomic<std::shared_ptr>: libstdc++ 12's load() releases its
+  // internal lock with a relaxed store, so a load and the next store race on the stored pointer;
+  // ThreadSanitizer reports it on a SIGHUP reload.)
+  mutable std::mutex mu_;
+  std::shared_ptr<const std::vector<Entry>> entries_;
 };
 
 // 32 random lower-case hex digits (request ids, classification ids).

@@ -1,8 +1,12 @@
 // The tutorial's flow over real HTTP: upload, create a job (auto_start false), VALIDATED, start,
-// SUCCESS, then classify / moderate with the model, manage it, and restart the server.
+// SUCCESS, then classify / moderate with the model, manage it, and restart the server; and many
+// clients at once.
+#include <gmock/gmock.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "api/serve_test_util.h"
@@ -199,6 +203,69 @@ TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
   auto gone = client().Post("/v1/classifications", req.dump(), "application/json");
   ASSERT_TRUE(gone);
   EXPECT_EQ(gone->status, 404);
+}
+
+// Many clients at once (the ThreadSanitizer run's main load on the server: HTTP threads sharing
+// the store, the model cache and the metrics while a job worker validates): every answer is the
+// one a lone client gets, and no upload is lost.
+TEST_F(ServeJobs, ConcurrentClientsGetTheAnswersOfALoneClient) {
+  const std::string model = train_model();
+  ASSERT_FALSE(model.empty());
+  const nlohmann::json req = {{"model", model}, {"input", {"you stupid idiot", "the city council vote"}}};
+  auto alone = client().Post("/v1/classifications", req.dump(), "application/json");
+  ASSERT_TRUE(alone);
+  ASSERT_EQ(alone->status, 200) << alone->body;
+  const nlohmann::json expected = json_of(alone)["results"];
+  const std::string train = upload("second_training_file.jsonl", moderation_jsonl(60, 3))["id"];
+
+  constexpr int kClients = 6, kRounds = 4;
+  std::vector<std::vector<std::string>> problems(kClients);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client http("127.0.0.1", server_->port());
+      http.set_read_timeout(60, 0);
+      http.set_default_headers({{"Authorization", "Bearer " + kKey}});
+      auto check = [&](const httplib::Result& r, const std::string& what) {
+        if (!r) problems[c].push_back(what + ": no answer");
+        else if (r->status != 200) problems[c].push_back(what + ": " + std::to_string(r->status) + " " + r->body);
+        return r && r->status == 200;
+      };
+      for (int round = 0; round < kRounds; ++round) {
+        auto classified = http.Post("/v1/classifications", req.dump(), "application/json");
+        if (check(classified, "classify") && json_of(classified)["results"] != expected) {
+          problems[c].push_back("classify: " + classified->body);
+        }
+        const std::string name = "c" + std::to_string(c) + "-r" + std::to_string(round) + ".jsonl";
+        httplib::MultipartFormDataItems items = {
+            {"file", "{\"text\": \"" + name + "\", \"labels\": {\"l\": \"a\"}}\n", name,
+             "application/octet-stream"}};
+        check(http.Post("/v1/files", items), "upload " + name);
+        check(http.Get("/v1/files?page_size=5"), "list files");
+        check(http.Get("/metrics"), "metrics");
+        check(http.Get("/v1/models"), "list models");
+      }
+    });
+  }
+  // Meanwhile a job is validated by the worker, then cancelled.
+  nlohmann::json job_req = {{"model", "ministral-3b-latest"},
+                            {"training_files", {{{"file_id", train}, {"weight", 1}}}},
+                            {"auto_start", false},
+                            {"hyperparameters", {{"training_steps", 10}}}};
+  auto created = client().Post("/v1/fine_tuning/jobs", job_req.dump(), "application/json");
+  for (std::thread& t : clients) t.join();
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 200) << created->body;
+  const std::string second = json_of(created)["id"];
+  auto cancelled = client().Post("/v1/fine_tuning/jobs/" + second + "/cancel");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, 200) << cancelled->body;
+  EXPECT_EQ(wait_job(second, {"CANCELLATION_REQUESTED"})["status"], "CANCELLED");
+
+  for (int c = 0; c < kClients; ++c) EXPECT_THAT(problems[c], ::testing::IsEmpty()) << "client " << c;
+  auto files = client().Get("/v1/files");
+  ASSERT_TRUE(files);
+  EXPECT_EQ(json_of(files)["total"], 3 + kClients * kRounds);
 }
 
 TEST_F(ServeJobs, JobErrors) {

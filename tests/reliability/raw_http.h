@@ -13,9 +13,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace winnow::reliability {
 
