@@ -13,9 +13,8 @@ seconds="${1:-60}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET]" >&2; exit 2; }
 
 WINNOW_SETUP_NO_BUILD=1 scripts/setup.sh
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DWINNOW_FUZZ=ON -DWINNOW_BUILD_TESTS=OFF ${WINNOW_CMAKE_ARGS:-} >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target winnow_fuzz_targets
+scripts/asan_tree.sh
+cmake --build build-asan -j"$(nproc)" --target winnow_fuzz_targets
 
 if [ -n "${WINNOW_FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$WINNOW_FUZZ_TARGETS"
