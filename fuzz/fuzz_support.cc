@@ -48,9 +48,13 @@ class ScratchDir {
 
 }  // namespace
 
-std::string write_scratch_file(std::string_view name, std::string_view data) {
+const std::string& scratch_dir() {
   static ScratchDir dir;
-  std::string path = dir.path() + "/" + std::string(name);
+  return dir.path();
+}
+
+std::string write_scratch_file(std::string_view name, std::string_view data) {
+  std::string path = scratch_dir() + "/" + std::string(name);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   fuzz_check(fd >= 0, "cannot create the scratch file " + path);
   size_t done = 0;

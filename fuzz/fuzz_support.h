@@ -37,6 +37,9 @@ class MemoryByteSource : public ByteSource {
 // overwritten by the next call with the same name; the directory is removed at exit.
 std::string write_scratch_file(std::string_view name, std::string_view data);
 
+// That per-process scratch directory (created on first call, removed at exit).
+const std::string& scratch_dir();
+
 // A property of the code under test that must hold: otherwise prints `what` and aborts, which
 // libFuzzer reports as a crash with the input that caused it.
 void fuzz_check(bool condition, const char* what);

@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,10 +36,9 @@ struct Harness {
 
 Harness* start() {
   auto* h = new Harness;
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("winnow-http-fuzz-" + std::to_string(::getpid())))
-          .string();
-  std::filesystem::remove_all(dir);
+  // In the scratch directory (/dev/shm when it exists): the store's fsyncs (uploads, SQLite
+  // commits) then never wait on a disk that other processes keep busy.
+  const std::string dir = winnow::fuzz::scratch_dir() + "/http-data";
   winnow::api::ServerOptions o;
   o.host = "127.0.0.1";
   o.port = 0;
@@ -86,9 +84,12 @@ std::string exchange(int port, const uint8_t* data, size_t size) {
   char buf[16384];
   for (;;) {
     pollfd p{fd, POLLIN, 0};
-    // Generous: the server's own socket timeout is 2 s; a longer silence is a hang.
-    if (::poll(&p, 1, 20000) <= 0) {
-      fuzz_check(false, "no answer within 20 s (hang)");
+    // The server's own socket timeout is 2 s, so every input is answered within about that;
+    // 60 s of silence is a hang even on a loaded machine. Open finding: after ~90 s of fuzzing
+    // (load ~6) one request got no answer for 60 s, though alone it is answered in 71 ms: state
+    // built by earlier inputs (fuzz/findings/http_request/). scripts/fuzz.sh allows 90 s.
+    if (::poll(&p, 1, 60000) <= 0) {
+      fuzz_check(false, "no answer within 60 s (hang)");
     }
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0) break;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/, clang, ASan + UBSan) into build-fuzz/ and runs each one for
-# SECONDS_PER_TARGET seconds (default 60) from its committed seed corpus. The corpus is copied to
-# a temporary directory first, so runs never grow fuzz/corpus/. Any crash, sanitizer report,
-# timeout or out-of-memory fails the run; the input that caused it is kept in
-# build-fuzz/findings/<target>/ and its path printed. Reproduce with
-#   build-fuzz/fuzz/fuzz_<target> build-fuzz/findings/<target>/crash-...
+# Builds the libFuzzer targets (fuzz/, clang, ASan + UBSan) in build-asan/, the sanitizer tree it
+# shares with scripts/sanitize.sh (scripts/asan_tree.sh; only the fuzz targets are built here),
+# and runs each one for SECONDS_PER_TARGET seconds (default 60) from its committed seed corpus.
+# The corpus is copied to a temporary directory first, so runs never grow fuzz/corpus/. Any
+# crash, sanitizer report, timeout or out-of-memory fails the run; the input that caused it is
+# kept in build-asan/findings/<target>/ and its path printed. Reproduce with
+#   build-asan/fuzz/fuzz_<target> build-asan/findings/<target>/crash-...
 # WINNOW_FUZZ_TARGETS="csv_reader model_loader" picks targets (default: all in fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,8 @@ seconds="${1:-60}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET]" >&2; exit 2; }
 
 WINNOW_SETUP_NO_BUILD=1 scripts/setup.sh
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DWINNOW_FUZZ=ON -DWINNOW_BUILD_TESTS=OFF ${WINNOW_CMAKE_ARGS:-} >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target winnow_fuzz_targets
+scripts/asan_tree.sh
+cmake --build build-asan -j"$(nproc)" --target winnow_fuzz_targets
 
 if [ -n "${WINNOW_FUZZ_TARGETS:-}" ]; then
   read -r -a targets <<<"$WINNOW_FUZZ_TARGETS"
@@ -30,11 +30,16 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 failed=()
 printf '%-18s %8s %10s %8s %8s %s\n' target seconds execs exec/s cov result
 for t in "${targets[@]}"; do
-  binary="build-fuzz/fuzz/fuzz_$t"
-  findings="build-fuzz/findings/$t"
+  binary="build-asan/fuzz/fuzz_$t"
+  findings="build-asan/findings/$t"
   mkdir -p "$findings" "$work/$t"
   cp -r "fuzz/corpus/$t/." "$work/$t/"
-  args=("$work/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10
+  # One input may take 10 s; the HTTP target 90 s: it answers a quiet machine within about 2 s
+  # (the server's socket timeout) but a loaded one far later (fuzz/http_request_fuzz.cc), and its
+  # harness names a 60 s silence a hang first.
+  timeout=10
+  [ "$t" = http_request ] && timeout=90
+  args=("$work/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout="$timeout"
         -rss_limit_mb=2048 -malloc_limit_mb=512 -artifact_prefix="$findings/")
   [ -f "fuzz/$t.dict" ] && args+=(-dict="fuzz/$t.dict")
   log="$findings/last-run.log"

@@ -41,7 +41,7 @@ void print_multi_label(const eval::HeadEvaluation& h) {
       {"label", "positives", "ROC-AUC", "PR-AUC", "threshold", "precision", "recall", "F1"});
   for (const eval::LabelReport& l : r.labels) {
     t.add_row({l.name, std::to_string(l.positives), fixed_or_dash(l.roc_auc),
-               fixed_or_dash(l.average_precision), fixed(l.threshold),
+               fixed_or_dash(l.average_precision), fixed(static_cast<double>(l.threshold)),
                fixed(l.at_threshold.precision), fixed(l.at_threshold.recall),
                fixed(l.at_threshold.f1)});
   }

@@ -32,9 +32,13 @@ std::string moderation_lines(int n, int seed) {
         text += threat[next() % 3];
         labels = R"(["threat"])";
         break;
-      default:
-        text += std::string(toxic[next() % 4]) + " " + threat[next() % 3];
+      default: {
+        // Two draws in one expression would be unsequenced (gcc and clang order them
+        // differently, and the data with them): the threat word is drawn first.
+        const char* threat_word = threat[next() % 3];
+        text += std::string(toxic[next() % 4]) + " " + threat_word;
         labels = R"(["toxicity", "threat"])";
+      }
     }
     const char* lang = i % 3 == 0 ? "fr" : "en";
     out += R"({"text": ")" + text + R"(", "labels": {"moderation": )" + labels + R"(, "lang": ")" +
