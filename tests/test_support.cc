@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <system_error>
 
 namespace winnow::testing {
 
@@ -45,6 +46,16 @@ std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(f, line);) lines.push_back(line);
   return lines;
+}
+
+std::vector<std::string> dir_entries(const std::string& path) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    names.push_back(it->path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void write_gzip_file(const std::string& path, const std::string& bytes) {

@@ -27,6 +27,8 @@ class TempDir {
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);
+// The names of the entries of directory `path`, sorted; empty if it does not exist.
+std::vector<std::string> dir_entries(const std::string& path);
 // Writes `bytes` gzip-compressed.
 void write_gzip_file(const std::string& path, const std::string& bytes);
 

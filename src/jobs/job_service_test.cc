@@ -112,15 +112,17 @@ class JobServiceTest : public ::testing::Test {
     return done();
   }
 
-  // The names in a directory, sorted (empty if it does not exist).
-  static std::vector<std::string> names_in(const std::string& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      names.push_back(it->path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+  // Moves a stored job along `path` (an event per status) as a service that then stopped
+  // abruptly would have left it.
+  void advance(const std::string& id, const std::vector<JobStatus>& path) {
+    auto moved = store_->update_job(id, [&](JobRecord& j) {
+      for (JobStatus st : path) {
+        j.events.push_back({"status-updated", {{"status", store::job_status_name(st)}}, 0});
+        j.status = st;
+      }
+      return Status::ok();
+    });
+    ASSERT_TRUE(moved.is_ok()) << moved.status().to_string();
   }
 
   bool dir_gone(const std::string& job_id) const {
@@ -254,9 +256,9 @@ TEST_F(JobServiceTest, FinishedJobsLeaveNoWorkingCopyButTheirModelsWork) {
   job = wait_while(created->id, unfinished);
   ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
   const std::string dir = store_->job_dir(job.id);
-  EXPECT_TRUE(eventually([&] { return names_in(dir).size() == 1; })) << dir;
-  EXPECT_EQ(names_in(dir), std::vector<std::string>{"files"});
-  EXPECT_EQ(names_in(dir + "/files"), std::vector<std::string>{valid});
+  EXPECT_TRUE(eventually([&] { return winnow::testing::dir_entries(dir).size() == 1; })) << dir;
+  EXPECT_EQ(winnow::testing::dir_entries(dir), std::vector<std::string>{"files"});
+  EXPECT_EQ(winnow::testing::dir_entries(dir + "/files"), std::vector<std::string>{valid});
   EXPECT_EQ(winnow::testing::read_file(store_->job_file_path(job.id, valid)), dataset(10, 30));
   model = store_->get_model("ws", *job.fine_tuned_model);
   ASSERT_TRUE(model.is_ok());
@@ -436,11 +438,7 @@ TEST_F(JobServiceTest, ExpiredFilesAreSweptAtStartAndPeriodically) {
   EXPECT_EQ(service_->create(draft(expired)).status().code(), StatusCode::kNotFound);
 
   clock_offset_s_ = 3600;  // `expiring` expires; the sweeper thread deletes it
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::filesystem::exists(blobs + expiring) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_FALSE(std::filesystem::exists(blobs + expiring));
+  EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(blobs + expiring); }));
   EXPECT_EQ(store_->get_file("ws", expiring).status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(std::filesystem::exists(blobs + lasting));
   EXPECT_EQ(store_->list_files("ws", {})->total, 1);
@@ -451,16 +449,7 @@ TEST_F(JobServiceTest, RestartCompletesARequestedCancellation) {
   const std::string train = upload("t.jsonl", dataset(10));
   auto job = store_->create_job(draft(train));
   ASSERT_TRUE(job.is_ok());
-  ASSERT_TRUE(store_
-                  ->update_job(job->id,
-                               [](JobRecord& j) {
-                                 for (const char* s : {"RUNNING", "CANCELLATION_REQUESTED"}) {
-                                   j.events.push_back({"status-updated", {{"status", s}}, 0});
-                                 }
-                                 j.status = JobStatus::kCancellationRequested;
-                                 return Status::ok();
-                               })
-                  .is_ok());
+  advance(job->id, {JobStatus::kRunning, JobStatus::kCancellationRequested});
   store_.reset();
   open();
   start_service();
@@ -480,14 +469,7 @@ TEST_F(JobServiceTest, RestartFailsRunningJobsAndRunsQueuedOnes) {
   const std::string train = upload("t.jsonl", dataset(10));
   auto running = store_->create_job(draft(train));
   ASSERT_TRUE(running.is_ok());
-  ASSERT_TRUE(store_
-                  ->update_job(running->id,
-                               [](JobRecord& j) {
-                                 j.status = JobStatus::kRunning;
-                                 j.events.push_back({"status-updated", {{"status", "RUNNING"}}, 0});
-                                 return Status::ok();
-                               })
-                  .is_ok());
+  advance(running->id, {JobStatus::kRunning});
   JobRecord queued_draft = draft(train);
   queued_draft.hyperparameters.training_steps = 5;
   auto queued = store_->create_job(queued_draft);
@@ -504,7 +486,8 @@ TEST_F(JobServiceTest, RestartFailsRunningJobsAndRunsQueuedOnes) {
   JobRecord validated = wait_validation(queued->id);
   EXPECT_EQ(validated.status, JobStatus::kValidated) << validated.error.value_or("");
   // A job that is not finished keeps its copy (it trains from it after /start).
-  EXPECT_EQ(names_in(store_->job_dir(queued->id) + "/files"), std::vector<std::string>{train});
+  EXPECT_EQ(winnow::testing::dir_entries(store_->job_dir(queued->id) + "/files"),
+            std::vector<std::string>{train});
   ASSERT_TRUE(service_->start_job("ws", queued->id).is_ok());
   JobRecord trained = wait_training(queued->id);
   EXPECT_EQ(trained.status, JobStatus::kSuccess) << trained.error.value_or("");

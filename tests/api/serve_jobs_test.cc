@@ -61,17 +61,6 @@ class ServeJobs : public ServeTest {
   std::string valid_id_;
 };
 
-// The names in a directory, sorted (empty if it does not exist).
-std::vector<std::string> names_in(const std::string& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    names.push_back(it->path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
   const std::string model = train_model();
   ASSERT_EQ(model.rfind("ft:classifier:ministral-3b-latest:", 0), 0u) << model;
@@ -189,8 +178,8 @@ TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
   // The finished job's working copy is gone but for its validation file, which the metrics
   // (computed afresh by the new process) still read.
   const std::string job_dir = dir_.file("data/jobs/" + job_id_);
-  EXPECT_EQ(names_in(job_dir), std::vector<std::string>{"files"});
-  EXPECT_EQ(names_in(job_dir + "/files"), std::vector<std::string>{valid_id_});
+  EXPECT_EQ(dir_entries(job_dir), std::vector<std::string>{"files"});
+  EXPECT_EQ(dir_entries(job_dir + "/files"), std::vector<std::string>{valid_id_});
   auto metrics_after = client().Get("/v1/winnow/models/" + encode_colons(model) + "/metrics");
   ASSERT_TRUE(metrics_after);
   EXPECT_EQ(metrics_after->status, 200) << metrics_after->body;
