@@ -4,7 +4,7 @@
 # UndefinedBehaviorSanitizer with no recovery (any report aborts), libFuzzer coverage
 # instrumentation on every target (-DWINNOW_FUZZ=ON), tests on. -O1 keeps the tests and the
 # fuzzers quick; asserts stay on (no NDEBUG); line tables are all a sanitizer stack needs.
-# Sourced or run by those two scripts from the repository root; WINNOW_CMAKE_ARGS is appended.
+# Run by those two scripts; WINNOW_CMAKE_ARGS is appended to the configure line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # A build-asan/ configured by the older gcc Debug sanitize.sh cannot switch compilers in place.

@@ -36,4 +36,13 @@ struct ApiCall {
   }
 };
 
+// True if the request announces a body (chunked framing, or a Content-Length other than 0).
+// Without either there is none (curl -X POST sends neither): reading would wait for the client
+// to close the connection.
+inline bool announces_body(const httplib::Request& req) {
+  if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
 }  // namespace winnow::api

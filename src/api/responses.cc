@@ -54,8 +54,6 @@ nlohmann::ordered_json FieldErrors::body() const {
   return out;
 }
 
-nlohmann::json FieldErrors::to_json() const { return nlohmann::json::parse(dump_json(body())); }
-
 void FieldErrors::send(httplib::Response& res) const { send_json(res, 422, body()); }
 
 int http_status_for(const Status& status) {

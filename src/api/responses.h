@@ -42,11 +42,10 @@ class FieldErrors {
   void add(std::string type, nlohmann::json loc, std::string msg);
   void add(std::string type, nlohmann::json loc, std::string msg, nlohmann::json input);
   bool empty() const { return errors_.empty(); }
-  nlohmann::json to_json() const;  // {"detail": [...]}
+  nlohmann::ordered_json body() const;  // {"detail": [...]} with keys in the wire order
   void send(httplib::Response& res) const;
 
  private:
-  nlohmann::ordered_json body() const;  // {"detail": [...]} with keys in the wire order
   std::vector<FieldError> errors_;
 };
 

@@ -94,8 +94,7 @@ void upload(ServiceContext& ctx, ApiCall& call) {
     }
   }
   FieldErrors errors;
-  const bool has_body = !content_length.empty() ? content_length != "0"
-                                                : req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  const bool has_body = announces_body(req);
   if (!req.is_multipart_form_data() || !has_body) {
     if (call.content_reader != nullptr && has_body && !req.is_multipart_form_data()) {
       size_t total = 0;

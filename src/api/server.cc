@@ -144,7 +144,7 @@ struct Server::Impl {
   static BodyRead drain_body(const httplib::Request& req, const httplib::ContentReader* reader,
                              size_t limit) {
     if (reader == nullptr) return req.body.size() <= limit ? BodyRead::kOk : BodyRead::kTooLarge;
-    if (!has_body(req)) return BodyRead::kOk;
+    if (!announces_body(req)) return BodyRead::kOk;
     size_t total = 0;
     auto count = [&](const char*, size_t n) {
       total += n;
@@ -157,14 +157,6 @@ struct Server::Impl {
     return ok ? BodyRead::kOk : BodyRead::kUnreadable;
   }
 
-  // True if the request announces a body. Without Content-Length or chunked framing there is
-  // none (curl -X POST sends neither); reading would wait for the client to close.
-  static bool has_body(const httplib::Request& req) {
-    if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) return true;
-    const std::string length = req.get_header_value("Content-Length");
-    return !length.empty() && length != "0";
-  }
-
   // The body of a JSON route, at most `limit` bytes.
   static BodyRead read_body(const httplib::Request& req, const httplib::ContentReader* reader,
                             size_t limit, std::string* body) {
@@ -172,7 +164,7 @@ struct Server::Impl {
       *body = req.body;
       return body->size() <= limit ? BodyRead::kOk : BodyRead::kTooLarge;
     }
-    if (!has_body(req)) return BodyRead::kOk;
+    if (!announces_body(req)) return BodyRead::kOk;
     if (req.is_multipart_form_data()) return drain_body(req, reader, limit);
     bool too_large = false;
     const bool ok = (*reader)([&](const char* data, size_t n) {
