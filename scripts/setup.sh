@@ -36,7 +36,14 @@ if command -v npm >/dev/null 2>&1; then
   scripts/npm_ci.sh tests/compat
   if [ "${WINNOW_SETUP_NO_WEB:-0}" != 1 ]; then
     scripts/npm_ci.sh web tests/browser
-    (cd web && npm run build)
+    # The dashboard is rebuilt (type check + Vite, ~10 s) only when its sources changed since the
+    # build in web/dist: CI calls this script once per stage.
+    web_hash=$(cd web && find index.html package.json package-lock.json tsconfig*.json vite*.ts src test \
+                 -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+    if [ "$(cat web/dist/.winnow-source.sha256 2>/dev/null)" != "$web_hash" ]; then
+      (cd web && npm run build)
+      echo "$web_hash" >web/dist/.winnow-source.sha256
+    fi
   fi
 else
   echo "setup: npm not found: the SDK tests and the web dashboard need Node.js >= 20 with npm" >&2

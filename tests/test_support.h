@@ -46,6 +46,11 @@ CommandResult run_command(const std::string& command);
 // test client may not notice: the suites fail the test on a non-empty result.
 std::string sanitizer_reports(const std::string& log);
 
+#ifdef WINNOW_BINARY
+// The `winnow` binary the integration suites drive (their CMake target defines its path).
+inline const std::string kWinnow = WINNOW_BINARY;
+#endif
+
 // Path of ../shared/data/<relative>, or empty if the shared data folder is absent.
 std::string shared_data(const std::string& relative);
 

@@ -88,4 +88,14 @@ std::string send_status(httplib::Response& res, const Status& status) {
   return {};
 }
 
+nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts) {
+  nlohmann::json l = nlohmann::json::array({"body"});
+  for (const nlohmann::json& p : parts) l.push_back(p);
+  return l;
+}
+
+Status file_error(const Status& s) {
+  return s.code() == StatusCode::kNotFound ? Status::not_found("File not found") : s;
+}
+
 }  // namespace winnow::api

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -48,6 +49,13 @@ class FieldErrors {
  private:
   std::vector<FieldError> errors_;
 };
+
+// ["body", parts...]: the `loc` of a field error in the request body.
+nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts);
+
+// A store error on a file as the API states it: not found is the spec's "File not found";
+// anything else unchanged.
+Status file_error(const Status& s);
 
 // The HTTP status for a non-OK Status: invalid argument 422, not found 404, already exists 409,
 // failed precondition 400, cancelled 409, unavailable 503, everything else 500.

@@ -20,12 +20,6 @@ using nlohmann::json;
 
 enum class InputKind { kText, kChat, kModerationChat };
 
-json loc(std::initializer_list<json> parts) {
-  json l = json::array({"body"});
-  for (const json& p : parts) l.push_back(p);
-  return l;
-}
-
 // One conversation as the text the model reads (sample_text's template). nullopt after adding
 // errors at `where`.
 std::optional<std::string> conversation_text(const json& messages, const json& where,
@@ -91,7 +85,7 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
   std::vector<std::string> texts;
   auto it = body.find("input");
   if (it == body.end() || it->is_null()) {
-    errors->add("missing", loc({"input"}), "Field required");
+    errors->add("missing", body_loc({"input"}), "Field required");
     return texts;
   }
   const json& input = *it;
@@ -99,26 +93,26 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
     case InputKind::kText:
       if (input.is_string()) {
         if (input.get_ref<const std::string&>().empty()) {
-          errors->add("string_too_short", loc({"input"}), "String should have at least 1 character", input);
+          errors->add("string_too_short", body_loc({"input"}), "String should have at least 1 character", input);
         } else {
           texts.push_back(input.get<std::string>());
         }
         return texts;
       }
       if (!input.is_array()) {
-        errors->add("string_type", loc({"input"}), "Input should be a valid string or a list of strings", input);
+        errors->add("string_type", body_loc({"input"}), "Input should be a valid string or a list of strings", input);
         return texts;
       }
       if (input.empty()) {
-        errors->add("too_short", loc({"input"}), "List should have at least 1 item after validation, not 0", input);
+        errors->add("too_short", body_loc({"input"}), "List should have at least 1 item after validation, not 0", input);
         return texts;
       }
       if (input.size() > max_inputs) break;
       for (size_t i = 0; i < input.size(); ++i) {
         if (!input[i].is_string()) {
-          errors->add("string_type", loc({"input", i}), "Input should be a valid string", input[i]);
+          errors->add("string_type", body_loc({"input", i}), "Input should be a valid string", input[i]);
         } else if (input[i].get_ref<const std::string&>().empty()) {
-          errors->add("string_too_short", loc({"input", i}), "String should have at least 1 character", input[i]);
+          errors->add("string_too_short", body_loc({"input", i}), "String should have at least 1 character", input[i]);
         } else {
           texts.push_back(input[i].get<std::string>());
         }
@@ -140,37 +134,37 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
         if (auto text = conversation_text(*messages, where, errors)) texts.push_back(std::move(*text));
       };
       if (input.is_object()) {
-        one(input, loc({"input"}));
+        one(input, body_loc({"input"}));
         return texts;
       }
       if (!input.is_array() || input.empty()) {
-        errors->add(input.is_array() ? "too_short" : "model_attributes_type", loc({"input"}),
+        errors->add(input.is_array() ? "too_short" : "model_attributes_type", body_loc({"input"}),
                     "Input should be an object with \"messages\" or a non-empty list of them", input);
         return texts;
       }
       if (input.size() > max_inputs) break;
-      for (size_t i = 0; i < input.size(); ++i) one(input[i], loc({"input", i}));
+      for (size_t i = 0; i < input.size(); ++i) one(input[i], body_loc({"input", i}));
       return texts;
     }
     case InputKind::kModerationChat: {
       // [message, ...] (one conversation) or [[message, ...], ...].
       if (!input.is_array() || input.empty()) {
-        errors->add(input.is_array() ? "too_short" : "list_type", loc({"input"}),
+        errors->add(input.is_array() ? "too_short" : "list_type", body_loc({"input"}),
                     "Input should be a non-empty list of messages or of conversations", input);
         return texts;
       }
       if (input[0].is_array()) {
         if (input.size() > max_inputs) break;
         for (size_t i = 0; i < input.size(); ++i) {
-          if (auto text = conversation_text(input[i], loc({"input", i}), errors)) texts.push_back(std::move(*text));
+          if (auto text = conversation_text(input[i], body_loc({"input", i}), errors)) texts.push_back(std::move(*text));
         }
-      } else if (auto text = conversation_text(input, loc({"input"}), errors)) {
+      } else if (auto text = conversation_text(input, body_loc({"input"}), errors)) {
         texts.push_back(std::move(*text));
       }
       return texts;
     }
   }
-  errors->add("too_long", loc({"input"}),
+  errors->add("too_long", body_loc({"input"}),
               "List should have at most " + std::to_string(max_inputs) + " items after validation, not " +
                   std::to_string(input.size()));
   texts.clear();
@@ -188,9 +182,9 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
   FieldErrors errors;
   auto model_it = body.find("model");
   if (model_it == body.end() || model_it->is_null()) {
-    errors.add("missing", loc({"model"}), "Field required");
+    errors.add("missing", body_loc({"model"}), "Field required");
   } else if (!model_it->is_string()) {
-    errors.add("string_type", loc({"model"}), "Input should be a valid string", *model_it);
+    errors.add("string_type", body_loc({"model"}), "Input should be a valid string", *model_it);
   }
   std::vector<std::string> texts =
       request_texts(body, kind, ctx.options.max_inputs_per_classification, &errors);

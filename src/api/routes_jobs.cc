@@ -14,12 +14,6 @@ using nlohmann::json;
 
 constexpr const char* kJobNotFound = "No fine tuning job matches the given query.";
 
-json loc(std::initializer_list<json> parts) {
-  json l = json::array({"body"});
-  for (const json& p : parts) l.push_back(p);
-  return l;
-}
-
 Status job_error(const Status& s) {
   return s.code() == StatusCode::kNotFound ? Status::not_found(kJobNotFound) : s;
 }
@@ -84,37 +78,37 @@ std::optional<std::string> string_field(const json& obj, const char* key, json w
 void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErrors* errors) {
   auto it = body.find("hyperparameters");
   if (it == body.end()) {
-    errors->add("missing", loc({"hyperparameters"}), "Field required");
+    errors->add("missing", body_loc({"hyperparameters"}), "Field required");
     return;
   }
   if (!it->is_object()) {
-    errors->add("model_attributes_type", loc({"hyperparameters"}),
+    errors->add("model_attributes_type", body_loc({"hyperparameters"}),
                 "Input should be a valid dictionary or object to extract fields from", *it);
     return;
   }
   const json& hp = *it;
-  h->training_steps = int_field(hp, "training_steps", loc({"hyperparameters", "training_steps"}), 1, errors);
-  if (auto lr = number_field(hp, "learning_rate", loc({"hyperparameters", "learning_rate"}), 1e-8, 1, false, errors)) {
+  h->training_steps = int_field(hp, "training_steps", body_loc({"hyperparameters", "training_steps"}), 1, errors);
+  if (auto lr = number_field(hp, "learning_rate", body_loc({"hyperparameters", "learning_rate"}), 1e-8, 1, false, errors)) {
     h->learning_rate = *lr;
   }
   if (hp.contains("weight_decay")) {
-    h->weight_decay = number_field(hp, "weight_decay", loc({"hyperparameters", "weight_decay"}), 0, 1, false, errors);
+    h->weight_decay = number_field(hp, "weight_decay", body_loc({"hyperparameters", "weight_decay"}), 0, 1, false, errors);
     if (!h->weight_decay && hp["weight_decay"].is_null()) h->weight_decay = 0.1;
   }
   if (hp.contains("warmup_fraction")) {
-    h->warmup_fraction = number_field(hp, "warmup_fraction", loc({"hyperparameters", "warmup_fraction"}), 0, 1, false, errors);
+    h->warmup_fraction = number_field(hp, "warmup_fraction", body_loc({"hyperparameters", "warmup_fraction"}), 0, 1, false, errors);
     if (!h->warmup_fraction && hp["warmup_fraction"].is_null()) h->warmup_fraction = 0.05;
   }
-  h->epochs = number_field(hp, "epochs", loc({"hyperparameters", "epochs"}), 0, 1e9, true, errors);
+  h->epochs = number_field(hp, "epochs", body_loc({"hyperparameters", "epochs"}), 0, 1e9, true, errors);
   if (hp.contains("seq_len") && !hp["seq_len"].is_null()) {
-    h->seq_len = int_field(hp, "seq_len", loc({"hyperparameters", "seq_len"}), 100, errors);
+    h->seq_len = int_field(hp, "seq_len", body_loc({"hyperparameters", "seq_len"}), 100, errors);
   }
 }
 
 void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* errors) {
   auto it = body.find("training_files");
   if (it != body.end() && !it->is_null() && !it->is_array()) {
-    errors->add("list_type", loc({"training_files"}), "Input should be a valid list", *it);
+    errors->add("list_type", body_loc({"training_files"}), "Input should be a valid list", *it);
     return;
   }
   if (it != body.end() && it->is_array()) {
@@ -124,15 +118,15 @@ void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* 
       if (f.is_string()) {
         tf.file_id = f.get<std::string>();
       } else if (f.is_object()) {
-        auto id = string_field(f, "file_id", loc({"training_files", i, "file_id"}), errors);
-        if (!f.contains("file_id")) errors->add("missing", loc({"training_files", i, "file_id"}), "Field required");
+        auto id = string_field(f, "file_id", body_loc({"training_files", i, "file_id"}), errors);
+        if (!f.contains("file_id")) errors->add("missing", body_loc({"training_files", i, "file_id"}), "Field required");
         if (id) tf.file_id = *id;
         if (f.contains("weight") && !f["weight"].is_null()) {
-          auto w = number_field(f, "weight", loc({"training_files", i, "weight"}), 0, 1e9, true, errors);
+          auto w = number_field(f, "weight", body_loc({"training_files", i, "weight"}), 0, 1e9, true, errors);
           if (w) tf.weight = *w;
         }
       } else {
-        errors->add("model_attributes_type", loc({"training_files", i}),
+        errors->add("model_attributes_type", body_loc({"training_files", i}),
                     "Input should be a file id or an object with file_id and weight", f);
         continue;
       }
@@ -140,7 +134,7 @@ void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* 
     }
   }
   if (job->training_files.empty() && errors->empty()) {
-    errors->add("value_error", loc({"job_in"}),
+    errors->add("value_error", body_loc({"job_in"}),
                 "Value error, At least one training file or repository is required.");
   }
 }
@@ -149,40 +143,40 @@ void parse_targets(const json& body, store::JobRecord* job, FieldErrors* errors)
   auto it = body.find("classifier_targets");
   if (it == body.end() || it->is_null()) return;
   if (!it->is_array()) {
-    errors->add("list_type", loc({"classifier_targets"}), "Input should be a valid list", *it);
+    errors->add("list_type", body_loc({"classifier_targets"}), "Input should be a valid list", *it);
     return;
   }
   for (size_t i = 0; i < it->size(); ++i) {
     const json& t = (*it)[i];
     if (!t.is_object()) {
-      errors->add("model_attributes_type", loc({"classifier_targets", i}),
+      errors->add("model_attributes_type", body_loc({"classifier_targets", i}),
                   "Input should be a valid dictionary or object to extract fields from", t);
       continue;
     }
     store::ClassifierTarget target;
-    if (!t.contains("name")) errors->add("missing", loc({"classifier_targets", i, "name"}), "Field required");
-    if (auto n = string_field(t, "name", loc({"classifier_targets", i, "name"}), errors)) target.name = *n;
+    if (!t.contains("name")) errors->add("missing", body_loc({"classifier_targets", i, "name"}), "Field required");
+    if (auto n = string_field(t, "name", body_loc({"classifier_targets", i, "name"}), errors)) target.name = *n;
     auto labels = t.find("labels");
     if (labels == t.end()) {
-      errors->add("missing", loc({"classifier_targets", i, "labels"}), "Field required");
+      errors->add("missing", body_loc({"classifier_targets", i, "labels"}), "Field required");
     } else if (!labels->is_array()) {
-      errors->add("list_type", loc({"classifier_targets", i, "labels"}), "Input should be a valid list", *labels);
+      errors->add("list_type", body_loc({"classifier_targets", i, "labels"}), "Input should be a valid list", *labels);
     } else {
       for (size_t k = 0; k < labels->size(); ++k) {
         if (!(*labels)[k].is_string()) {
-          errors->add("string_type", loc({"classifier_targets", i, "labels", k}),
+          errors->add("string_type", body_loc({"classifier_targets", i, "labels", k}),
                       "Input should be a valid string", (*labels)[k]);
         } else {
           target.labels.push_back((*labels)[k].get<std::string>());
         }
       }
     }
-    if (auto w = number_field(t, "weight", loc({"classifier_targets", i, "weight"}), 0, 1e9, false, errors)) {
+    if (auto w = number_field(t, "weight", body_loc({"classifier_targets", i, "weight"}), 0, 1e9, false, errors)) {
       target.weight = *w;
     }
-    if (auto lf = string_field(t, "loss_function", loc({"classifier_targets", i, "loss_function"}), errors)) {
+    if (auto lf = string_field(t, "loss_function", body_loc({"classifier_targets", i, "loss_function"}), errors)) {
       if (*lf != "single_class" && *lf != "multi_class") {
-        errors->add("enum", loc({"classifier_targets", i, "loss_function"}),
+        errors->add("enum", body_loc({"classifier_targets", i, "loss_function"}),
                     "Input should be 'single_class' or 'multi_class'", *lf);
       }
       target.loss_function = *lf;
@@ -196,17 +190,17 @@ void parse_integrations(const json& body, store::JobRecord* job, FieldErrors* er
   auto it = body.find("integrations");
   if (it == body.end() || it->is_null()) return;
   if (!it->is_array()) {
-    errors->add("list_type", loc({"integrations"}), "Input should be a valid list", *it);
+    errors->add("list_type", body_loc({"integrations"}), "Input should be a valid list", *it);
     return;
   }
   for (size_t i = 0; i < it->size(); ++i) {
     const json& in = (*it)[i];
     auto type = in.is_object() ? in.find("type") : in.end();
     if (!in.is_object() || (type != in.end() && *type != "wandb")) {
-      errors->add("literal_error", loc({"integrations", i, "type"}), "Input should be 'wandb'", in);
+      errors->add("literal_error", body_loc({"integrations", i, "type"}), "Input should be 'wandb'", in);
       continue;
     }
-    if (!in.contains("project")) errors->add("missing", loc({"integrations", i, "project"}), "Field required");
+    if (!in.contains("project")) errors->add("missing", body_loc({"integrations", i, "project"}), "Field required");
     json out;  // echoed without the api_key
     out["type"] = "wandb";
     out["project"] = in.value("project", json(nullptr));
@@ -222,26 +216,26 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
   FieldErrors errors;
   store::JobRecord draft;
   draft.workspace = call.workspace;
-  if (!b.contains("model")) errors.add("missing", loc({"model"}), "Field required");
-  if (auto m = string_field(b, "model", loc({"model"}), &errors)) draft.model = *m;
-  if (auto jt = string_field(b, "job_type", loc({"job_type"}), &errors)) {
+  if (!b.contains("model")) errors.add("missing", body_loc({"model"}), "Field required");
+  if (auto m = string_field(b, "model", body_loc({"model"}), &errors)) draft.model = *m;
+  if (auto jt = string_field(b, "job_type", body_loc({"job_type"}), &errors)) {
     if (*jt == "completion") {
       send_detail(call.response, 422, "Model not available for this type of fine-tuning (completion).");
       return;
     }
     if (*jt != "classifier") {
-      errors.add("enum", loc({"job_type"}), "Input should be 'completion' or 'classifier'", *jt);
+      errors.add("enum", body_loc({"job_type"}), "Input should be 'completion' or 'classifier'", *jt);
     }
   }
   parse_hyperparameters(b, &draft.hyperparameters, &errors);
   parse_training_files(b, &draft, &errors);
   if (auto it = b.find("validation_files"); it != b.end() && !it->is_null()) {
     if (!it->is_array()) {
-      errors.add("list_type", loc({"validation_files"}), "Input should be a valid list", *it);
+      errors.add("list_type", body_loc({"validation_files"}), "Input should be a valid list", *it);
     } else {
       for (size_t i = 0; i < it->size(); ++i) {
         if (!(*it)[i].is_string()) {
-          errors.add("uuid_type", loc({"validation_files", i}), "Input should be a valid UUID", (*it)[i]);
+          errors.add("uuid_type", body_loc({"validation_files", i}), "Input should be a valid UUID", (*it)[i]);
         } else {
           draft.validation_files.push_back((*it)[i].get<std::string>());
         }
@@ -249,16 +243,16 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
     }
   }
   if (auto it = b.find("auto_start"); it != b.end() && !it->is_null()) {
-    if (!it->is_boolean()) errors.add("bool_type", loc({"auto_start"}), "Input should be a valid boolean", *it);
+    if (!it->is_boolean()) errors.add("bool_type", body_loc({"auto_start"}), "Input should be a valid boolean", *it);
     else draft.auto_start = it->get<bool>();
   }
-  if (auto p = number_field(b, "invalid_sample_skip_percentage", loc({"invalid_sample_skip_percentage"}),
+  if (auto p = number_field(b, "invalid_sample_skip_percentage", body_loc({"invalid_sample_skip_percentage"}),
                             0, 0.5, false, &errors)) {
     draft.invalid_sample_skip_percentage = *p;
   }
-  if (auto s = string_field(b, "suffix", loc({"suffix"}), &errors)) {
+  if (auto s = string_field(b, "suffix", body_loc({"suffix"}), &errors)) {
     if (s->size() > 18) {
-      errors.add("string_too_long", loc({"suffix"}), "String should have at most 18 characters", *s);
+      errors.add("string_too_long", body_loc({"suffix"}), "String should have at most 18 characters", *s);
     } else if (!s->empty()) {
       draft.suffix = *s;
     }
@@ -266,7 +260,7 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
   parse_integrations(b, &draft, &errors);
   parse_targets(b, &draft, &errors);
   if (auto it = b.find("repositories"); it != b.end() && it->is_array() && !it->empty()) {
-    errors.add("value_error", loc({"repositories"}),
+    errors.add("value_error", body_loc({"repositories"}),
                "Value error, repositories are only supported for completion fine-tuning");
   }
   if (!errors.empty()) return errors.send(call.response);

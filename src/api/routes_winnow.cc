@@ -32,10 +32,6 @@ std::string with_filename(std::string message, const std::string& path, const st
   return message;
 }
 
-Status file_error(const Status& s) {
-  return s.code() == StatusCode::kNotFound ? Status::not_found("File not found") : s;
-}
-
 void info(ServiceContext& ctx, ApiCall& call) {
   OrderedJson out;
   out["version"] = WINNOW_VERSION;

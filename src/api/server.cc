@@ -21,13 +21,15 @@
 #include "api/static_files.h"
 
 namespace winnow::api {
-namespace {
 
-// httplib's compiled listen backlog is 5: too few for many clients connecting at once.
+// httplib's compiled listen backlog is 5: too few for many clients connecting at once. (Not in
+// the anonymous namespace: Server::Impl, a named class, holds one.)
 class HttpServer : public httplib::Server {
  public:
   void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
 };
+
+namespace {
 
 std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::now();

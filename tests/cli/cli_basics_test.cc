@@ -4,7 +4,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
 
 TEST(CliBasics, HelpListsSubcommandsAndExitsZero) {
   CommandResult r = run_command(kWinnow + " --help");

@@ -11,8 +11,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
-
 struct Sample {
   std::string text;
   std::vector<std::string> food;  // empty: the sample leaves the head out

@@ -9,7 +9,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
 
 std::string lines_of(const std::vector<std::string>& rows, size_t n) {
   std::string out;

@@ -9,8 +9,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
-
 nlohmann::json summary_of(const TempDir& out) {
   return nlohmann::json::parse(read_file(out.file("prepare-summary.json")));
 }

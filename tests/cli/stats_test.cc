@@ -8,7 +8,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
 
 std::string line(const std::string& labels) {
   return "{\"text\": \"some text\", \"labels\": {" + labels + "}}\n";

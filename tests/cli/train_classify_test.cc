@@ -6,7 +6,6 @@
 namespace winnow::testing {
 namespace {
 
-const std::string kWinnow = WINNOW_BINARY;
 
 // A small, separable multi-label moderation set plus a single-label head.
 std::string moderation_lines(int n, int seed) {

@@ -21,8 +21,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kKeyA = "key-alpha-0123456789";
-const std::string kAuth = "Authorization: Bearer " + kKeyA;
+const std::string kBadInputKey = "key-alpha-0123456789";
+const std::string kAuth = "Authorization: Bearer " + kBadInputKey;
 const std::string kJsonType = "Content-Type: application/json";
 const std::string kUnknownUuid = "3f9a6c10-52d7-4b8e-9c1a-6e0f2b7d8a41";
 
@@ -146,7 +146,7 @@ std::string verify(const Case& c, const RawResponse& r) {
 class BadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::write_file(dir_.file("keys"), "# test keys\n" + kKeyA + " alpha\n");
+    testing::write_file(dir_.file("keys"), "# test keys\n" + kBadInputKey + " alpha\n");
     server_ = std::make_unique<testing::ServeProcess>(
         WINNOW_BINARY,
         std::vector<std::string>{"--data-dir", dir_.file("data"), "--api-keys-file",
@@ -223,10 +223,10 @@ TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {
       {"Bearer without key", make_request("GET", "/v1/files", {"Authorization: Bearer"}, ""), 401, Shape::kUnauthorized, ""},
       {"Bearer and spaces", make_request("GET", "/v1/files", {"Authorization: Bearer    "}, ""), 401, Shape::kUnauthorized, ""},
       {"wrong key", make_request("GET", "/v1/files", {"Authorization: Bearer nope"}, ""), 401, Shape::kUnauthorized, ""},
-      {"key prefix", make_request("GET", "/v1/files", {"Authorization: Bearer " + kKeyA.substr(0, 8)}, ""), 401, Shape::kUnauthorized, ""},
-      {"key plus a char", make_request("GET", "/v1/files", {"Authorization: Bearer " + kKeyA + "x"}, ""), 401, Shape::kUnauthorized, ""},
+      {"key prefix", make_request("GET", "/v1/files", {"Authorization: Bearer " + kBadInputKey.substr(0, 8)}, ""), 401, Shape::kUnauthorized, ""},
+      {"key plus a char", make_request("GET", "/v1/files", {"Authorization: Bearer " + kBadInputKey + "x"}, ""), 401, Shape::kUnauthorized, ""},
       {"Basic scheme", make_request("GET", "/v1/files", {"Authorization: Basic a2V5OnB3"}, ""), 401, Shape::kUnauthorized, ""},
-      {"key without scheme", make_request("GET", "/v1/files", {"Authorization: " + kKeyA}, ""), 401, Shape::kUnauthorized, ""},
+      {"key without scheme", make_request("GET", "/v1/files", {"Authorization: " + kBadInputKey}, ""), 401, Shape::kUnauthorized, ""},
       {"workspace name as key", make_request("GET", "/v1/files", {"Authorization: Bearer alpha"}, ""), 401, Shape::kUnauthorized, ""},
       {"key with invalid UTF-8", make_request("GET", "/v1/files", {"Authorization: Bearer \xff\xfe\xc0\xaf"}, ""), 401, Shape::kUnauthorized, ""},
       {"4 KB key", make_request("GET", "/v1/files", {"Authorization: Bearer " + std::string(4000, 'k')}, ""), 401, Shape::kUnauthorized, ""},

@@ -35,12 +35,6 @@ std::string req(const std::string& method, const std::string& path, const std::s
   return make_request(method, path, head, body);
 }
 
-std::string enc(const std::string& id) {
-  std::string out;
-  for (char c : id) out += c == ':' ? std::string("%3A") : std::string(1, c);
-  return out;
-}
-
 class IsolationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,7 +75,7 @@ class IsolationTest : public ::testing::Test {
 };
 
 TEST_F(IsolationTest, AnotherWorkspaceSeesNothing) {
-  const std::string fid = seeded_.file_id, jid = seeded_.job_id, mid = enc(seeded_.model_id);
+  const std::string fid = seeded_.file_id, jid = seeded_.job_id, mid = encode_model_id(seeded_.model_id);
   const std::string kFile = "File not found", kJob = "No fine tuning job matches the given query.",
                     kModel = "Model not found";
   // Files.

@@ -150,6 +150,13 @@ inline RawResponse raw_request(int port, const std::string& request, int timeout
   return out;
 }
 
+// A model id as a path segment: its ':' percent-encoded.
+inline std::string encode_model_id(const std::string& id) {
+  std::string out;
+  for (char c : id) out += c == ':' ? std::string("%3A") : std::string(1, c);
+  return out;
+}
+
 // Builds a request: `head` lines are added as given, then Host, Connection: close and
 // Content-Length (unless `head` has one or `no_length`).
 inline std::string make_request(const std::string& method, const std::string& target,

@@ -90,12 +90,6 @@ void expect_insufficient_storage(const RawResponse& r) {
   EXPECT_THAT(j.value("detail", ""), ::testing::HasSubstr("Insufficient storage"));
 }
 
-std::string enc(const std::string& id) {
-  std::string out;
-  for (char c : id) out += c == ':' ? std::string("%3A") : std::string(1, c);
-  return out;
-}
-
 TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowledged) {
   testing::TempDir dir;
   const std::string data = dir.file("data");
@@ -159,13 +153,13 @@ TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowle
   EXPECT_EQ(json::parse(jobs.body)["data"].size(), 1u) << "a refused job was recorded: " << jobs.body;
 
   // A model update and an archive while the database cannot commit.
-  const std::string model_path = "/v1/fine_tuning/models/" + enc(seeded.model_id);
+  const std::string model_path = "/v1/fine_tuning/models/" + encode_model_id(seeded.model_id);
   io.arm(1, FaultInjectingFileIo::kAll, true);
   expect_insufficient_storage(call(port, "PATCH", model_path, "{\"name\":\"renamed\"}"));
   expect_insufficient_storage(call(port, "POST", model_path + "/archive"));
   io.arm(0);
   faults += 2;
-  const RawResponse card = call(port, "GET", "/v1/models/" + enc(seeded.model_id));
+  const RawResponse card = call(port, "GET", "/v1/models/" + encode_model_id(seeded.model_id));
   ASSERT_EQ(card.status, 200) << card.body;
   EXPECT_FALSE(json::parse(card.body).value("archived", true)) << card.body;
   const std::string classify = "{\"model\":\"" + seeded.model_id + "\",\"input\":[\"you idiot\"]}";
