@@ -28,7 +28,6 @@ int64_t now_s() { return static_cast<int64_t>(std::time(nullptr)); }
 
 Status file_not_found() { return Status::not_found("File not found"); }
 
-// The store's kNotFound for a file becomes the spec's text; other errors pass through.
 // A read-only mapping of a whole file (empty files map to an empty view).
 class MappedFile {
  public:
