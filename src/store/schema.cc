@@ -88,6 +88,11 @@ CREATE TABLE models (
 );
 CREATE INDEX models_by_workspace ON models(workspace, created);
 )sql",
+    // 2: the expiry sweep (Store::remove_expired_files, every few seconds, under the store's
+    // lock) found expired files by scanning the whole table. Partial: most files never expire.
+    R"sql(
+CREATE INDEX files_by_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -9,7 +9,7 @@
 
 namespace winnow::store {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout, foreign keys) and brings
 // the schema to kSchemaVersion.
