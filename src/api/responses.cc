@@ -94,8 +94,10 @@ nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts) {
   return l;
 }
 
+Status file_not_found() { return Status::not_found("File not found"); }
+
 Status file_error(const Status& s) {
-  return s.code() == StatusCode::kNotFound ? Status::not_found("File not found") : s;
+  return s.code() == StatusCode::kNotFound ? file_not_found() : s;
 }
 
 }  // namespace winnow::api

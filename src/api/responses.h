@@ -53,8 +53,10 @@ class FieldErrors {
 // ["body", parts...]: the `loc` of a field error in the request body.
 nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts);
 
-// A store error on a file as the API states it: not found is the spec's "File not found";
-// anything else unchanged.
+// The spec's 404 for a file: "File not found".
+Status file_not_found();
+// A store error on a file as the API states it: not found is file_not_found(); anything else
+// unchanged.
 Status file_error(const Status& s);
 
 // The HTTP status for a non-OK Status: invalid argument 422, not found 404, already exists 409,

@@ -26,8 +26,6 @@ constexpr size_t kMultipartOverheadBytes = size_t{1} << 20;
 
 int64_t now_s() { return static_cast<int64_t>(std::time(nullptr)); }
 
-Status file_not_found() { return Status::not_found("File not found"); }
-
 // A read-only mapping of a whole file (empty files map to an empty view).
 class MappedFile {
  public:

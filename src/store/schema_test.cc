@@ -9,8 +9,8 @@
 namespace winnow::store {
 namespace {
 
-// The first column of every row of `sql`, one per line.
-std::string query_text(Db& db, const std::string& sql) {
+// Column `column` of every row of `sql`, one per line.
+std::string query_text(Db& db, const std::string& sql, int column = 0) {
   Result<Stmt> q = Stmt::prepare(db, sql);
   EXPECT_TRUE(q.is_ok()) << q.status().to_string();
   if (!q.is_ok()) return {};
@@ -19,9 +19,18 @@ std::string query_text(Db& db, const std::string& sql) {
     Result<bool> row = q->step();
     EXPECT_TRUE(row.is_ok()) << row.status().to_string();
     if (!row.is_ok() || !*row) break;
-    out += q->text(0) + "\n";
+    out += q->text(column) + "\n";
   }
   return out;
+}
+
+// Creates a current database at `path`, then runs `then_sql` on it (to make it look as another
+// Winnow left it), and closes it.
+void make_database(const std::string& path, const std::string& then_sql) {
+  Result<Db> db = Db::open(path);
+  ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+  ASSERT_TRUE(prepare_database(*db).is_ok());
+  ASSERT_TRUE(db->exec(then_sql).is_ok()) << then_sql;
 }
 
 TEST(Schema, ExpirySweepUsesAnIndexNotATableScan) {
@@ -32,15 +41,8 @@ TEST(Schema, ExpirySweepUsesAnIndexNotATableScan) {
   // The sweep's two statements (Store::remove_expired_files).
   for (const char* sql : {"SELECT 1 FROM files WHERE expires_at <= 5 LIMIT 1",
                           "DELETE FROM files WHERE expires_at <= 5 RETURNING id"}) {
-    Result<Stmt> plan = Stmt::prepare(*db, std::string("EXPLAIN QUERY PLAN ") + sql);
-    ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
-    std::string detail;
-    for (;;) {
-      Result<bool> row = plan->step();
-      ASSERT_TRUE(row.is_ok());
-      if (!*row) break;
-      detail += plan->text(3) + "\n";  // columns: id, parent, notused, detail
-    }
+    // EXPLAIN QUERY PLAN's columns: id, parent, notused, detail.
+    const std::string detail = query_text(*db, std::string("EXPLAIN QUERY PLAN ") + sql, 3);
     // e.g. "SEARCH files USING COVERING INDEX files_by_expiry (expires_at<?)"; without the
     // index, "SCAN files".
     EXPECT_NE(detail.find("INDEX files_by_expiry"), std::string::npos) << sql << ":\n" << detail;
@@ -51,13 +53,8 @@ TEST(Schema, ExpirySweepUsesAnIndexNotATableScan) {
 TEST(Schema, UpgradesAVersionOneDatabaseInPlace) {
   testing::TempDir dir;
   const std::string path = dir.file("winnow.db");
-  {
-    // A database as Winnow with schema version 1 left it: no expiry index, version 1.
-    Result<Db> db = Db::open(path);
-    ASSERT_TRUE(db.is_ok());
-    ASSERT_TRUE(prepare_database(*db).is_ok());
-    ASSERT_TRUE(db->exec("DROP INDEX files_by_expiry; UPDATE schema_version SET version = 1").is_ok());
-  }
+  // A database as Winnow with schema version 1 left it: no expiry index, version 1.
+  make_database(path, "DROP INDEX files_by_expiry; UPDATE schema_version SET version = 1");
   Result<Db> db = Db::open(path);
   ASSERT_TRUE(db.is_ok());
   ASSERT_TRUE(prepare_database(*db).is_ok());
@@ -69,12 +66,7 @@ TEST(Schema, UpgradesAVersionOneDatabaseInPlace) {
 TEST(Schema, RefusesADatabaseFromANewerWinnow) {
   testing::TempDir dir;
   const std::string path = dir.file("winnow.db");
-  {
-    Result<Db> db = Db::open(path);
-    ASSERT_TRUE(db.is_ok());
-    ASSERT_TRUE(prepare_database(*db).is_ok());
-    ASSERT_TRUE(db->exec("UPDATE schema_version SET version = " + std::to_string(kSchemaVersion + 1)).is_ok());
-  }
+  make_database(path, "UPDATE schema_version SET version = " + std::to_string(kSchemaVersion + 1));
   Result<Db> db = Db::open(path);
   ASSERT_TRUE(db.is_ok());
   const Status s = prepare_database(*db);
