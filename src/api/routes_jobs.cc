@@ -6,6 +6,7 @@
 #include "api/responses.h"
 #include "api/service_context.h"
 #include "api/wire_json.h"
+#include "train/hyperparameters.h"
 
 namespace winnow::api {
 namespace {
@@ -88,18 +89,25 @@ void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErr
   }
   const json& hp = *it;
   h->training_steps = int_field(hp, "training_steps", body_loc({"hyperparameters", "training_steps"}), 1, errors);
-  if (auto lr = number_field(hp, "learning_rate", body_loc({"hyperparameters", "learning_rate"}), 1e-8, 1, false, errors)) {
+  if (auto lr = number_field(hp, "learning_rate", body_loc({"hyperparameters", "learning_rate"}),
+                             hyper::kLearningRate.min, hyper::kLearningRate.max, false, errors)) {
     h->learning_rate = *lr;
   }
   if (hp.contains("weight_decay")) {
-    h->weight_decay = number_field(hp, "weight_decay", body_loc({"hyperparameters", "weight_decay"}), 0, 1, false, errors);
-    if (!h->weight_decay && hp["weight_decay"].is_null()) h->weight_decay = 0.1;
+    h->weight_decay = number_field(hp, "weight_decay", body_loc({"hyperparameters", "weight_decay"}),
+                                   hyper::kWeightDecay.min, hyper::kWeightDecay.max, false, errors);
+    if (!h->weight_decay && hp["weight_decay"].is_null()) h->weight_decay = hyper::kDefaultWeightDecay;
   }
   if (hp.contains("warmup_fraction")) {
-    h->warmup_fraction = number_field(hp, "warmup_fraction", body_loc({"hyperparameters", "warmup_fraction"}), 0, 1, false, errors);
-    if (!h->warmup_fraction && hp["warmup_fraction"].is_null()) h->warmup_fraction = 0.05;
+    h->warmup_fraction =
+        number_field(hp, "warmup_fraction", body_loc({"hyperparameters", "warmup_fraction"}),
+                     hyper::kWarmupFraction.min, hyper::kWarmupFraction.max, false, errors);
+    if (!h->warmup_fraction && hp["warmup_fraction"].is_null()) {
+      h->warmup_fraction = hyper::kDefaultWarmupFraction;
+    }
   }
-  h->epochs = number_field(hp, "epochs", body_loc({"hyperparameters", "epochs"}), 0, 1e9, true, errors);
+  h->epochs = number_field(hp, "epochs", body_loc({"hyperparameters", "epochs"}), 0,
+                           hyper::kMaxEpochs, true, errors);
   if (hp.contains("seq_len") && !hp["seq_len"].is_null()) {
     h->seq_len = int_field(hp, "seq_len", body_loc({"hyperparameters", "seq_len"}), 100, errors);
   }

@@ -383,6 +383,7 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   jobs::JobServiceOptions job_options;
   job_options.workers = o.workers;
   job_options.train_threads = o.train_threads;
+  job_options.default_architecture = o.default_architecture;
   impl->jobs = std::make_unique<jobs::JobService>(*impl->store, job_options);
   impl->models = std::make_unique<ModelCache>(o.max_cached_models);
   {

@@ -39,6 +39,9 @@ struct ServerOptions {
   size_t max_cached_models = 8;                    // models kept loaded (LRU)
   int workers = 1;                                 // jobs validated/trained at once
   int train_threads = 0;                           // threads per training run (0 = all)
+  // What Mistral's base model names (ministral-3b-latest, ...) stand for: an architecture
+  // of model/architecture.h.
+  std::string default_architecture = "linear";
   int request_timeout_s = 300;                     // socket read/write timeout
   int thread_pool_size = 64;                       // HTTP threads: one per open connection
   int keep_alive_max_count = 10000;                // requests per keep-alive connection

@@ -12,6 +12,7 @@
 
 #include "api/auth.h"
 #include "api/server.h"
+#include "model/architecture.h"
 #include "cli/commands.h"
 
 namespace winnow::cli {
@@ -45,6 +46,11 @@ std::string default_web_dir() {
 int run_serve(ServeArgs& args) {
   constexpr std::string_view kCommand = "serve";
   api::ServerOptions& o = args.options;
+  if (find_architecture(o.default_architecture) == nullptr) {
+    return usage_error(kCommand, "--default-architecture: unknown architecture '" +
+                                     o.default_architecture + "' (known: " +
+                                     architecture_names() + ")");
+  }
   for (const std::string& k : args.keys) {
     if (k.empty()) return usage_error(kCommand, "--api-key must not be empty");
     o.keys.push_back(api::ApiKey{k, "default"});
@@ -137,6 +143,10 @@ CommandAction register_serve(CLI::App& root) {
   cmd->add_flag("--no-auth", args->no_auth, "Accept requests without a key (development only)");
   cmd->add_option("--workers", o.workers, "Jobs validated/trained at the same time")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--default-architecture", o.default_architecture,
+                  "Architecture that Mistral's base model names (ministral-3b-latest, ...) "
+                  "stand for: " + architecture_names())
       ->capture_default_str();
   cmd->add_option("--train-threads", o.train_threads, "Threads per training run (0 = all)")
       ->check(CLI::Range(0, 1024))

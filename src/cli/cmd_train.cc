@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "model/architecture.h"
 #include "model/model_io.h"
 #include "train/trainer.h"
 
@@ -20,11 +21,13 @@ struct TrainArgs {
   std::vector<std::string> validation;
   std::string out;
   std::string model = "linear";
+  std::string encoder_dir;
+  float encoder_norm = 1.0f;
   int64_t training_steps = 0;
   double epochs = 0;
-  double learning_rate = 1e-4;
-  double weight_decay = 0.1;
-  double warmup_fraction = 0.05;
+  double learning_rate = hyper::kDefaultLearningRate;
+  double weight_decay = hyper::kDefaultWeightDecay;
+  double warmup_fraction = hyper::kDefaultWarmupFraction;
   uint64_t seed = 0;
   int threads = 0;
   std::vector<std::string> head_weights;
@@ -155,9 +158,20 @@ CommandAction register_train(CLI::App& root) {
                   "Validation file: picks each label's best checkpoint and L2 strength, and tunes "
                   "its threshold");
   cmd->add_option("--out,-o,--output", args->out, "Model file to write")->required();
+  std::string archs;
+  for (const Architecture& a : architectures()) {
+    archs += "\n  " + std::string(a.name) + ": " + std::string(a.description);
+  }
   cmd->add_option("--model", args->model,
-                  "Architecture: linear (default); ministral-3b-latest and ministral-8b-latest "
-                  "are aliases of the default")
+                  "Architecture (ministral-3b-latest and ministral-8b-latest are aliases of "
+                  "linear):" + archs)
+      ->capture_default_str();
+  cmd->add_option("--encoder-dir", args->encoder_dir,
+                  "encoder architecture: the pretrained encoder's package directory (default: "
+                  "$WINNOW_ENCODER_DIR or the one scripts/setup.sh installs)");
+  cmd->add_option("--encoder-norm", args->encoder_norm,
+                  "encoder architecture: L2 norm of the sentence embedding among the inputs "
+                  "(the word and character n-gram blocks have norm 1 each)")
       ->capture_default_str();
   auto* steps = cmd->add_option("--training-steps", args->training_steps,
                                 "Optimizer steps (each over about --tokens-per-step tokens)");
@@ -208,8 +222,13 @@ CommandAction register_train(CLI::App& root) {
       o.train_files.push_back(*f);
     }
     o.validation_files = args->validation;
+    if (Result<const Architecture*> a = resolve_architecture(args->model); !a.is_ok()) {
+      return usage_error("train", "--model: " + a.status().message());
+    }
     o.architecture = args->model;
     o.model_name = args->model;
+    o.encoder_dir = args->encoder_dir;
+    o.encoder_norm = args->encoder_norm;
     if (steps->count() > 0) o.training_steps = args->training_steps;
     if (epochs->count() > 0) o.epochs = args->epochs;
     o.learning_rate = args->learning_rate;

@@ -1,5 +1,7 @@
 #include "jobs/job_service.h"
 
+#include "model/architecture.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -75,10 +77,18 @@ nlohmann::json job_identity(const JobRecord& j, bool with_epochs) {
           {"targets", store::to_json(j.requested_targets)}};
 }
 
-std::vector<BaseModel> default_base_models() {
-  return {{"winnow-linear", "linear", "Hashed word and character n-grams with linear heads"},
-          {"ministral-3b-latest", "linear", "Alias of winnow-linear (Mistral's base model name)"},
-          {"ministral-8b-latest", "linear", "Alias of winnow-linear (Mistral's base model name)"}};
+// One base model per row of the architecture table ("winnow-<name>"), then Mistral's names
+// as aliases of the deployment's default architecture.
+std::vector<BaseModel> default_base_models(const std::string& default_architecture) {
+  std::vector<BaseModel> out;
+  for (const Architecture& a : architectures()) {
+    out.push_back({"winnow-" + std::string(a.name), std::string(a.name), std::string(a.description)});
+  }
+  for (const std::string& alias : mistral_model_aliases()) {
+    out.push_back({alias, default_architecture,
+                   "Alias of winnow-" + default_architecture + " (Mistral's base model name)"});
+  }
+  return out;
 }
 
 }  // namespace
@@ -104,7 +114,9 @@ struct JobService::Impl {
   std::mutex create_mu;  // duplicate check and insert happen as one step
 
   Impl(store::Store& s, JobServiceOptions o) : store(s), options(std::move(o)) {
-    if (options.base_models.empty()) options.base_models = default_base_models();
+    if (options.base_models.empty()) {
+      options.base_models = default_base_models(options.default_architecture);
+    }
     if (options.workers < 1) options.workers = 1;
   }
 
@@ -121,12 +133,13 @@ struct JobService::Impl {
     for (const BaseModel& b : options.base_models) {
       if (b.id == model) return b.architecture;
     }
-    const auto& archs = known_architectures();
-    if (std::find(archs.begin(), archs.end(), model) != archs.end()) return model;
+    if (find_architecture(model)) return model;
+    std::string known;
+    for (const BaseModel& b : options.base_models) known += (known.empty() ? "" : ", ") + b.id;
     return Status::invalid_argument(
         "Model not available for this type of fine-tuning "
         "(classifier): " +
-        model);
+        model + " (available: " + known + ", or an architecture: " + architecture_names() + ")");
   }
 
   void worker_loop() {
@@ -318,8 +331,9 @@ struct JobService::Impl {
     o.training_steps = job.hyperparameters.training_steps;
     if (!o.training_steps) o.epochs = job.hyperparameters.epochs;
     o.learning_rate = job.hyperparameters.learning_rate;
-    o.weight_decay = job.hyperparameters.weight_decay.value_or(0.1);
-    o.warmup_fraction = job.hyperparameters.warmup_fraction.value_or(0.05);
+    o.weight_decay = job.hyperparameters.weight_decay.value_or(hyper::kDefaultWeightDecay);
+    o.warmup_fraction =
+        job.hyperparameters.warmup_fraction.value_or(hyper::kDefaultWarmupFraction);
     o.threads = options.train_threads;
     o.evaluations = kMaxCheckpoints;
     o.heads.heads = heads_for_targets(job.classifier_targets);

@@ -40,9 +40,10 @@ struct BaseModel {
 struct JobServiceOptions {
   int workers = 1;        // jobs validated/trained at the same time
   int train_threads = 0;  // threads per training run (0 = all)
-  // Defaults: the engine's architectures plus ministral-3b-latest / ministral-8b-latest as
-  // aliases of the default architecture.
+  // Defaults: one "winnow-<name>" per architecture (model/architecture.h) plus
+  // ministral-3b-latest / ministral-8b-latest as aliases of default_architecture.
   std::vector<BaseModel> base_models;
+  std::string default_architecture = "linear";
   int64_t max_active_jobs_per_workspace = 64;  // QUEUED..RUNNING; more → kFailedPrecondition
   // How often expired files are deleted (Store::remove_expired_files); start() sweeps once too.
   int64_t file_sweep_interval_ms = 60'000;

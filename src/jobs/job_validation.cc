@@ -263,7 +263,7 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
   WINNOW_ASSIGN_OR_RETURN(
       const StepPlan plan,
       plan_steps(hp.training_steps, hp.training_steps ? std::nullopt : hp.epochs, kDefaultEpochs,
-                 out.tokens_per_pass, kDefaultTokensPerStep, hp.warmup_fraction.value_or(0.05)));
+                 out.tokens_per_pass, kDefaultTokensPerStep, hp.warmup_fraction.value_or(hyper::kDefaultWarmupFraction)));
   out.training_steps = plan.total_steps;
   out.epochs = plan.epochs;
   out.train_tokens = plan.total_steps * static_cast<int64_t>(plan.tokens_per_step);

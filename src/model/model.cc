@@ -4,6 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "encoder/text_encoder.h"
+#include "model/architecture.h"
+
 namespace winnow {
 
 std::string_view head_kind_name(HeadKind kind) {
@@ -38,9 +41,20 @@ uint32_t ModelSpec::output_offset(size_t head) const {
   return n;
 }
 
+uint64_t ModelSpec::num_inputs() const {
+  const Architecture* a = find_architecture(architecture);
+  return uint64_t{features.buckets()} + (a ? a->extra_inputs(*this) : 0);
+}
+
+PredictScratch::PredictScratch() = default;
+PredictScratch::~PredictScratch() = default;
+PredictScratch::PredictScratch(PredictScratch&&) noexcept = default;
+PredictScratch& PredictScratch::operator=(PredictScratch&&) noexcept = default;
+
 Status ModelSpec::validate() const {
-  if (architecture != "linear") {
-    return Status::invalid_argument("unknown architecture '" + architecture + "'");
+  if (find_architecture(architecture) == nullptr) {
+    return Status::invalid_argument("unknown architecture '" + architecture + "' (known: " +
+                                    architecture_names() + ")");
   }
   WINNOW_RETURN_IF_ERROR(features.validate());
   if (!(weighting.word_norm >= 0 && weighting.char_norm >= 0) ||
@@ -137,47 +151,76 @@ void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
   }
 }
 
+TensorDataMap linear_tensors(std::vector<float> idf, std::vector<float> weights,
+                             std::vector<float> bias) {
+  TensorDataMap t;
+  t.emplace("idf", TensorData::floats(std::move(idf)));
+  t.emplace("linear.weight", TensorData::floats(std::move(weights)));
+  t.emplace("linear.bias", TensorData::floats(std::move(bias)));
+  return t;
+}
+
 Result<std::shared_ptr<const Model>> Model::create(ModelSpec spec, nlohmann::json metadata,
-                                                   std::vector<float> idf,
-                                                   std::vector<float> weights,
-                                                   std::vector<float> bias) {
-  struct Owned {
-    std::vector<float> idf, weights, bias;
-  };
-  auto owned = std::make_shared<Owned>(Owned{std::move(idf), std::move(weights), std::move(bias)});
-  std::span<const float> i(owned->idf), w(owned->weights), b(owned->bias);
-  return view(std::move(spec), std::move(metadata), std::move(owned), i, w, b);
+                                                   TensorDataMap tensors) {
+  auto owned = std::make_shared<TensorDataMap>(std::move(tensors));
+  TensorMap views;
+  for (const auto& [name, data] : *owned) views.emplace(name, data.view());
+  return view(std::move(spec), std::move(metadata), std::move(owned), std::move(views));
 }
 
 Result<std::shared_ptr<const Model>> Model::view(ModelSpec spec, nlohmann::json metadata,
                                                  std::shared_ptr<const void> storage,
-                                                 std::span<const float> idf,
-                                                 std::span<const float> weights,
-                                                 std::span<const float> bias) {
+                                                 TensorMap tensors) {
   WINNOW_RETURN_IF_ERROR(spec.validate());
+  const Architecture* arch = find_architecture(spec.architecture);
   const uint64_t buckets = spec.features.buckets();
+  const uint64_t inputs = spec.num_inputs();
   const uint64_t outputs = spec.num_outputs();
-  if (spec.weighting.use_idf ? idf.size() != buckets : !idf.empty()) {
-    return Status::invalid_argument("idf has " + std::to_string(idf.size()) + " values, expected " +
-                                    std::to_string(spec.weighting.use_idf ? buckets : 0));
-  }
-  if (weights.size() != buckets * outputs) {
-    return Status::invalid_argument("weights have " + std::to_string(weights.size()) +
-                                    " values, expected " + std::to_string(buckets * outputs));
-  }
-  if (bias.size() != outputs) {
-    return Status::invalid_argument("bias has " + std::to_string(bias.size()) +
-                                    " values, expected " + std::to_string(outputs));
-  }
+  auto floats = [&](const char* name, uint64_t want, std::span<const float>* out) -> Status {
+    auto it = tensors.find(name);
+    if (it == tensors.end()) {
+      return Status::invalid_argument(std::string("tensor ") + name + " is missing");
+    }
+    if (it->second.type != TensorType::kF32 || it->second.count != want) {
+      return Status::invalid_argument(std::string("tensor ") + name + " has " +
+                                      std::to_string(it->second.count) + " " +
+                                      std::string(tensor_type_name(it->second.type)) +
+                                      " values, expected " + std::to_string(want) + " f32");
+    }
+    *out = it->second.f32();
+    return Status::ok();
+  };
   std::shared_ptr<Model> m(new Model());
+  if (spec.weighting.use_idf) {
+    WINNOW_RETURN_IF_ERROR(floats("idf", buckets, &m->idf_));
+  } else if (auto it = tensors.find("idf"); it != tensors.end() && it->second.count != 0) {
+    return Status::invalid_argument("tensor idf must be empty when idf is not used");
+  }
+  WINNOW_RETURN_IF_ERROR(floats("linear.weight", inputs * outputs, &m->weights_));
+  WINNOW_RETURN_IF_ERROR(floats("linear.bias", outputs, &m->bias_));
+  WINNOW_ASSIGN_OR_RETURN(m->runtime_, arch->bind(spec, tensors));
+  m->architecture_ = arch;
   m->hasher_ = FeatureHasher(spec.features);
   m->spec_ = std::move(spec);
   m->metadata_ = std::move(metadata);
   m->storage_ = std::move(storage);
-  m->idf_ = idf;
-  m->weights_ = weights;
-  m->bias_ = bias;
+  m->tensors_ = std::move(tensors);
   m->num_outputs_ = static_cast<uint32_t>(outputs);
+  return std::shared_ptr<const Model>(std::move(m));
+}
+
+Result<std::shared_ptr<const Model>> Model::with_spec(ModelSpec spec,
+                                                      nlohmann::json metadata) const {
+  if (spec.architecture != spec_.architecture || spec.num_outputs() != spec_.num_outputs() ||
+      spec.num_inputs() != spec_.num_inputs()) {
+    return Status::invalid_argument("with_spec: the new spec does not fit the model's weights");
+  }
+  // The new model shares this one's storage and runtime state: both stay alive as long as
+  // either model does.
+  std::shared_ptr<Model> m(new Model(*this));
+  WINNOW_RETURN_IF_ERROR(spec.validate());
+  m->spec_ = std::move(spec);
+  m->metadata_ = std::move(metadata);
   return std::shared_ptr<const Model>(std::move(m));
 }
 
@@ -196,9 +239,22 @@ void Model::logits(std::span<const Feature> features, std::span<float> out) cons
   linear_logits(weights_, bias_, features, out);
 }
 
+void weighted_ngrams(const Model& model, std::string_view text, PredictScratch* scratch,
+                     std::vector<Feature>* out) {
+  model.hasher().extract(text, &scratch->hashing, out);
+  out->resize(weigh_features(*out, model.idf(), model.spec().weighting));
+}
+
+void Model::encode(std::string_view text, PredictScratch* scratch,
+                   std::vector<Feature>* out) const {
+  weighted_ngrams(*this, text, scratch, out);
+  if (architecture_->append_extra_inputs) {
+    architecture_->append_extra_inputs(spec_, runtime_.get(), text, scratch, out);
+  }
+}
+
 void Model::predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const {
-  hasher_.extract(text, &scratch->hashing, &scratch->features);
-  scratch->features.resize(weigh_features(scratch->features, idf_, spec_.weighting));
+  encode(text, scratch, &scratch->features);
   logits(scratch->features, scores);
   logits_to_scores(spec_, scores, scores);
 }

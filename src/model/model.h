@@ -2,9 +2,12 @@
 // it predicts (heads with labels, score kinds and tuned thresholds), its weights, and a free-form
 // metadata object (hyperparameters, training data summary, validation metrics, creation time).
 //
-// Architecture "linear": logits = bias + W^T x, where x is the weighted, normalized hashed
-// n-gram vector of the text (see weigh_features) and W has one row of num_outputs() floats per
-// hash bucket. Outputs are the heads' labels, concatenated in head order.
+// Every architecture (architecture.h) scores as logits = bias + W^T x, where x is the
+// architecture's input vector of the text: the weighted, normalized hashed n-grams (see
+// weigh_features), then, for the encoder architecture, the pretrained encoder's sentence
+// embedding; W has one row of num_outputs() floats per input. Outputs are the heads' labels,
+// concatenated in head order. The weights live in named tensors (tensors.h): "idf",
+// "linear.weight", "linear.bias", plus what the architecture adds ("encoder.*").
 //
 // A Model is immutable once created; every const method is thread-safe. Share it as
 // std::shared_ptr<const Model>.
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/tensors.h"
 #include "text/feature_hasher.h"
 
 namespace winnow {
@@ -50,13 +54,23 @@ struct WeightingConfig {
   float char_norm = 1.0f;    // L2 norm given to the character-feature block
 };
 
+// The pretrained encoder of the "encoder" architecture (src/encoder/text_encoder.h).
+struct EncoderConfig {
+  std::string name;              // "use-lite"; empty for architectures without one
+  float norm = 1.0f;             // L2 norm given to the embedding block (as word_norm/char_norm)
+  std::string weights_checksum;  // XXH3-64 (hex) of the encoder tensors, checked at load
+};
+
 struct ModelSpec {
   std::string architecture = "linear";
   FeatureConfig features;
   WeightingConfig weighting;
+  EncoderConfig encoder;
   std::vector<HeadSpec> heads;
 
   uint32_t num_outputs() const;
+  // Rows of linear.weight: the hash buckets plus the architecture's extra inputs.
+  uint64_t num_inputs() const;
   // Offset of head h's first output.
   uint32_t output_offset(size_t head) const;
   // Checks names, labels, thresholds and configs (kInvalidArgument / kCorruption by caller).
@@ -77,51 +91,80 @@ size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
 void linear_logits(std::span<const float> weights, std::span<const float> bias,
                    std::span<const Feature> features, std::span<float> out);
 
+struct EncoderScratch;  // src/encoder/text_encoder.h
+
 // Per-thread buffers for Model::predict.
 struct PredictScratch {
+  PredictScratch();
+  ~PredictScratch();
+  PredictScratch(PredictScratch&&) noexcept;
+  PredictScratch& operator=(PredictScratch&&) noexcept;
+
   FeatureScratch hashing;
   std::vector<Feature> features;
+  std::unique_ptr<EncoderScratch> encoder;  // created on first use by the encoder architecture
 };
+
+class Model;
+// The weighted hashed n-grams of `text` for `model` (hashing, then weigh_features with the
+// model's idf): the input vector of the linear architecture and the first part of every
+// other's.
+void weighted_ngrams(const Model& model, std::string_view text, PredictScratch* scratch,
+                     std::vector<Feature>* out);
 
 // Softmax (single-label, normalized heads) or sigmoid (multi-label heads) of `logits` into
 // `scores`, head by head. Both spans have spec.num_outputs() elements and may alias.
 void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
                       std::span<float> scores);
 
+struct Architecture;
+
+// The tensors of the linear architecture ("idf", "linear.weight", "linear.bias").
+TensorDataMap linear_tensors(std::vector<float> idf, std::vector<float> weights,
+                             std::vector<float> bias);
+
 class Model {
  public:
-  // Takes ownership of the weights. Sizes: idf = buckets (or empty without idf),
-  // weights = buckets * num_outputs, bias = num_outputs. kInvalidArgument otherwise.
+  // Takes ownership of the tensors, which must hold what spec.architecture needs
+  // (Architecture::bind); kInvalidArgument otherwise.
   static Result<std::shared_ptr<const Model>> create(ModelSpec spec, nlohmann::json metadata,
-                                                     std::vector<float> idf,
-                                                     std::vector<float> weights,
-                                                     std::vector<float> bias);
-  // Same, but the spans point into `storage` (e.g. a model file read in one piece), which the
+                                                     TensorDataMap tensors);
+  // Same, but the views point into `storage` (e.g. a model file read in one piece), which the
   // Model keeps alive.
   static Result<std::shared_ptr<const Model>> view(ModelSpec spec, nlohmann::json metadata,
                                                    std::shared_ptr<const void> storage,
-                                                   std::span<const float> idf,
-                                                   std::span<const float> weights,
-                                                   std::span<const float> bias);
+                                                   TensorMap tensors);
+  // The same weights with another spec (e.g. tuned thresholds) and metadata; shares storage.
+  Result<std::shared_ptr<const Model>> with_spec(ModelSpec spec, nlohmann::json metadata) const;
 
   const ModelSpec& spec() const { return spec_; }
+  const Architecture& architecture() const { return *architecture_; }
   const std::vector<HeadSpec>& heads() const { return spec_.heads; }
   uint32_t num_outputs() const { return num_outputs_; }
   const nlohmann::json& metadata() const { return metadata_; }
+  const TensorMap& tensors() const { return tensors_; }
   std::span<const float> idf() const { return idf_; }
   std::span<const float> weights() const { return weights_; }
   std::span<const float> bias() const { return bias_; }
+  const FeatureHasher& hasher() const { return hasher_; }
+  // What Architecture::bind built (null if nothing); the architecture's own code casts it.
+  const void* runtime() const { return runtime_.get(); }
 
   // Scores of `text` into `scores` (num_outputs() floats, head by head in label order).
   void predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const;
-  // Logits of already weighted features.
+  // The architecture's input vector of `text` (Architecture::encode).
+  void encode(std::string_view text, PredictScratch* scratch, std::vector<Feature>* out) const;
+  // Logits of an input vector.
   void logits(std::span<const Feature> features, std::span<float> out) const;
 
  private:
   Model() = default;
   ModelSpec spec_;
+  const Architecture* architecture_ = nullptr;
   nlohmann::json metadata_;
   std::shared_ptr<const void> storage_;
+  std::shared_ptr<const void> runtime_;
+  TensorMap tensors_;
   std::span<const float> idf_, weights_, bias_;
   uint32_t num_outputs_ = 0;
   FeatureHasher hasher_{FeatureConfig{}};

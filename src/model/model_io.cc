@@ -53,7 +53,7 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
                      {"thresholds", h.thresholds},
                      {"loss_weight", h.loss_weight}});
   }
-  return {{"architecture", spec.architecture},
+  nlohmann::json j = {{"architecture", spec.architecture},
           {"features",
            {{"normalization_version", kNormalizationVersion},
             {"hash_version", kFeatureHashVersion},
@@ -68,6 +68,12 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
             {"word_norm", spec.weighting.word_norm},
             {"char_norm", spec.weighting.char_norm}}},
           {"heads", heads}};
+  if (!spec.encoder.name.empty()) {
+    j["encoder"] = {{"name", spec.encoder.name},
+                    {"norm", spec.encoder.norm},
+                    {"weights_checksum", spec.encoder.weights_checksum}};
+  }
+  return j;
 }
 
 // One JSON number as an arithmetic T, or false when T cannot hold it. nlohmann's own
@@ -152,6 +158,14 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
   WINNOW_RETURN_IF_ERROR(get(w, "min_df", &spec.weighting.min_df));
   WINNOW_RETURN_IF_ERROR(get(w, "word_norm", &spec.weighting.word_norm));
   WINNOW_RETURN_IF_ERROR(get(w, "char_norm", &spec.weighting.char_norm));
+  if (j.contains("encoder")) {  // the encoder architecture's block (format version 1 files
+                                // written before it existed have none)
+    nlohmann::json e;
+    WINNOW_RETURN_IF_ERROR(get(j, "encoder", &e));
+    WINNOW_RETURN_IF_ERROR(get(e, "name", &spec.encoder.name));
+    WINNOW_RETURN_IF_ERROR(get(e, "norm", &spec.encoder.norm));
+    WINNOW_RETURN_IF_ERROR(get(e, "weights_checksum", &spec.encoder.weights_checksum));
+  }
   WINNOW_RETURN_IF_ERROR(get(j, "heads", &heads));
   if (!heads.is_array()) return Status::corruption("metadata field 'heads' is not a list");
   for (const nlohmann::json& h : heads) {
@@ -236,31 +250,31 @@ Result<std::shared_ptr<const Model>> parse_aligned(std::shared_ptr<AlignedBytes>
   WINNOW_ASSIGN_OR_RETURN(ModelSpec spec, spec_from_json(spec_json));
   if (!tensors.is_object()) return Status::corruption("metadata field 'tensors' is not an object");
 
+  // Every tensor in the table is handed to the model; its architecture checks which it needs.
   const uint64_t region = size - h.tensors_offset;
-  auto tensor = [&](const char* name, std::span<const float>* out) -> Status {
-    nlohmann::json t;
-    WINNOW_RETURN_IF_ERROR(get(tensors, name, &t));
+  TensorMap views;
+  for (const auto& [name, t] : tensors.items()) {
     std::string dtype;
     uint64_t offset = 0, count = 0;
-    WINNOW_RETURN_IF_ERROR(get(t, "dtype", &dtype));
-    WINNOW_RETURN_IF_ERROR(get(t, "offset", &offset));
-    WINNOW_RETURN_IF_ERROR(get(t, "count", &count));
-    if (dtype != "f32")
-      return Status::corruption(std::string("tensor ") + name + ": unknown dtype");
-    if (offset % kAlign != 0 || offset > region || count > (region - offset) / sizeof(float)) {
-      return Status::corruption(std::string("tensor ") + name +
-                                " is misaligned or lies outside the file");
+    WINNOW_RETURN_IF_ERROR(get(t, "dtype", &dtype).with_context("tensor " + name));
+    WINNOW_RETURN_IF_ERROR(get(t, "offset", &offset).with_context("tensor " + name));
+    WINNOW_RETURN_IF_ERROR(get(t, "count", &count).with_context("tensor " + name));
+    TensorType type;
+    if (dtype == "f32") {
+      type = TensorType::kF32;
+    } else if (dtype == "u8") {
+      type = TensorType::kU8;
+    } else {
+      return Status::corruption("tensor " + name + ": unknown dtype '" + dtype + "'");
     }
-    const float* base = reinterpret_cast<const float*>(p + h.tensors_offset + offset);
-    *out = std::span<const float>(base, count);
-    return Status::ok();
-  };
-  std::span<const float> idf, weights, bias;
-  WINNOW_RETURN_IF_ERROR(tensor("idf", &idf));
-  WINNOW_RETURN_IF_ERROR(tensor("linear.weight", &weights));
-  WINNOW_RETURN_IF_ERROR(tensor("linear.bias", &bias));
+    const uint64_t width = type == TensorType::kF32 ? sizeof(float) : 1;
+    if (offset % kAlign != 0 || offset > region || count > (region - offset) / width) {
+      return Status::corruption("tensor " + name + " is misaligned or lies outside the file");
+    }
+    views.emplace(name, TensorView{type, p + h.tensors_offset + offset, count});
+  }
   Result<std::shared_ptr<const Model>> model =
-      Model::view(std::move(spec), std::move(metadata), buf, idf, weights, bias);
+      Model::view(std::move(spec), std::move(metadata), buf, std::move(views));
   if (!model.is_ok()) return Status::corruption(model.status().message());
   return model;
 }
@@ -268,17 +282,11 @@ Result<std::shared_ptr<const Model>> parse_aligned(std::shared_ptr<AlignedBytes>
 }  // namespace
 
 std::string serialize_model(const Model& model) {
-  struct Part {
-    const char* name;
-    std::span<const float> data;
-  };
-  const Part parts[] = {
-      {"idf", model.idf()}, {"linear.weight", model.weights()}, {"linear.bias", model.bias()}};
   nlohmann::json tensors = nlohmann::json::object();
   uint64_t offset = 0;
-  for (const Part& part : parts) {
-    tensors[part.name] = {{"dtype", "f32"}, {"offset", offset}, {"count", part.data.size()}};
-    offset = align_up(offset + part.data.size_bytes());
+  for (const auto& [name, t] : model.tensors()) {
+    tensors[name] = {{"dtype", tensor_type_name(t.type)}, {"offset", offset}, {"count", t.count}};
+    offset = align_up(offset + t.size_bytes());
   }
   const nlohmann::json meta = {{"format", "winnow-model"},
                                {"spec", spec_to_json(model.spec())},
@@ -297,9 +305,9 @@ std::string serialize_model(const Model& model) {
 
   std::string out(h.file_bytes, '\0');
   std::memcpy(out.data() + kHeaderBytes, meta_text.data(), meta_text.size());
-  for (const Part& part : parts) {
-    const uint64_t at = h.tensors_offset + tensors[part.name]["offset"].get<uint64_t>();
-    if (!part.data.empty()) std::memcpy(out.data() + at, part.data.data(), part.data.size_bytes());
+  for (const auto& [name, t] : model.tensors()) {
+    const uint64_t at = h.tensors_offset + tensors[name]["offset"].get<uint64_t>();
+    if (t.count != 0) std::memcpy(out.data() + at, t.data, t.size_bytes());
   }
   h.body_checksum = XXH3_64bits(out.data() + kHeaderBytes, out.size() - kHeaderBytes);
   std::memcpy(out.data(), &h, sizeof(h));

@@ -30,7 +30,7 @@ std::shared_ptr<const Model> random_model() {
   for (float& x : idf) x = 1.0f + std::abs(normal(rng));
   for (float& x : w) x = normal(rng);
   for (float& x : b) x = normal(rng);
-  auto m = Model::create(spec, {{"note", "test"}}, idf, w, b);
+  auto m = Model::create(spec, {{"note", "test"}}, linear_tensors(idf, w, b));
   EXPECT_TRUE(m.is_ok()) << m.status().to_string();
   return *m;
 }

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "train/hyperparameters.h"
+
 namespace winnow::store {
 
 // An uploaded file. Its bytes live in the store's blob directory (Store::file_path).
@@ -67,9 +69,9 @@ struct ClassifierTarget {
 // Hyperparameters with the service's defaults filled in (API §2.4).
 struct Hyperparameters {
   std::optional<int64_t> training_steps;
-  double learning_rate = 1e-4;
-  std::optional<double> weight_decay = 0.1;
-  std::optional<double> warmup_fraction = 0.05;
+  double learning_rate = hyper::kDefaultLearningRate;
+  std::optional<double> weight_decay = hyper::kDefaultWeightDecay;
+  std::optional<double> warmup_fraction = hyper::kDefaultWarmupFraction;
   std::optional<double> epochs;  // given by the user, or computed at VALIDATED
   std::optional<int64_t> seq_len = 16384;
 };

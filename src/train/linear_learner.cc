@@ -49,7 +49,9 @@ LinearLearner::LinearLearner(const ModelSpec& spec, const SampleSet& train, std:
   // Rows are padded to whole SIMD registers; padding columns stay zero (their gradient is 0).
   row_len_ = (r * outputs_ + kLanes - 1) / kLanes * kLanes;
   const size_t row = row_len_;
-  weights_.assign(static_cast<size_t>(spec.features.buckets()) * row, 0.0f);
+  weights_.assign(static_cast<size_t>(spec.num_inputs()) * row, 0.0f);
+  kept_weights_.assign(static_cast<size_t>(spec.num_inputs()) * outputs_, 0.0f);
+  kept_bias_.assign(outputs_, 0.0f);
   scale_.assign(r, 1.0);
   // Priors: count gold labels per output over samples that carry the head.
   std::vector<double> pos(outputs_, 0.0), seen(heads_.size(), 0.0);
@@ -219,24 +221,28 @@ void LinearLearner::evaluate(const SampleSet& data, const std::vector<LossUnit>&
   }
 }
 
-void LinearLearner::copy_unit(size_t replica, const LossUnit& unit, std::vector<float>* weights,
-                              std::vector<float>* bias, WorkerTeam* team) const {
+void LinearLearner::keep_unit(size_t replica, const LossUnit& unit, WorkerTeam* team) {
   const size_t row_len = row_len_;
   const size_t rows = weights_.size() / row_len;
-  weights->resize(rows * outputs_);
-  bias->resize(outputs_);
   const float s = static_cast<float>(scale_[replica]);
   const size_t from = replica * outputs_ + unit.first_output;
   team->run_ranges(rows, [&](size_t begin, size_t end, int) {
     for (size_t b = begin; b < end; ++b) {
       const float* src = weights_.data() + b * row_len + from;
-      float* dst = weights->data() + b * outputs_ + unit.first_output;
+      float* dst = kept_weights_.data() + b * outputs_ + unit.first_output;
       for (uint32_t o = 0; o < unit.outputs; ++o) dst[o] = s * src[o];
     }
   });
   for (uint32_t o = 0; o < unit.outputs; ++o) {
-    (*bias)[unit.first_output + o] = bias_[replica * outputs_ + unit.first_output + o];
+    kept_bias_[unit.first_output + o] = bias_[replica * outputs_ + unit.first_output + o];
   }
+}
+
+TensorDataMap LinearLearner::take_kept() {
+  TensorDataMap out;
+  out.emplace("linear.weight", TensorData::floats(std::move(kept_weights_)));
+  out.emplace("linear.bias", TensorData::floats(std::move(kept_bias_)));
+  return out;
 }
 
 }  // namespace winnow

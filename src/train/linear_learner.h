@@ -17,12 +17,13 @@
 
 #include "core/worker_team.h"
 #include "model/model.h"
+#include "train/learner.h"
 #include "train/losses.h"
 #include "train/training_data.h"
 
 namespace winnow {
 
-class LinearLearner {
+class LinearLearner final : public Learner {
  public:
   // Zero weights; biases start at the label priors of `train` (log-odds for sigmoid outputs,
   // log-frequency for softmax heads), which saves the first steps for rare labels. `l2` holds
@@ -30,25 +31,26 @@ class LinearLearner {
   LinearLearner(const ModelSpec& spec, const SampleSet& train, std::vector<double> l2,
                 int team_size);
 
-  size_t replicas() const { return l2_.size(); }
+  size_t replicas() const override { return l2_.size(); }
   uint32_t outputs() const { return outputs_; }
 
   // One step: SGD with rate `lr` over `batch` (indices into `data`), split across the team,
   // then each replica decays by (1 - lr * l2)^batch.size(). Returns each replica's summed loss
   // over the batch (computed before each sample's update) in *losses. Allocation-free.
   void train_step(const SampleSet& data, std::span<const uint32_t> batch, float lr,
-                  WorkerTeam* team, std::vector<double>* losses);
+                  WorkerTeam* team, std::vector<double>* losses) override;
 
   // Scores of every replica on `data` into *scores (size x replicas x outputs, row-major) and
   // summed losses per replica and unit into *unit_losses (replicas x units).
   void evaluate(const SampleSet& data, const std::vector<LossUnit>& units,
                 std::vector<float>* scores, std::vector<double>* unit_losses,
-                WorkerTeam* team) const;
+                WorkerTeam* team) const override;
 
-  // Copies the true weights and biases of `unit` in replica `replica` into a single-replica
-  // model layout (buckets x outputs; outputs).
-  void copy_unit(size_t replica, const LossUnit& unit, std::vector<float>* weights,
-                 std::vector<float>* bias, WorkerTeam* team) const;
+  // Copies the true weights and biases of `unit` in replica `replica` into the kept
+  // single-replica model (inputs x outputs; outputs).
+  void keep_unit(size_t replica, const LossUnit& unit, WorkerTeam* team) override;
+  // {"linear.weight", "linear.bias"}: the kept model.
+  TensorDataMap take_kept() override;
 
  private:
   void sgd_range(const SampleSet& data, std::span<const uint32_t> batch, size_t member,
@@ -59,7 +61,8 @@ class LinearLearner {
   uint32_t outputs_ = 0;
   std::vector<double> l2_;
   size_t row_len_ = 0;          // replicas x outputs, padded to whole SIMD registers
-  std::vector<float> weights_;  // buckets x row_len_; true = scale_[r] * stored
+  std::vector<float> weights_;  // inputs x row_len_; true = scale_[r] * stored
+  std::vector<float> kept_weights_, kept_bias_;  // inputs x outputs; outputs
   std::vector<float> bias_;     // replicas x outputs
   std::vector<double> scale_;   // per replica
   struct alignas(64) Scratch {

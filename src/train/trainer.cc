@@ -8,7 +8,9 @@
 
 #include "core/worker_team.h"
 #include "eval/binary_metrics.h"
-#include "train/linear_learner.h"
+#include "model/architecture.h"
+#include "train/hyperparameters.h"
+#include "train/learner.h"
 #include "train/losses.h"
 #include "train/schedule.h"
 
@@ -157,15 +159,8 @@ Result<nlohmann::json> tune_thresholds(ModelSpec* spec, const SampleSet& data,
 
 Status check_train_options(const TrainOptions& o) {
   if (o.train_files.empty()) return Status::invalid_argument("no training file given");
-  if (!(o.learning_rate > 0 && o.learning_rate <= 1)) {
-    return Status::invalid_argument("learning rate must be in (0, 1]");
-  }
-  if (!(o.weight_decay >= 0 && o.weight_decay <= 1)) {
-    return Status::invalid_argument("weight decay must be in [0, 1]");
-  }
-  if (!(o.warmup_fraction >= 0 && o.warmup_fraction <= 1)) {
-    return Status::invalid_argument("warmup fraction must be in [0, 1]");
-  }
+  WINNOW_RETURN_IF_ERROR(hyper::check({o.training_steps, o.epochs, o.learning_rate,
+                                       o.weight_decay, o.warmup_fraction}));
   if (o.tokens_per_step == 0) return Status::invalid_argument("tokens per step must be >= 1");
   if (!(o.max_invalid_fraction >= 0 && o.max_invalid_fraction <= 0.5)) {
     return Status::invalid_argument("invalid sample fraction must be in [0, 0.5]");
@@ -186,16 +181,10 @@ Status check_train_options(const TrainOptions& o) {
       return Status::invalid_argument("weight of " + f.path + " must be > 0");
     }
   }
-  if (o.training_steps && o.epochs) {
-    return Status::invalid_argument("give either training steps or epochs, not both");
-  }
-  if (o.training_steps && *o.training_steps < 1) {
-    return Status::invalid_argument("training steps must be >= 1");
-  }
-  if (o.epochs && !(*o.epochs > 0 && std::isfinite(*o.epochs))) {
-    return Status::invalid_argument("epochs must be > 0");
-  }
   WINNOW_RETURN_IF_ERROR(o.features.validate());
+  if (!(o.encoder_norm > 0 && std::isfinite(o.encoder_norm))) {
+    return Status::invalid_argument("encoder norm must be > 0");
+  }
   return resolve_architecture(o.architecture).status();
 }
 
@@ -224,24 +213,6 @@ nlohmann::json head_summary(const ModelSpec& spec, const SampleSet& train) {
 
 }  // namespace
 
-const std::vector<std::string>& known_architectures() {
-  static const std::vector<std::string> kNames = {"linear"};
-  return kNames;
-}
-
-Result<std::string> resolve_architecture(const std::string& name) {
-  if (name.empty() || name == "default" || name == "ministral-3b-latest" ||
-      name == "ministral-8b-latest") {
-    return std::string("linear");
-  }
-  for (const std::string& a : known_architectures()) {
-    if (a == name) return a;
-  }
-  return Status::invalid_argument("unknown model architecture '" + name +
-                                  "' (known: linear; aliases: ministral-3b-latest, "
-                                  "ministral-8b-latest)");
-}
-
 std::string train_event_json(const TrainEvent& e) {
   static const char* kNames[] = {"started", "step", "eval", "finished"};
   nlohmann::json j = {{"event", kNames[static_cast<int>(e.kind)]},
@@ -266,107 +237,98 @@ std::string train_event_json(const TrainEvent& e) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
-  WINNOW_RETURN_IF_ERROR(check_train_options(o));
-  WINNOW_ASSIGN_OR_RETURN(const std::string architecture, resolve_architecture(o.architecture));
-  const Clock::time_point t0 = Clock::now();
-  const std::time_t created_at = std::time(nullptr);
-  WorkerTeam team(resolve_thread_count(o.threads));
-  auto emit = [&](TrainEvent e) {
-    if (!o.on_event) return;
-    e.elapsed_seconds = seconds_since(t0);
-    o.on_event(e);
-  };
+namespace {
 
+// Stage 1's output: the spec, the tensors training does not learn, and both splits featurized.
+struct PreparedData {
+  ModelSpec spec;
+  TensorDataMap fixed;
+  std::vector<float> idf;
+  SampleSet train, valid;
+  nlohmann::json data_summary;
+};
+
+// Stage 1: read both splits, derive the heads, load the architecture's fixed tensors, featurize.
+Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architecture& arch,
+                                        WorkerTeam* team, const std::function<bool()>& cancelled) {
+  PreparedData d;
   std::vector<std::string> train_paths;
   for (const TrainFileSpec& f : o.train_files) train_paths.push_back(f.path);
   WINNOW_ASSIGN_OR_RETURN(RawSplit train_raw, read_split(train_paths, o.max_invalid_fraction));
   WINNOW_ASSIGN_OR_RETURN(std::vector<HeadSpec> heads, derive_heads(train_raw, o.heads));
-  ModelSpec spec{architecture, o.features, o.weighting, std::move(heads)};
-  WINNOW_RETURN_IF_ERROR(spec.validate());
-  {
-    const double bytes = static_cast<double>(spec.features.buckets()) * spec.num_outputs() * 4;
-    if (bytes > kMaxWeightBytes) {
-      return Status::invalid_argument(
-          "the model would need " + std::to_string(static_cast<int64_t>(bytes / 1e6)) +
-          " MB of weights (2^" + std::to_string(spec.features.hash_bits) + " buckets x " +
-          std::to_string(spec.num_outputs()) + " labels); use fewer hash bits (--hash-bits)");
-    }
+  d.spec = ModelSpec{std::string(arch.name), o.features, o.weighting, {}, std::move(heads)};
+  WINNOW_ASSIGN_OR_RETURN(d.fixed,
+                          architecture_training(arch.name).fixed_tensors(o, &d.spec));
+  WINNOW_RETURN_IF_ERROR(d.spec.validate());
+  const double bytes = static_cast<double>(d.spec.num_inputs()) * d.spec.num_outputs() * 4;
+  if (bytes > kMaxWeightBytes) {
+    return Status::invalid_argument(
+        "the model would need " + std::to_string(static_cast<int64_t>(bytes / 1e6)) +
+        " MB of weights (2^" + std::to_string(d.spec.features.hash_bits) + " buckets x " +
+        std::to_string(d.spec.num_outputs()) + " labels); use fewer hash bits (--hash-bits)");
   }
-  const bool has_valid = !o.validation_files.empty();
+  TensorMap fixed_views;
+  for (const auto& [name, t] : d.fixed) fixed_views.emplace(name, t.view());
+  WINNOW_ASSIGN_OR_RETURN(const std::shared_ptr<const void> runtime,
+                          arch.bind(d.spec, fixed_views));
   RawSplit valid_raw;
-  if (has_valid) {
+  if (!o.validation_files.empty()) {
     WINNOW_ASSIGN_OR_RETURN(valid_raw, read_split(o.validation_files, o.max_invalid_fraction));
   }
   const std::vector<uint64_t> samples_per_file = train_raw.samples_per_file;
-  const uint64_t valid_invalid_lines = [&] {
-    uint64_t n = 0;
-    for (uint64_t v : valid_raw.invalid_lines_per_file) n += v;
-    return n;
-  }();
-  auto cancelled = [&] { return o.cancel && o.cancel->load(std::memory_order_relaxed); };
+  const std::vector<uint64_t> invalid_per_file = train_raw.invalid_lines_per_file;
+  uint64_t valid_invalid_lines = 0;
+  for (uint64_t v : valid_raw.invalid_lines_per_file) valid_invalid_lines += v;
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
-  std::vector<float> idf;
-  WINNOW_ASSIGN_OR_RETURN(SampleSet train, featurize_split(&train_raw, spec, true, &idf, &team));
+  WINNOW_ASSIGN_OR_RETURN(d.train,
+                          featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team));
   if (cancelled()) return Status::cancelled("training cancelled before the first step");
-  SampleSet valid;
-  if (has_valid) {
-    WINNOW_ASSIGN_OR_RETURN(valid, featurize_split(&valid_raw, spec, false, &idf, &team));
+  if (!o.validation_files.empty()) {
+    WINNOW_ASSIGN_OR_RETURN(
+        d.valid, featurize_split(&valid_raw, d.spec, runtime.get(), false, &d.idf, team));
   }
-
-  std::vector<double> sample_weights(train.size());
   std::vector<uint64_t> tokens_per_file(o.train_files.size(), 0);
-  for (size_t i = 0; i < train.size(); ++i) {
-    sample_weights[i] = o.train_files[train.file_of_sample[i]].weight;
-    tokens_per_file[train.file_of_sample[i]] += train.tokens[i];
+  for (size_t i = 0; i < d.train.size(); ++i) {
+    tokens_per_file[d.train.file_of_sample[i]] += d.train.tokens[i];
   }
-  BatchSampler sampler(std::move(sample_weights), train.tokens, o.seed);
-  const uint64_t tokens_per_pass = static_cast<uint64_t>(std::llround(sampler.tokens_per_pass()));
-  WINNOW_ASSIGN_OR_RETURN(
-      const StepPlan plan,
-      plan_steps(o.training_steps, o.epochs, kDefaultEpochs, std::max<uint64_t>(1, tokens_per_pass),
-                 o.tokens_per_step, o.warmup_fraction));
-  const double base_lr = kEngineLearningRate * o.learning_rate / kMistralDefaultLearningRate;
-  const double l2 = o.weight_decay * kL2PerDecay / static_cast<double>(train.size());
-
   nlohmann::json files = nlohmann::json::array();
   for (size_t f = 0; f < o.train_files.size(); ++f) {
     files.push_back({{"path", o.train_files[f].path},
                      {"weight", o.train_files[f].weight},
                      {"samples", samples_per_file[f]},
                      {"tokens", tokens_per_file[f]},
-                     {"invalid_lines_skipped", train_raw.invalid_lines_per_file[f]}});
+                     {"invalid_lines_skipped", invalid_per_file[f]}});
   }
-  const nlohmann::json data_summary = {{"files", files},
-                                       {"samples", train.size()},
-                                       {"data_tokens", train.total_tokens()},
-                                       {"heads", head_summary(spec, train)},
-                                       {"validation_files", o.validation_files},
-                                       {"validation_samples", valid.size()},
-                                       {"validation_invalid_lines_skipped", valid_invalid_lines}};
-  const nlohmann::json hyperparameters = {
-      {"training_steps", plan.total_steps},
-      {"epochs", plan.epochs},
-      {"learning_rate", o.learning_rate},
-      {"weight_decay", o.weight_decay},
-      {"warmup_fraction", o.warmup_fraction},
-      {"train_tokens_per_step", plan.tokens_per_step},
-      {"train_tokens", static_cast<uint64_t>(plan.total_steps) * plan.tokens_per_step},
-      {"seed", o.seed},
-      {"threads", team.size()},
-      {"engine_learning_rate", base_lr},
-      {"engine_l2", l2}};
-  {
-    TrainEvent e;
-    e.kind = TrainEvent::Kind::kStarted;
-    e.total_steps = plan.total_steps;
-    e.details = {{"hyperparameters", hyperparameters}, {"training_data", data_summary}};
-    emit(std::move(e));
-  }
+  d.data_summary = {{"files", files},
+                    {"samples", d.train.size()},
+                    {"data_tokens", d.train.total_tokens()},
+                    {"heads", head_summary(d.spec, d.train)},
+                    {"validation_files", o.validation_files},
+                    {"validation_samples", d.valid.size()},
+                    {"validation_invalid_lines_skipped", valid_invalid_lines}};
+  return d;
+}
 
+// Stage 2's output: the learned tensors (per unit, the kept replica and checkpoint) and what
+// was chosen.
+struct FitResult {
+  TensorDataMap learned;
+  nlohmann::json selection;
+  int64_t best_step = 0;
+  uint64_t tokens = 0;
+};
+
+// Stage 2 and 3: the step loop of the architecture's learner, with a validation pass every
+// so often that keeps, per loss unit, the replica (L2 strength) and checkpoint with the
+// lowest validation loss.
+Result<FitResult> fit(const TrainOptions& o, const PreparedData& d, const StepPlan& plan,
+                      BatchSampler* sampler, double l2, double base_lr, WorkerTeam* team,
+                      const std::function<void(TrainEvent)>& emit) {
+  const ModelSpec& spec = d.spec;
+  const bool has_valid = !o.validation_files.empty();
   // L2 strengths: one replica per candidate when validation data can choose among them.
   // The search multiplies training memory by its size, so it is skipped for very wide models.
-  const double weight_bytes = static_cast<double>(spec.features.buckets()) * spec.num_outputs() * 4;
+  const double weight_bytes = static_cast<double>(spec.num_inputs()) * spec.num_outputs() * 4;
   std::vector<double> l2_multipliers = {1.0};
   if (has_valid && o.l2_search) {
     l2_multipliers.assign(std::begin(kL2SearchMultipliers), std::end(kL2SearchMultipliers));
@@ -379,9 +341,11 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
       std::find(l2_multipliers.begin(), l2_multipliers.end(), 1.0) - l2_multipliers.begin());
   std::vector<double> l2s;
   for (double m : l2_multipliers) l2s.push_back(l2 * m);
-  LinearLearner learner(spec, train, l2s, team.size());
+  std::unique_ptr<Learner> learner =
+      architecture_training(spec.architecture).make_learner(spec, d.train, l2s, team->size());
   const std::vector<LossUnit> units = loss_units(spec);
-  const size_t reps = learner.replicas();
+  const size_t reps = learner->replicas();
+  const SampleSet& valid = d.valid;
 
   const int64_t eval_every =
       std::max<int64_t>(1, (plan.total_steps + o.evaluations - 1) / o.evaluations);
@@ -389,48 +353,45 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   batch.reserve(plan.tokens_per_step + 1);
   std::vector<double> step_losses, unit_losses;
   std::vector<float> rep_scores, valid_scores;
-  // The model being assembled: per unit, the replica and step with the lowest validation loss.
-  std::vector<float> best_weights(static_cast<size_t>(spec.features.buckets()) * spec.num_outputs(),
-                                  0.0f);
-  std::vector<float> best_bias(spec.num_outputs(), 0.0f);
   std::vector<double> best_unit_loss(units.size(), std::numeric_limits<double>::infinity());
   std::vector<size_t> best_unit_rep(units.size(), center);
   std::vector<int64_t> best_unit_step(units.size(), 0);
-  uint64_t tokens = 0;
+  FitResult r;
   double loss_since_eval = 0;
   uint64_t samples_since_eval = 0;
-  const double pass = std::max(1.0, sampler.tokens_per_pass());
+  const double pass = std::max(1.0, sampler->tokens_per_pass());
   const uint32_t outputs = spec.num_outputs();
   for (int64_t step = 0; step < plan.total_steps; ++step) {
     if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
       return Status::cancelled("training cancelled at step " + std::to_string(step));
     }
     const double multiplier = lr_multiplier(plan, step);
-    tokens += sampler.next_batch(plan.tokens_per_step, &batch);
-    learner.train_step(train, batch, static_cast<float>(base_lr * multiplier), &team, &step_losses);
+    r.tokens += sampler->next_batch(plan.tokens_per_step, &batch);
+    learner->train_step(d.train, batch, static_cast<float>(base_lr * multiplier), team,
+                        &step_losses);
     loss_since_eval += step_losses[center];
     samples_since_eval += batch.size();
     TrainEvent e;
     e.kind = TrainEvent::Kind::kStep;
     e.step = step + 1;
     e.total_steps = plan.total_steps;
-    e.tokens = tokens;
-    e.epoch = static_cast<double>(tokens) / pass;
+    e.tokens = r.tokens;
+    e.epoch = static_cast<double>(r.tokens) / pass;
     e.learning_rate = o.learning_rate * multiplier;
     e.train_loss = step_losses[center] / static_cast<double>(batch.size());
     emit(e);
     const bool last = step + 1 == plan.total_steps;
     if (has_valid && ((step + 1) % eval_every == 0 || last)) {
-      learner.evaluate(valid, units, &rep_scores, &unit_losses, &team);
+      learner->evaluate(valid, units, &rep_scores, &unit_losses, team);
       // Per unit: the replica that is best now; it replaces the kept one if it beats it.
       double vloss = 0;
       e.best = false;
       valid_scores.assign(valid.size() * outputs, 0.0f);
       for (size_t u = 0; u < units.size(); ++u) {
         size_t r_best = 0;
-        for (size_t r = 1; r < reps; ++r) {
-          if (unit_losses[r * units.size() + u] < unit_losses[r_best * units.size() + u])
-            r_best = r;
+        for (size_t k = 1; k < reps; ++k) {
+          if (unit_losses[k * units.size() + u] < unit_losses[r_best * units.size() + u])
+            r_best = k;
         }
         const double l = unit_losses[r_best * units.size() + u];
         vloss += l;
@@ -444,7 +405,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
           best_unit_loss[u] = l;
           best_unit_rep[u] = r_best;
           best_unit_step[u] = step + 1;
-          learner.copy_unit(r_best, units[u], &best_weights, &best_bias, &team);
+          learner->keep_unit(r_best, units[u], team);
           e.best = true;
         }
       }
@@ -461,53 +422,124 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   }
   if (!has_valid) {
     for (size_t u = 0; u < units.size(); ++u) {
-      learner.copy_unit(center, units[u], &best_weights, &best_bias, &team);
+      learner->keep_unit(center, units[u], team);
       best_unit_step[u] = plan.total_steps;
     }
   }
-  const int64_t best_step = *std::max_element(best_unit_step.begin(), best_unit_step.end());
-  nlohmann::json selection = nlohmann::json::array();
+  r.best_step = *std::max_element(best_unit_step.begin(), best_unit_step.end());
+  r.selection = nlohmann::json::array();
   for (size_t u = 0; u < units.size(); ++u) {
     const HeadSpec& head = spec.heads[units[u].head];
     nlohmann::json labels = nlohmann::json::array();
     for (uint32_t k = 0; k < units[u].outputs; ++k) {
       labels.push_back(head.labels[units[u].first_output - spec.output_offset(units[u].head) + k]);
     }
-    selection.push_back({{"head", head.name},
-                         {"labels", labels},
-                         {"weight_decay", o.weight_decay * l2_multipliers[best_unit_rep[u]]},
-                         {"step", best_unit_step[u]}});
+    r.selection.push_back({{"head", head.name},
+                           {"labels", labels},
+                           {"weight_decay", o.weight_decay * l2_multipliers[best_unit_rep[u]]},
+                           {"step", best_unit_step[u]}});
+  }
+  r.learned = learner->take_kept();
+  return r;
+}
+
+// Stage 4: validation scores of the assembled model, through Model::logits (the function the
+// saved model scores with, so thresholds are tuned on exactly the scores users will see), and
+// the best-F1 thresholds into *spec. Returns the metadata's validation block.
+Result<nlohmann::json> score_and_tune(const Model& model, const SampleSet& valid, ModelSpec* spec,
+                                      WorkerTeam* team) {
+  const uint32_t n = spec->num_outputs();
+  std::vector<float> valid_scores(valid.size() * n, 0.0f);
+  std::vector<double> losses(static_cast<size_t>(team->size()), 0.0);
+  const std::vector<HeadLayout> layouts = head_layouts(*spec);
+  team->run_ranges(valid.size(), [&](size_t begin, size_t end, int member) {
+    std::vector<float> z(n);
+    for (size_t i = begin; i < end; ++i) {
+      model.logits(valid.features_of(i), z);
+      losses[static_cast<size_t>(member)] +=
+          sample_loss(layouts, z.data(), valid.targets_of(i), valid.heads_of(i), nullptr);
+      logits_to_scores(*spec, z, std::span<float>(valid_scores.data() + i * n, n));
+    }
+  });
+  double loss = 0;
+  for (double l : losses) loss += l;
+  return tune_thresholds(spec, valid, valid_scores,
+                         loss / static_cast<double>(std::max<size_t>(1, valid.size())));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
+  WINNOW_RETURN_IF_ERROR(check_train_options(o));
+  WINNOW_ASSIGN_OR_RETURN(const Architecture* arch, resolve_architecture(o.architecture));
+  const Clock::time_point t0 = Clock::now();
+  const std::time_t created_at = std::time(nullptr);
+  WorkerTeam team(resolve_thread_count(o.threads));
+  auto emit = [&](TrainEvent e) {
+    if (!o.on_event) return;
+    e.elapsed_seconds = seconds_since(t0);
+    o.on_event(e);
+  };
+  auto cancelled = [&] { return o.cancel && o.cancel->load(std::memory_order_relaxed); };
+
+  // 1. read and featurize
+  WINNOW_ASSIGN_OR_RETURN(PreparedData d, read_and_featurize(o, *arch, &team, cancelled));
+  const bool has_valid = !o.validation_files.empty();
+
+  std::vector<double> sample_weights(d.train.size());
+  for (size_t i = 0; i < d.train.size(); ++i) {
+    sample_weights[i] = o.train_files[d.train.file_of_sample[i]].weight;
+  }
+  BatchSampler sampler(std::move(sample_weights), d.train.tokens, o.seed);
+  const uint64_t tokens_per_pass = static_cast<uint64_t>(std::llround(sampler.tokens_per_pass()));
+  WINNOW_ASSIGN_OR_RETURN(
+      const StepPlan plan,
+      plan_steps(o.training_steps, o.epochs, kDefaultEpochs, std::max<uint64_t>(1, tokens_per_pass),
+                 o.tokens_per_step, o.warmup_fraction));
+  const double base_lr = kEngineLearningRate * o.learning_rate / kMistralDefaultLearningRate;
+  const double l2 = o.weight_decay * kL2PerDecay / static_cast<double>(d.train.size());
+  const nlohmann::json hyperparameters = {
+      {"training_steps", plan.total_steps},
+      {"epochs", plan.epochs},
+      {"learning_rate", o.learning_rate},
+      {"weight_decay", o.weight_decay},
+      {"warmup_fraction", o.warmup_fraction},
+      {"train_tokens_per_step", plan.tokens_per_step},
+      {"train_tokens", static_cast<uint64_t>(plan.total_steps) * plan.tokens_per_step},
+      {"seed", o.seed},
+      {"threads", team.size()},
+      {"engine_learning_rate", base_lr},
+      {"engine_l2", l2}};
+  {
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::kStarted;
+    e.total_steps = plan.total_steps;
+    e.details = {{"hyperparameters", hyperparameters}, {"training_data", d.data_summary}};
+    emit(std::move(e));
   }
 
-  // Final scores come from linear_logits, the function the saved model uses, so thresholds are
-  // tuned on exactly the scores users will see.
+  // 2-3. fit, keeping per unit the best checkpoint
+  WINNOW_ASSIGN_OR_RETURN(FitResult fitted,
+                          fit(o, d, plan, &sampler, l2, base_lr, &team, emit));
+
+  // 4. assemble the model, then tune its thresholds on its own validation scores
+  TensorDataMap tensors = std::move(d.fixed);
+  for (auto& [name, t] : fitted.learned) tensors.insert_or_assign(name, std::move(t));
+  tensors.insert_or_assign("idf", TensorData::floats(std::move(d.idf)));
+  ModelSpec spec = d.spec;
+  WINNOW_ASSIGN_OR_RETURN(std::shared_ptr<const Model> model,
+                          Model::create(std::move(d.spec), nullptr, std::move(tensors)));
   nlohmann::json validation = nullptr;
   if (has_valid) {
-    const uint32_t n = spec.num_outputs();
-    valid_scores.assign(valid.size() * n, 0.0f);
-    std::vector<double> losses(static_cast<size_t>(team.size()), 0.0);
-    const std::vector<HeadLayout> layouts = head_layouts(spec);
-    team.run_ranges(valid.size(), [&](size_t begin, size_t end, int member) {
-      std::vector<float> z(n);
-      for (size_t i = begin; i < end; ++i) {
-        linear_logits(best_weights, best_bias, valid.features_of(i), z);
-        losses[static_cast<size_t>(member)] +=
-            sample_loss(layouts, z.data(), valid.targets_of(i), valid.heads_of(i), nullptr);
-        logits_to_scores(spec, z, std::span<float>(valid_scores.data() + i * n, n));
-      }
-    });
-    double loss = 0;
-    for (double l : losses) loss += l;
-    WINNOW_ASSIGN_OR_RETURN(
-        validation, tune_thresholds(&spec, valid, valid_scores,
-                                    loss / static_cast<double>(std::max<size_t>(1, valid.size()))));
+    WINNOW_ASSIGN_OR_RETURN(validation, score_and_tune(*model, d.valid, &spec, &team));
   }
-
-  nlohmann::json metadata = {{"model_name", o.model_name.empty() ? architecture : o.model_name},
+  const double pass = std::max(1.0, sampler.tokens_per_pass());
+  nlohmann::json metadata = {{"model_name", o.model_name.empty() ? std::string(arch->name)
+                                                                 : o.model_name},
                              {"hyperparameters", hyperparameters},
-                             {"training_data", data_summary},
-                             {"best_step", best_step},
-                             {"selection", selection},
+                             {"training_data", d.data_summary},
+                             {"best_step", fitted.best_step},
+                             {"selection", fitted.selection},
                              {"validation", validation},
                              {"thresholds_tuned", has_valid},
                              {"train_seconds", seconds_since(t0)},
@@ -517,12 +549,10 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   done.kind = TrainEvent::Kind::kFinished;
   done.step = plan.total_steps;
   done.total_steps = plan.total_steps;
-  done.tokens = tokens;
-  done.epoch = static_cast<double>(tokens) / pass;
+  done.tokens = fitted.tokens;
+  done.epoch = static_cast<double>(fitted.tokens) / pass;
   done.details = metadata;
-  WINNOW_ASSIGN_OR_RETURN(auto model,
-                          Model::create(std::move(spec), std::move(metadata), std::move(idf),
-                                        std::move(best_weights), std::move(best_bias)));
+  WINNOW_ASSIGN_OR_RETURN(model, model->with_spec(std::move(spec), std::move(metadata)));
   emit(std::move(done));
   return model;
 }

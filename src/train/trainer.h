@@ -24,6 +24,7 @@
 
 #include "core/status.h"
 #include "model/model.h"
+#include "train/hyperparameters.h"
 #include "train/training_data.h"
 
 namespace winnow {
@@ -40,17 +41,23 @@ constexpr double kDefaultEpochs = 10.0;
 struct TrainOptions {
   std::vector<TrainFileSpec> train_files;
   std::vector<std::string> validation_files;
-  std::string architecture = "linear";    // see known_architectures()
+  std::string architecture = "linear";    // a row of architectures() or an alias of it
+                                          // (model/architecture.h)
   std::string model_name;                 // as the user gave it (may be an alias); for metadata
   std::optional<int64_t> training_steps;  // at most one of these two
   std::optional<double> epochs;
-  double learning_rate = 1e-4;    // (0, 1]
-  double weight_decay = 0.1;      // [0, 1]
-  double warmup_fraction = 0.05;  // [0, 1]
+  // Defaults and ranges: train/hyperparameters.h.
+  double learning_rate = hyper::kDefaultLearningRate;
+  double weight_decay = hyper::kDefaultWeightDecay;
+  double warmup_fraction = hyper::kDefaultWarmupFraction;
   uint64_t seed = 0;
   int threads = 0;  // 0 = all hardware threads
   uint64_t tokens_per_step = kDefaultTokensPerStep;
   HeadOptions heads;
+  // The encoder architecture: the pretrained encoder's package directory (empty =
+  // default_encoder_dir()) and the L2 norm given to its embedding among the inputs.
+  std::string encoder_dir;
+  float encoder_norm = 1.0f;
   FeatureConfig features;
   WeightingConfig weighting;
   double max_invalid_fraction = 0.0;  // share of bad lines to skip; 0 = any bad line fails
@@ -96,12 +103,6 @@ struct TrainEvent {
 // One JSON object (no newline) for the machine-readable training log:
 // {"event": "step"|"eval"|"started"|"finished", "step": ..., ...}.
 std::string train_event_json(const TrainEvent& event);
-
-// Architecture names accepted in TrainOptions::architecture, and aliases (Mistral's base model
-// names map to the default architecture).
-const std::vector<std::string>& known_architectures();
-// The architecture a user-facing name stands for; kInvalidArgument for unknown names.
-Result<std::string> resolve_architecture(const std::string& name);
 
 // Checks option values and combinations without reading any file (kInvalidArgument naming the
 // option): front ends report these as usage errors.

@@ -1,5 +1,7 @@
 #include "train/training_data.h"
 
+#include "model/architecture.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -198,8 +200,11 @@ Status set_targets(const ClassifierSample& sample, const ModelSpec& spec,
 
 }  // namespace
 
-Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
-                                  std::vector<float>* idf, WorkerTeam* team) {
+Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
+                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team) {
+  const Architecture* arch = find_architecture(spec.architecture);
+  WINNOW_CHECK(arch != nullptr);
+  const bool extras = arch->append_extra_inputs != nullptr;
   const size_t n = raw->samples.size();
   SampleSet set;
   set.num_outputs = spec.num_outputs();
@@ -234,7 +239,7 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
       set.tokens[i] = hasher.extract(raw->samples[i].text, &scratch, &one);
       chunk.insert(chunk.end(), one.begin(), one.end());
       ends[i] = chunk.size();
-      std::string().swap(raw->samples[i].text);
+      if (!extras) std::string().swap(raw->samples[i].text);
     }
   });
 
@@ -256,26 +261,42 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool com
     }
   }
 
-  // Pass 2, same ranges: weighting in place, compacting each chunk as dropped features vanish.
+  // Pass 2, same ranges: weighting in place, compacting each chunk as dropped features vanish;
+  // with extra inputs (which can outnumber the n-grams), into a new chunk, each sample's
+  // weighted n-grams followed by its extra inputs, computed from the text it still has.
   set.sample_features.resize(n);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
     std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
+    std::vector<Feature> out;
+    PredictScratch scratch;
     uint64_t read = 0, write = 0;
     std::vector<uint64_t> kept(end - begin);
     for (size_t i = begin; i < end; ++i) {
       const uint64_t count = ends[i] - read;
       const size_t k =
           weigh_features(std::span<Feature>(chunk.data() + read, count), *idf, spec.weighting);
-      if (write != read) {
-        std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
-                  chunk.begin() + static_cast<std::ptrdiff_t>(read + k),
-                  chunk.begin() + static_cast<std::ptrdiff_t>(write));
+      if (extras) {
+        out.insert(out.end(), chunk.begin() + static_cast<std::ptrdiff_t>(read),
+                   chunk.begin() + static_cast<std::ptrdiff_t>(read + k));
+        arch->append_extra_inputs(spec, runtime, raw->samples[i].text, &scratch, &out);
+        std::string().swap(raw->samples[i].text);
+        write = out.size();
+      } else {
+        if (write != read) {
+          std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
+                    chunk.begin() + static_cast<std::ptrdiff_t>(read + k),
+                    chunk.begin() + static_cast<std::ptrdiff_t>(write));
+        }
+        write += k;
       }
       read = ends[i];
-      write += k;
       kept[i - begin] = write;
     }
-    chunk.resize(write);
+    if (extras) {
+      chunk = std::move(out);
+    } else {
+      chunk.resize(write);
+    }
     chunk.shrink_to_fit();
     uint64_t start = 0;
     for (size_t i = begin; i < end; ++i) {

@@ -93,7 +93,9 @@ struct SampleSet {
 // from these samples into *idf (document frequencies, smooth idf = ln((1+n)/(1+df)) + 1, buckets
 // with df < min_df get 0); otherwise *idf is used as is. Labels and heads not in `spec` are an
 // error naming the file and line ("valid.jsonl:17: labels.moderation: ...").
-Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
-                                  std::vector<float>* idf, WorkerTeam* team);
+// `runtime` is what the architecture's bind built from its fixed tensors (for its extra
+// inputs, which follow each sample's n-grams); texts are released once featurized.
+Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
+                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team);
 
 }  // namespace winnow
