@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Quality benchmark: Winnow vs fastText (`supervised -loss ova`) vs TF-IDF + logistic regression,
-# trained and scored on the same splits, printed as one table.
+# Quality benchmark: Winnow's architectures (linear, encoder) vs fastText (`supervised -loss ova`)
+# vs TF-IDF + logistic regression, trained and scored on the same splits, printed as one table,
+# then what each Winnow model flags in bench/data/politeness_check.jsonl and what it costs to
+# serve (model load, texts/s on one core).
 #
 # Usage: bench/quality.sh [--setups LIST] [--systems LIST] [--out DIR] [--no-sweep]
 #   --setups   comma list of: cctk, civil_full, civil_tutorial   (default: all three)
-#   --systems  comma list of: winnow, tfidf, fasttext             (default: all three)
+#   --systems  comma list of: winnow, encoder, tfidf, fasttext    (default: all four;
+#              winnow = the linear architecture, encoder = --model encoder)
 #   --out      work dir (default: bench/out/quality); data and results are regenerated there
 #              on every run from ../shared/data; nothing under it is ever committed.
 # Env: WINNOW_BIN (default build/winnow), WINNOW_SHARED (default ../shared, relative to the repo).
@@ -35,7 +38,7 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 setups="cctk,civil_full,civil_tutorial"
-systems="winnow,tfidf,fasttext"
+systems="winnow,encoder,tfidf,fasttext"
 out="$repo/bench/out/quality"
 sweep=1
 while [[ $# -gt 0 ]]; do
@@ -58,7 +61,7 @@ for s in ${setups//,/ }; do
   case "$s" in cctk|civil_full|civil_tutorial) ;; *) die_usage "unknown setup '$s'" ;; esac
 done
 for s in ${systems//,/ }; do
-  case "$s" in winnow|tfidf|fasttext) ;; *) die_usage "unknown system '$s'" ;; esac
+  case "$s" in winnow|encoder|tfidf|fasttext) ;; *) die_usage "unknown system '$s'" ;; esac
 done
 has() { [[ ",$1," == *",$2,"* ]]; }
 
@@ -75,7 +78,7 @@ fi
 
 # Winnow runs only when the binary has `train`; `eval` is needed for its metrics.
 winnow_state="skipped"
-if has "$systems" winnow; then
+if has "$systems" winnow || has "$systems" encoder; then
   if winnow_has_command "$winnow_bin" train; then
     winnow_state="ready"
   else
@@ -134,25 +137,48 @@ run_baseline() {  # setup, tfidf|fasttext
 }
 
 # The Winnow commands themselves live in bench/lib/winnow_hooks.sh.
-run_winnow() {  # setup
-  local setup="$1" d="$out/data/$1" model="$out/models/winnow_$1.model"
-  local result="$out/results/${setup}__winnow.json" log="$out/logs/winnow_$setup.log"
+run_winnow() {  # setup, winnow|encoder
+  local setup="$1" system="${2:-winnow}" d="$out/data/$1" model="$out/models/${2:-winnow}_$1.model"
+  local result="$out/results/${setup}__$system.json" log="$out/logs/${system}_$setup.log"
   if [[ "$winnow_state" != "ready" ]]; then
     write_placeholder "$result" winnow "$winnow_state"
     return
   fi
-  local timing="$out/logs/winnow_train_time_$setup.txt" cmd extra=()
+  local timing="$out/logs/${system}_train_time_$setup.txt" cmd extra=()
   [[ "$setup" == civil_tutorial ]] && extra=(--training-steps 200 --learning-rate 5e-5)
+  [[ "$system" == encoder ]] && extra+=(--model encoder)
   winnow_train_cmd "$d/train.jsonl" "$d/tune.jsonl" "$model" "${extra[@]}"
   /usr/bin/time -f '%e %U %S %M' -o "$timing" "${cmd[@]}" >>"$log" 2>&1 ||
     die "winnow train failed on $setup (see $log)"
   local eval_json=()
   if winnow_has_command "$winnow_bin" eval; then
-    eval_json=("$out/results/${setup}__winnow_eval.json")
+    eval_json=("$out/results/${setup}__${system}_eval.json")
     winnow_eval_cmd "$model" "$d/test.jsonl"
     "${cmd[@]}" >"${eval_json[0]}" 2>>"$log" || die "winnow eval failed on $setup (see $log)"
   fi
   /usr/bin/python3 "$repo/bench/lib/winnow_result.py" "$timing" "$model" "$result" "${eval_json[@]}"
+  # What the model flags among plainly polite and plainly hostile sentences.
+  winnow_classify_cmd "$model" 1
+  "${cmd[@]}" --flags --input-format jsonl <"$repo/bench/data/politeness_check.jsonl" \
+    >"$out/results/${setup}__${system}_politeness.jsonl" 2>>"$log" ||
+    die "winnow classify failed on the politeness check (see $log)"
+  /usr/bin/python3 "$repo/bench/lib/politeness.py" "$repo/bench/data/politeness_check.jsonl" \
+    "$out/results/${setup}__${system}_politeness.jsonl" "$setup / $system" \
+    >>"$out/results/politeness.txt"
+  # Serving cost on one core: loading the model (one text), then 2,000 test texts.
+  head -n 1 "$d/test.jsonl" >"$out/data/one.jsonl"
+  head -n 2000 "$d/test.jsonl" >"$out/data/many.jsonl"
+  local t_one t_many
+  t_one=$( { /usr/bin/time -f '%e' "${cmd[@]}" --input-format jsonl <"$out/data/one.jsonl" \
+             >/dev/null; } 2>&1 | tail -n 1)
+  t_many=$( { /usr/bin/time -f '%e %M' "${cmd[@]}" --input-format jsonl <"$out/data/many.jsonl" \
+              >/dev/null; } 2>&1 | tail -n 1)
+  /usr/bin/python3 -c 'import sys
+one = float(sys.argv[2]); many, rss = float(sys.argv[3].split()[0]), int(sys.argv[3].split()[1])
+n = int(sys.argv[4])
+print(f"{sys.argv[1]}: load + 1 text {one:.2f} s; {n} texts on 1 thread {many:.2f} s = "
+      f"{n / max(many - one, 1e-9):,.0f} texts/s per core after load; peak RSS {rss / 1024:,.0f} MB")' \
+    "$setup / $system" "$t_one" "$t_many" "$(wc -l <"$out/data/many.jsonl")" >>"$out/results/serving.txt"
 }
 
 # Winnow on civil_tutorial at several steps x learning rates, each scored on the test split.
@@ -206,7 +232,7 @@ main() {
     for system in ${systems//,/ }; do
       progress "$setup: $system"
       case "$system" in
-        winnow) run_winnow "$setup" ;;
+        winnow|encoder) run_winnow "$setup" "$system" ;;
         tfidf|fasttext) run_baseline "$setup" "$system" ;;
       esac
     done
@@ -221,6 +247,17 @@ main() {
 
   /usr/bin/python3 "$repo/bench/lib/quality_table.py" "$out" "$setups" "$systems" \
     "load average (1/5/15 min) before: $load_before, after: $load_after; $(nproc) CPUs"
+  if [[ -s "$out/results/politeness.txt" ]]; then
+    echo
+    echo "Politeness check (bench/data/politeness_check.jsonl: 24 polite sentences, 4 of them"
+    echo "mentioning an identity, and 12 hostile ones; flagged = any label but safe):"
+    cat "$out/results/politeness.txt"
+  fi
+  if [[ -s "$out/results/serving.txt" ]]; then
+    echo
+    echo "Serving cost (winnow classify --threads 1, end to end):"
+    cat "$out/results/serving.txt"
+  fi
   [[ -s "$out/results/sweep.tsv" ]] && print_sweep
   return 0
 }

@@ -13,7 +13,8 @@ import os
 import sys
 
 out, setups, systems, note = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), sys.argv[4]
-NAMES = {"winnow": "Winnow", "tfidf": "TF-IDF + LR", "fasttext": "fastText ova"}
+NAMES = {"winnow": "Winnow linear", "encoder": "Winnow encoder", "tfidf": "TF-IDF + LR",
+         "fasttext": "fastText ova"}
 
 
 def rows_in(path):
@@ -41,7 +42,7 @@ def fmt(r, key, spec):
 
 
 header = ["setup", "rows train/tune/test", "system", "labels", "macro ROC-AUC", "macro PR-AUC",
-          "macro F1 (tuned)", "train s", "train CPU s", "model bytes", "note"]
+          "macro F1 (tuned)", "train s", "train CPU s", "peak RSS MB", "model bytes", "note"]
 table, results = [], {}
 for setup in setups:
     d = os.path.join(out, "data", setup)
@@ -53,6 +54,8 @@ for setup in setups:
                       str(len(r["labels"])) if has_metrics else "n/a",
                       fmt(r, "auc", ".4f"), fmt(r, "ap", ".4f"), fmt(r, "f1", ".4f"),
                       fmt(r, "train_s", ".1f"), fmt(r, "train_cpu_s", ".1f"),
+                      format(r["peak_rss_bytes"] / 2**20, ",.0f") if "peak_rss_bytes" in r
+                      else "n/a",
                       fmt(r, "model_bytes", ",d"), r.get("status", "")])
 
 numeric = {3, 4, 5, 6, 7, 8, 9}
@@ -97,4 +100,27 @@ if "winnow" in systems and ("tfidf" in systems or "fasttext" in systems):
                              f"{verdict}")
             else:
                 parts.append("training >= 3x faster than fastText: n/a")
+        print(f"  {setup}: " + "; ".join(parts))
+
+# The encoder architecture's targets (issue 17): hold-out quality on cctk and civil_full, and
+# its cost on cctk (training wall time on this machine's cores, peak RSS).
+if "encoder" in systems:
+    print("Encoder targets:")
+    goals = {"cctk": 0.935, "civil_full": 0.80}
+    for setup in setups:
+        e = results[(setup, "encoder")]
+        parts = []
+        if setup in goals and "auc" in e:
+            verdict = "met" if e["auc"] >= goals[setup] else "NOT met"
+            parts.append(f"macro ROC-AUC {e['auc']:.4f} >= {goals[setup]}: {verdict}")
+        if "winnow" in systems and "auc" in results[(setup, "winnow")] and "auc" in e:
+            parts.append(f"vs linear {e['auc'] - results[(setup, 'winnow')]['auc']:+.4f}")
+        if "tfidf" in systems and "auc" in results[(setup, "tfidf")] and "auc" in e:
+            parts.append(f"vs TF-IDF + LR {e['auc'] - results[(setup, 'tfidf')]['auc']:+.4f}")
+        if setup == "cctk" and "train_s" in e:
+            parts.append(f"train {e['train_s']:.0f} s wall (<= 180: "
+                         f"{'met' if e['train_s'] <= 180 else 'NOT met'})")
+        if "peak_rss_bytes" in e:
+            gb = e["peak_rss_bytes"] / 2**30
+            parts.append(f"peak RSS {gb:.2f} GiB (<= 2: {'met' if gb <= 2 else 'NOT met'})")
         print(f"  {setup}: " + "; ".join(parts))

@@ -30,7 +30,7 @@ elif os.path.isfile(model):
 else:
     sys.exit(f"winnow_result.py: `winnow train` wrote no model at {model}")
 
-result = {"system": "winnow", "train_s": wall_s, "train_cpu_s": user_s + sys_s,
+result = {"system": os.path.basename(out_path).split("__")[-1].removesuffix(".json"), "train_s": wall_s, "train_cpu_s": user_s + sys_s,
           "model_bytes": model_bytes, "peak_rss_bytes": rss_kib * 1024}
 if len(sys.argv) >= 5:
     head = sys.argv[5] if len(sys.argv) == 6 else "moderation"

@@ -99,9 +99,14 @@ CommandAction register_classify(CLI::App& root) {
       out.assign(lines.size(), std::string());
       errors.assign(lines.size(), Status::ok());
       team.run_ranges(lines.size(), [&](size_t begin, size_t end, int) {
+        // Each thread scores its range through classify_batch (batches let an encoder model
+        // run its matrix products over many texts at once).
+        std::vector<std::string> texts;
+        std::vector<size_t> index;
         for (size_t i = begin; i < end; ++i) {
           if (text_only) {
-            out[i] = clf.to_json(clf.classify(lines[i]), args->flags);
+            texts.push_back(lines[i]);
+            index.push_back(i);
             continue;
           }
           Result<std::string> text = line_text(lines[i], jsonl_only);
@@ -109,7 +114,13 @@ CommandAction register_classify(CLI::App& root) {
             errors[i] = text.status();
             continue;
           }
-          out[i] = clf.to_json(clf.classify(*text), args->flags);
+          texts.push_back(std::move(*text));
+          index.push_back(i);
+        }
+        std::vector<std::string_view> views(texts.begin(), texts.end());
+        std::vector<Classification> results = clf.classify_batch(views, 1);
+        for (size_t j = 0; j < index.size(); ++j) {
+          out[index[j]] = clf.to_json(results[j], args->flags);
         }
       });
       for (size_t i = 0; i < lines.size(); ++i) {

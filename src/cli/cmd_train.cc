@@ -22,7 +22,7 @@ struct TrainArgs {
   std::string out;
   std::string model = "linear";
   std::string encoder_dir;
-  float encoder_norm = 1.0f;
+  float encoder_norm = 0.5f;
   int64_t training_steps = 0;
   double epochs = 0;
   double learning_rate = hyper::kDefaultLearningRate;

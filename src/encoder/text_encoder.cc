@@ -37,6 +37,8 @@ struct TextEncoder::Impl {
 struct EncoderScratch::Impl {
   PieceScratch pieces;
   std::vector<int32_t> ids;
+  std::vector<std::vector<int32_t>> batch_ids;
+  std::vector<std::span<const int32_t>> batch_spans;
   UseLiteScratch network;
 };
 
@@ -157,6 +159,18 @@ void TextEncoder::embed(std::string_view text, EncoderScratch* scratch,
   EncoderScratch::Impl& s = *scratch->impl;
   impl_->tokenizer.encode(text, &s.pieces, &s.ids);
   impl_->network.embed(s.ids, &s.network, out);
+}
+
+void TextEncoder::embed_batch(std::span<const std::string_view> texts, EncoderScratch* scratch,
+                              std::span<float> out) const {
+  EncoderScratch::Impl& s = *scratch->impl;
+  if (s.batch_ids.size() < texts.size()) s.batch_ids.resize(texts.size());
+  s.batch_spans.clear();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    impl_->tokenizer.encode(texts[i], &s.pieces, &s.batch_ids[i]);
+    s.batch_spans.emplace_back(s.batch_ids[i]);
+  }
+  impl_->network.embed_batch(s.batch_spans, &s.network, out);
 }
 
 std::string default_encoder_dir() {

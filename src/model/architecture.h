@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,11 +45,13 @@ struct Architecture {
   // and builds what scoring needs besides them (may be null, e.g. a tokenizer's trie).
   // kCorruption naming the tensor otherwise.
   Result<std::shared_ptr<const void>> (*bind)(const ModelSpec& spec, const TensorMap& tensors);
-  // Appends the architecture's extra inputs of `text` to *out (keys spec.features.buckets()
-  // and up); null when there are none. `runtime` is what bind built. Thread-safe;
-  // allocation-free once `scratch` has warmed up.
-  void (*append_extra_inputs)(const ModelSpec& spec, const void* runtime, std::string_view text,
-                              PredictScratch* scratch, std::vector<Feature>* out);
+  // Appends the architecture's extra inputs of texts[i] to *outs[i] (keys
+  // spec.features.buckets() and up), for a batch of texts at once (batches let an encoder run
+  // its matrix products over many texts); null when there are none. `runtime` is what bind
+  // built. Thread-safe; allocation-free once `scratch` has warmed up to the batch size.
+  void (*append_extra_inputs)(const ModelSpec& spec, const void* runtime,
+                              std::span<const std::string_view> texts, PredictScratch* scratch,
+                              std::span<std::vector<Feature>* const> outs);
 };
 
 // Every architecture, the default first.

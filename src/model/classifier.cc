@@ -77,14 +77,35 @@ std::vector<Classification> Classifier::classify_batch(std::span<const std::stri
   std::vector<Classification> out(texts.size());
   const int n = std::max(
       1, std::min<int>(resolve_thread_count(threads), static_cast<int>(texts.size() / 16 + 1)));
+  // Texts go to the model kBatch at a time: an encoder runs its matrix products over a whole
+  // batch (about twice the texts per second of one at a time for short texts).
+  constexpr size_t kBatch = 32;
+  auto run = [&](size_t begin, size_t end) {
+    thread_local PredictScratch scratch;
+    thread_local std::vector<float> flat;
+    const size_t outputs = model_->num_outputs();
+    for (size_t b = begin; b < end; b += kBatch) {
+      const size_t m = std::min(kBatch, end - b);
+      flat.resize(m * outputs);
+      model_->predict_batch(texts.subspan(b, m), &scratch, flat);
+      for (size_t i = 0; i < m; ++i) {
+        Classification& c = out[b + i];
+        c.scores.reserve(heads_->size());
+        size_t o = i * outputs;
+        for (const ClassifierHead& h : *heads_) {
+          c.scores.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(o),
+                                flat.begin() + static_cast<std::ptrdiff_t>(o + h.labels.size()));
+          o += h.labels.size();
+        }
+      }
+    }
+  };
   if (n == 1) {
-    for (size_t i = 0; i < texts.size(); ++i) out[i] = classify(texts[i]);
+    run(0, texts.size());
     return out;
   }
   WorkerTeam team(n);
-  team.run_ranges(texts.size(), [&](size_t begin, size_t end, int) {
-    for (size_t i = begin; i < end; ++i) out[i] = classify(texts[i]);
-  });
+  team.run_ranges(texts.size(), [&](size_t begin, size_t end, int) { run(begin, end); });
   return out;
 }
 

@@ -21,25 +21,34 @@ Result<std::shared_ptr<const void>> bind_encoder(const ModelSpec& spec, const Te
   }
   const std::string actual = TextEncoder::checksum(tensors);
   if (actual != spec.encoder.weights_checksum) {
-    return Status::corruption("the encoder weights do not match their checksum (spec " +
-                              spec.encoder.weights_checksum + ", tensors " + actual + ")");
+    const std::string mismatch = "the encoder weights do not match their checksum (spec " +
+                                 spec.encoder.weights_checksum + ", tensors " + actual + ")";
+    // A tensor that is missing or has the wrong size also changes the checksum: name it.
+    Result<std::shared_ptr<const TextEncoder>> built = TextEncoder::create(tensors);
+    if (!built.is_ok()) return Status::corruption(built.status().message() + "; " + mismatch);
+    return Status::corruption(mismatch);
   }
   WINNOW_ASSIGN_OR_RETURN(std::shared_ptr<const TextEncoder> encoder,
                           TextEncoder::create(tensors));
   return std::shared_ptr<const void>(std::move(encoder));
 }
 
-void append_embedding(const ModelSpec& spec, const void* runtime, std::string_view text,
-                      PredictScratch* scratch, std::vector<Feature>* out) {
+void append_embeddings(const ModelSpec& spec, const void* runtime,
+                       std::span<const std::string_view> texts, PredictScratch* scratch,
+                       std::span<std::vector<Feature>* const> outs) {
   const auto* encoder = static_cast<const TextEncoder*>(runtime);
   if (!scratch->encoder) scratch->encoder = std::make_unique<EncoderScratch>();
   std::vector<float>& e = scratch->encoder->embedding;
-  e.resize(encoder->dim());
-  encoder->embed(text, scratch->encoder.get(), e);
+  const uint32_t dim = encoder->dim();
+  e.resize(texts.size() * dim);
+  encoder->embed_batch(texts, scratch->encoder.get(), e);
   const uint32_t first = spec.features.buckets();
   const float norm = spec.encoder.norm;
-  for (uint32_t j = 0; j < e.size(); ++j) {
-    if (e[j] != 0.0f) out->push_back({first + j, norm * e[j]});
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const float* row = e.data() + i * dim;
+    for (uint32_t j = 0; j < dim; ++j) {
+      if (row[j] != 0.0f) outs[i]->push_back({first + j, norm * row[j]});
+    }
   }
 }
 
@@ -56,7 +65,7 @@ Architecture encoder_architecture() {
            {"encoder.*", "the encoder's weights (24 float tensors) and vocabulary (bytes)"}},
           encoder_inputs,
           bind_encoder,
-          append_embedding};
+          append_embeddings};
 }
 
 }  // namespace winnow

@@ -191,6 +191,9 @@ Result<std::shared_ptr<const Model>> Model::view(ModelSpec spec, nlohmann::json 
     return Status::ok();
   };
   std::shared_ptr<Model> m(new Model());
+  // The architecture checks its part of the spec first: the sizes below depend on it (an
+  // encoder block the architecture does not know adds no rows to linear.weight).
+  WINNOW_ASSIGN_OR_RETURN(m->runtime_, arch->bind(spec, tensors));
   if (spec.weighting.use_idf) {
     WINNOW_RETURN_IF_ERROR(floats("idf", buckets, &m->idf_));
   } else if (auto it = tensors.find("idf"); it != tensors.end() && it->second.count != 0) {
@@ -198,7 +201,6 @@ Result<std::shared_ptr<const Model>> Model::view(ModelSpec spec, nlohmann::json 
   }
   WINNOW_RETURN_IF_ERROR(floats("linear.weight", inputs * outputs, &m->weights_));
   WINNOW_RETURN_IF_ERROR(floats("linear.bias", outputs, &m->bias_));
-  WINNOW_ASSIGN_OR_RETURN(m->runtime_, arch->bind(spec, tensors));
   m->architecture_ = arch;
   m->hasher_ = FeatureHasher(spec.features);
   m->spec_ = std::move(spec);
@@ -249,7 +251,29 @@ void Model::encode(std::string_view text, PredictScratch* scratch,
                    std::vector<Feature>* out) const {
   weighted_ngrams(*this, text, scratch, out);
   if (architecture_->append_extra_inputs) {
-    architecture_->append_extra_inputs(spec_, runtime_.get(), text, scratch, out);
+    std::vector<Feature>* outs[] = {out};
+    architecture_->append_extra_inputs(spec_, runtime_.get(), std::span(&text, 1), scratch,
+                                       std::span<std::vector<Feature>* const>(outs));
+  }
+}
+
+void Model::predict_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
+                          std::span<float> scores) const {
+  if (scratch->batch.size() < texts.size()) scratch->batch.resize(texts.size());
+  scratch->batch_outs.clear();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    weighted_ngrams(*this, texts[i], scratch, &scratch->batch[i]);
+    scratch->batch_outs.push_back(&scratch->batch[i]);
+  }
+  if (architecture_->append_extra_inputs) {
+    architecture_->append_extra_inputs(spec_, runtime_.get(), texts, scratch,
+                                       scratch->batch_outs);
+  }
+  const size_t n = num_outputs_;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::span<float> out = scores.subspan(i * n, n);
+    logits(scratch->batch[i], out);
+    logits_to_scores(spec_, out, out);
   }
 }
 

@@ -271,16 +271,35 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
     PredictScratch scratch;
     uint64_t read = 0, write = 0;
     std::vector<uint64_t> kept(end - begin);
+    // With extra inputs, samples go kBatch at a time so that an encoder embeds a batch at once.
+    constexpr size_t kBatch = 32;
+    std::vector<std::vector<Feature>> pending(extras ? kBatch : 0);
+    std::vector<std::vector<Feature>*> pending_outs;
+    std::vector<std::string_view> pending_texts;
+    size_t pending_first = begin;
+    auto flush = [&] {
+      if (pending_texts.empty()) return;
+      arch->append_extra_inputs(spec, runtime, pending_texts, &scratch, pending_outs);
+      for (size_t j = 0; j < pending_texts.size(); ++j) {
+        out.insert(out.end(), pending[j].begin(), pending[j].end());
+        kept[pending_first + j - begin] = out.size();
+        std::string().swap(raw->samples[pending_first + j].text);
+      }
+      pending_texts.clear();
+      pending_outs.clear();
+    };
     for (size_t i = begin; i < end; ++i) {
       const uint64_t count = ends[i] - read;
       const size_t k =
           weigh_features(std::span<Feature>(chunk.data() + read, count), *idf, spec.weighting);
       if (extras) {
-        out.insert(out.end(), chunk.begin() + static_cast<std::ptrdiff_t>(read),
-                   chunk.begin() + static_cast<std::ptrdiff_t>(read + k));
-        arch->append_extra_inputs(spec, runtime, raw->samples[i].text, &scratch, &out);
-        std::string().swap(raw->samples[i].text);
-        write = out.size();
+        if (pending_texts.empty()) pending_first = i;
+        std::vector<Feature>& p = pending[pending_texts.size()];
+        p.assign(chunk.begin() + static_cast<std::ptrdiff_t>(read),
+                 chunk.begin() + static_cast<std::ptrdiff_t>(read + k));
+        pending_outs.push_back(&p);
+        pending_texts.push_back(raw->samples[i].text);
+        if (pending_texts.size() == kBatch) flush();
       } else {
         if (write != read) {
           std::copy(chunk.begin() + static_cast<std::ptrdiff_t>(read),
@@ -288,10 +307,11 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
                     chunk.begin() + static_cast<std::ptrdiff_t>(write));
         }
         write += k;
+        kept[i - begin] = write;
       }
       read = ends[i];
-      kept[i - begin] = write;
     }
+    flush();
     if (extras) {
       chunk = std::move(out);
     } else {
