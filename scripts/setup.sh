@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev libicu-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libopenblas-serial-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libopenblas-pthread-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
   curl jq wrk nodejs

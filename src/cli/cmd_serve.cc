@@ -18,6 +18,25 @@
 namespace winnow::cli {
 namespace {
 
+// The thread that takes signals with sigwait. Threads that a library started before run_serve
+// blocked the signals (OpenBLAS's pool starts when it loads) could still receive a
+// process-directed SIGTERM, whose default action would kill the process: forward_signal, the
+// handler installed for them, passes the signal on to this thread (pthread_kill is
+// async-signal-safe), where it stays pending until sigwait takes it.
+std::atomic<pthread_t> g_signal_thread{0};
+
+void forward_signal(int sig) {
+  const pthread_t t = g_signal_thread.load();
+  if (t != 0) pthread_kill(t, sig);
+}
+
+void set_signal_handlers(void (*handler)(int)) {
+  struct sigaction sa = {};
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
 struct ServeArgs {
   api::ServerOptions options;
   std::vector<std::string> keys;
@@ -107,6 +126,9 @@ int run_serve(ServeArgs& args) {
     }
   });
 
+  g_signal_thread = signal_thread.native_handle();
+  set_signal_handlers(forward_signal);
+
   std::printf("winnow serve: listening on http://%s:%d\n", o.host.c_str(), server.port());
   std::fflush(stdout);
   if (!stopping) server.run();
@@ -116,6 +138,8 @@ int run_serve(ServeArgs& args) {
     ::kill(::getpid(), SIGTERM);
   }
   signal_thread.join();
+  set_signal_handlers(SIG_DFL);
+  g_signal_thread = 0;
   server.stop();
   std::fprintf(stderr, "winnow serve: stopped\n");
   return kExitOk;

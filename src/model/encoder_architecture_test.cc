@@ -456,13 +456,10 @@ TEST(EncoderTraining, TextEncoderCreateNamesMissingVocabulary) {
       << e.status().message();
 }
 
-// Disabled: fails today. The serial OpenBLAS that CMakeLists.txt links (built without
-// USE_LOCKING) is not safe to call from several threads at once: texts of a hundred pieces or
-// more (larger products) come out different, by up to ~0.06 per component, when threads embed
-// at the same time (a few texts in a hundred here; UseLiteReference's thread test fails about
-// one run in ten). The same binary run with LD_LIBRARY_PATH pointing at openblas-pthread
-// passes. Enable once the encoder's products are thread-safe.
-TEST(EncoderThreads, DISABLED_LongTextsEmbedTheSameFromSeveralThreads) {
+// Regression test: with Debian's serial OpenBLAS (built without USE_LOCKING) texts of a hundred
+// pieces or more came out different, by up to ~0.06 per component, when threads embedded at
+// the same time; CMakeLists.txt links the pthread build since.
+TEST(EncoderThreads, LongTextsEmbedTheSameFromSeveralThreads) {
   ENCODER_REQUIRE_PACKAGE();
   Result<TensorDataMap> imported = TextEncoder::import_package(default_encoder_dir());
   ASSERT_TRUE(imported.is_ok()) << imported.status().to_string();
