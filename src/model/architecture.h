@@ -8,7 +8,9 @@
 // pretrained encoder's sentence embedding as features whose keys follow the hash buckets), and
 // linear_logits (model.h) turns that vector into logits with the weight rows the model stores.
 // Training computes the same inputs once per text with the same functions, so training-time
-// validation scores and served scores are bit-identical.
+// validation scores and served scores agree: bit for bit for the n-grams; an encoder's
+// embedding may differ in its last bits between batches of different sizes (the matrix
+// products block differently; ~1e-7 per component), never more.
 #pragma once
 
 #include <memory>
