@@ -117,6 +117,11 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// A multi-label threshold that flags at least this share of the validation samples, for a
+// label that clearly fewer of them carry, is reported: the best F1 was "flag (almost)
+// everything", so the flag carries no information.
+constexpr double kFlagEverythingRate = 0.95;
+
 void print_summary(const Model& model, const std::string& path, uint64_t bytes) {
   const nlohmann::json& m = model.metadata();
   std::printf("model: %s (%.1f MB)\n", path.c_str(), static_cast<double>(bytes) / 1e6);
@@ -133,15 +138,34 @@ void print_summary(const Model& model, const std::string& path, uint64_t bytes) 
   std::printf("validation: %llu samples, loss %.4f, macro ROC-AUC %.4f, macro F1 %.4f\n",
               v["samples"].get<unsigned long long>(), num(v["loss"]), num(v["macro_roc_auc"]),
               num(v["macro_f1"]));
+  std::vector<std::string> warnings;
   for (const HeadSpec& h : model.heads()) {
     std::printf("  %s (%s)\n", h.name.c_str(), std::string(head_kind_name(h.kind)).c_str());
     for (size_t k = 0; k < h.labels.size(); ++k) {
       const nlohmann::json& l = v["heads"][h.name]["labels"][h.labels[k]];
-      std::printf("    %-20s auc %.4f  f1 %.4f  threshold %.4f  positives %llu\n",
+      const double flag_rate = num(l.value("flag_rate", nlohmann::json(nullptr)));
+      std::printf("    %-20s auc %.4f  f1 %.4f  threshold %.4f  positives %llu  flags %.0f%%\n",
                   h.labels[k].c_str(), num(l["roc_auc"]), num(l["f1"]),
-                  static_cast<double>(h.thresholds[k]), l["positives"].get<unsigned long long>());
+                  static_cast<double>(h.thresholds[k]), l["positives"].get<unsigned long long>(),
+                  100 * flag_rate);
+      const double samples = static_cast<double>(l["samples"].get<unsigned long long>());
+      const double prevalence =
+          samples > 0 ? static_cast<double>(l["positives"].get<unsigned long long>()) / samples : 0;
+      if (h.kind == HeadKind::kMultiLabel && flag_rate >= kFlagEverythingRate &&
+          prevalence < kFlagEverythingRate - 0.05) {
+        char buf[512];
+        std::snprintf(buf, sizeof(buf),
+                      "%s.%s: its best-F1 threshold flags %.0f%% of the validation samples "
+                      "(%llu of %llu are positive; ROC-AUC %.2f): the data hardly separates this "
+                      "label, so expect it on almost any text (more varied negatives help)",
+                      h.name.c_str(), h.labels[k].c_str(), 100 * flag_rate,
+                      l["positives"].get<unsigned long long>(),
+                      l["samples"].get<unsigned long long>(), num(l["roc_auc"]));
+        warnings.push_back(buf);
+      }
     }
   }
+  for (const std::string& w : warnings) std::fprintf(stderr, "winnow train: warning: %s\n", w.c_str());
 }
 
 }  // namespace

@@ -135,7 +135,14 @@ Result<nlohmann::json> tune_thresholds(ModelSpec* spec, const SampleSet& data,
         auc_sum += auc.value();
         ++auc_n;
       }
+      // Share of the validation samples the threshold flags: near 1 means the best-F1 choice
+      // is "flag (almost) everything", i.e. the data hardly separates the label (the CLI warns).
+      size_t flagged = 0;
+      for (float x : s) flagged += x >= head.thresholds[k] ? 1 : 0;
+      const double flag_rate =
+          s.empty() ? 0.0 : static_cast<double>(flagged) / static_cast<double>(s.size());
       labels[head.labels[k]] = {
+          {"flag_rate", flag_rate},
           {"roc_auc", auc.is_ok() ? nlohmann::json(auc.value()) : nlohmann::json(nullptr)},
           {"f1", at_threshold.f1},
           {"precision", at_threshold.precision},

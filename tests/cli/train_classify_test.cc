@@ -87,6 +87,41 @@ TEST_F(TrainClassify, TrainsThenClassifiesArguments) {
   EXPECT_FALSE(first["moderation"].contains("flags"));
 }
 
+// A label that 70% of the samples carry at random (its words say nothing): the best-F1
+// threshold flags every validation sample, which the summary shows and a warning names.
+TEST_F(TrainClassify, WarnsWhenTheBestThresholdFlagsEverything) {
+  const char* words[] = {"the", "news", "today", "about", "city", "council", "vote", "was"};
+  auto lines = [&](int n, unsigned seed) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      std::string text;
+      for (int w = 0; w < 6; ++w) {
+        seed = seed * 1664525u + 1013904223u;
+        text += std::string(words[(seed >> 8) % 8]) + " ";
+      }
+      seed = seed * 1664525u + 1013904223u;
+      const bool noisy = (seed >> 8) % 10 < 7;
+      out += R"({"text": ")" + text + R"(", "labels": {"moderation": )" +
+             (noisy ? R"(["noise"])" : R"(["safe"])") + "}}\n";
+    }
+    return out;
+  };
+  write_file(dir_.file("noise_train.jsonl"), lines(300, 3));
+  write_file(dir_.file("noise_valid.jsonl"), lines(100, 4));
+  CommandResult t = run_command(kWinnow + " train --train " + dir_.file("noise_train.jsonl") +
+                                " --validation " + dir_.file("noise_valid.jsonl") + " --out " +
+                                model() + " --hash-bits 12 --epochs 4 --threads 1 --quiet");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.err.find("warning: moderation.noise: its best-F1 threshold flags"),
+            std::string::npos)
+      << t.err;
+  EXPECT_NE(t.out.find("flags 100%"), std::string::npos) << t.out;
+  // The separable set of the other tests gets no such warning.
+  CommandResult clean = run_command(train_cmd(""));
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.err.find("warning"), std::string::npos) << clean.err;
+}
+
 TEST_F(TrainClassify, ClassifiesStdinTextAndJsonlWithFlags) {
   ASSERT_EQ(run_command(train_cmd("")).exit_code, 0);
   write_file(dir_.file("in.txt"),
