@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/read_fully.h"
+
 namespace winnow {
 namespace {
 
@@ -25,20 +27,10 @@ Status read_tfjs_file_exact(const std::string& path, char* out, size_t size) {
     if (e == ENOENT) return Status::not_found(path + ": no such file");
     return Status::io_error(path + ": cannot open: " + std::strerror(e));
   }
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::read(fd, out + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string err = std::strerror(errno);
-      ::close(fd);
-      return Status::io_error(path + ": read failed: " + err);
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
+  Result<size_t> done = read_fully(fd, out, size, path);
   ::close(fd);
-  if (done != size) return Status::corruption(path + ": truncated while reading");
+  if (!done.is_ok()) return done.status();
+  if (*done != size) return Status::corruption(path + ": truncated while reading");
   return Status::ok();
 }
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/read_fully.h"
 #include "text/normalize.h"
 
 namespace winnow {
@@ -359,20 +360,10 @@ Result<std::shared_ptr<const Model>> load_model(const std::string& path) {
     return Status::io_error(path + ": not a regular file");
   }
   auto buf = std::make_shared<AlignedBytes>(static_cast<size_t>(st.st_size));
-  size_t done = 0;
-  while (done < buf->size) {
-    const ssize_t n = ::read(fd, buf->data + done, buf->size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string err = std::strerror(errno);
-      ::close(fd);
-      return Status::io_error(path + ": read failed: " + err);
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
+  Result<size_t> done = read_fully(fd, buf->data, buf->size, path);
   ::close(fd);
-  buf->size = done;
+  if (!done.is_ok()) return done.status();
+  buf->size = *done;
   Result<std::shared_ptr<const Model>> model = parse_aligned(std::move(buf));
   if (!model.is_ok()) return model.status().with_context(path);
   return model;
