@@ -36,6 +36,11 @@ struct ClassifierHead {
   int label_index(std::string_view label) const;
 };
 
+// How a text longer than the model's window (its "chunking" in the model file, 256 words by
+// default) is scored: it is read as overlapping chunks and each label's score is the max or
+// the mean of its chunks' scores. kModel: what the model was trained with (max by default).
+enum class LongTextAggregate { kModel, kMax, kMean };
+
 // Scores of one text: scores[h][k] is the score of heads()[h].labels[k].
 struct Classification {
   std::vector<std::vector<float>> scores;
@@ -52,12 +57,14 @@ class Classifier {
   const std::vector<ClassifierHead>& heads() const { return *heads_; }
 
   // Scores of one text. Any bytes are accepted (invalid UTF-8 included); never fails.
-  Classification classify(std::string_view text) const;
+  Classification classify(std::string_view text,
+                          LongTextAggregate aggregate = LongTextAggregate::kModel) const;
 
   // Scores of many texts, in input order, spread over `threads` threads (0 = all hardware
   // threads).
-  std::vector<Classification> classify_batch(std::span<const std::string_view> texts,
-                                             int threads = 0) const;
+  std::vector<Classification> classify_batch(
+      std::span<const std::string_view> texts, int threads = 0,
+      LongTextAggregate aggregate = LongTextAggregate::kModel) const;
 
   // The flagged labels of head h: for multi-label heads every label whose score >= its
   // threshold, for single-label heads the top label.

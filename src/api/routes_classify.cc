@@ -11,6 +11,8 @@
 #include "api/responses.h"
 #include "api/service_context.h"
 #include "data/classifier_jsonl.h"
+#include "explain/explanation_json.h"
+#include "model/model.h"
 #include "train/training_data.h"
 
 namespace winnow::api {
@@ -171,6 +173,46 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
   return texts;
 }
 
+// The fine-tuned model `model_id` from the cache (loaded on a miss), or null after sending the
+// error: 400 for a base model, 404 for an unknown one.
+std::shared_ptr<const LoadedModel> serving_model(ServiceContext& ctx, ApiCall& call,
+                                                 const std::string& model_id) {
+  for (const jobs::BaseModel& b : ctx.jobs.base_models()) {
+    if (b.id == model_id) {
+      send_detail(call.response, 400,
+                  "Model " + model_id + " is a base model: classify with a fine-tuned "
+                  "classifier (ft:classifier:...)");
+      return nullptr;
+    }
+  }
+  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
+      call.workspace, model_id, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
+        Result<store::ModelRecord> record = ctx.store.get_model(call.workspace, model_id);
+        if (!record.is_ok()) {
+          if (record.status().code() == StatusCode::kNotFound) return Status::not_found("Model not found");
+          return record.status();
+        }
+        return load_model_for_serving(model_id, ctx.store.model_path(*record));
+      });
+  if (!loaded.is_ok()) {
+    send_error(ctx, call, loaded.status());
+    return nullptr;
+  }
+  return *loaded;
+}
+
+// The optional "aggregate" field (max or mean: how texts longer than the model's window score).
+std::optional<ChunkAggregate> request_aggregate(const json& body, FieldErrors* errors) {
+  auto it = body.find("aggregate");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) {
+    Result<ChunkAggregate> a = parse_chunk_aggregate(it->get<std::string>());
+    if (a.is_ok()) return *a;
+  }
+  errors->add("enum", body_loc({"aggregate"}), "Input should be 'max' or 'mean'", *it);
+  return std::nullopt;
+}
+
 void append_float(std::string* out, float v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -188,27 +230,17 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
   }
   std::vector<std::string> texts =
       request_texts(body, kind, ctx.options.max_inputs_per_classification, &errors);
+  const std::optional<ChunkAggregate> aggregate_field = request_aggregate(body, &errors);
   if (!errors.empty()) return errors.send(call.response);
   const std::string& model_id = model_it->get_ref<const std::string&>();
+  const LongTextAggregate aggregate =
+      !aggregate_field ? LongTextAggregate::kModel
+      : *aggregate_field == ChunkAggregate::kMax ? LongTextAggregate::kMax
+                                                 : LongTextAggregate::kMean;
 
-  for (const jobs::BaseModel& b : ctx.jobs.base_models()) {
-    if (b.id == model_id) {
-      return send_detail(call.response, 400,
-                         "Model " + model_id + " is a base model: classify with a fine-tuned "
-                         "classifier (ft:classifier:...)");
-    }
-  }
-  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
-      call.workspace, model_id, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
-        Result<store::ModelRecord> record = ctx.store.get_model(call.workspace, model_id);
-        if (!record.is_ok()) {
-          if (record.status().code() == StatusCode::kNotFound) return Status::not_found("Model not found");
-          return record.status();
-        }
-        return load_model_for_serving(model_id, ctx.store.model_path(*record));
-      });
-  if (!loaded.is_ok()) return send_error(ctx, call, loaded.status());
-  const LoadedModel& model = **loaded;
+  std::shared_ptr<const LoadedModel> loaded = serving_model(ctx, call, model_id);
+  if (!loaded) return;
+  const LoadedModel& model = *loaded;
   const Classifier& clf = model.classifier;
 
   std::string out;
@@ -220,7 +252,7 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
   out += ",\"results\":[";
   for (size_t i = 0; i < texts.size(); ++i) {
     if (i > 0) out += ',';
-    const Classification c = clf.classify(texts[i]);
+    const Classification c = clf.classify(texts[i], aggregate);
     if (!moderation) {
       out += clf.to_json(c, /*with_flags=*/false);
       continue;
@@ -257,6 +289,96 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
   send_json_text(call.response, 200, std::move(out));
 }
 
+// POST /v1/winnow/explain: the classification body plus top_k, labels, method and aggregate;
+// one explanation per input (explain/explanation_json.h).
+void explain_texts(ServiceContext& ctx, ApiCall& call) {
+  const json& body = call.body;
+  FieldErrors errors;
+  auto model_it = body.find("model");
+  if (model_it == body.end() || model_it->is_null()) {
+    errors.add("missing", body_loc({"model"}), "Field required");
+  } else if (!model_it->is_string()) {
+    errors.add("string_type", body_loc({"model"}), "Input should be a valid string", *model_it);
+  }
+  // Explaining costs a forward pass per word for an encoder: fewer inputs per call.
+  const size_t max_inputs = std::min<size_t>(ctx.options.max_inputs_per_classification, 64);
+  std::vector<std::string> texts = request_texts(body, InputKind::kText, max_inputs, &errors);
+  ExplainOptions options;
+  options.aggregate = request_aggregate(body, &errors);
+  int64_t top_k = 10;
+  if (auto it = body.find("top_k"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer()) {
+      errors.add("int_type", body_loc({"top_k"}), "Input should be a valid integer", *it);
+    } else if (it->get<int64_t>() < 1 || it->get<int64_t>() > 100) {
+      errors.add(it->get<int64_t>() < 1 ? "greater_than_equal" : "less_than_equal", body_loc({"top_k"}),
+                 it->get<int64_t>() < 1 ? "Input should be greater than or equal to 1"
+                                        : "Input should be less than or equal to 100",
+                 *it);
+    } else {
+      top_k = it->get<int64_t>();
+    }
+  }
+  if (auto it = body.find("method"); it != body.end() && !it->is_null()) {
+    Result<ExplainMethod> m = it->is_string() ? parse_explain_method(it->get<std::string>())
+                                              : Result<ExplainMethod>(Status::invalid_argument(""));
+    if (m.is_ok()) {
+      options.method = *m;
+    } else {
+      errors.add("enum", body_loc({"method"}), "Input should be 'auto', 'exact' or 'occlusion'", *it);
+    }
+  }
+  const json* labels = nullptr;
+  if (auto it = body.find("labels"); it != body.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      errors.add("list_type", body_loc({"labels"}), "Input should be a valid list", *it);
+    } else {
+      labels = &*it;
+      for (size_t i = 0; i < it->size(); ++i) {
+        if (!(*it)[i].is_string()) {
+          errors.add("string_type", body_loc({"labels", i}), "Input should be a valid string", (*it)[i]);
+        }
+      }
+    }
+  }
+  if (!errors.empty()) return errors.send(call.response);
+  const std::string& model_id = model_it->get_ref<const std::string&>();
+  std::shared_ptr<const LoadedModel> loaded = serving_model(ctx, call, model_id);
+  if (!loaded) return;
+  const Model& model = *loaded->classifier.model();
+  const ModelSpec& spec = model.spec();
+  if (labels) {
+    for (size_t i = 0; i < labels->size(); ++i) {
+      const std::string& name = (*labels)[i].get_ref<const std::string&>();
+      const size_t slash = name.find('/');
+      const std::string head = slash == std::string::npos ? "" : name.substr(0, slash);
+      const std::string label = slash == std::string::npos ? name : name.substr(slash + 1);
+      bool found = false;
+      for (uint32_t h = 0; h < spec.heads.size() && !found; ++h) {
+        for (uint32_t k = 0; k < spec.heads[h].labels.size() && !found; ++k) {
+          if ((head.empty() || spec.heads[h].name == head) && spec.heads[h].labels[k] == label) {
+            options.labels.emplace_back(h, k);
+            found = true;
+          }
+        }
+      }
+      if (!found) {
+        errors.add("value_error", body_loc({"labels", i}),
+                   "Value error, the model has no label '" + name + "'", (*labels)[i]);
+      }
+    }
+    if (!errors.empty()) return errors.send(call.response);
+  }
+  thread_local PredictScratch scratch;
+  json results = json::array();
+  for (const std::string& text : texts) {
+    Result<Explanation> e = explain(model, text, options, &scratch);
+    if (!e.is_ok()) return send_error(ctx, call, e.status());
+    results.push_back(explanation_json(spec, text, *e, static_cast<size_t>(top_k)));
+  }
+  json out = {{"id", random_hex_id()}, {"model", model_id}, {"results", std::move(results)}};
+  send_json_text(call.response, 200, dump_json(out));
+}
+
 }  // namespace
 
 void add_classify_routes(Router& router, ServiceContext& ctx) {
@@ -279,6 +401,11 @@ void add_classify_routes(Router& router, ServiceContext& ctx) {
               true, BodyKind::kJson, schema_ref("ChatModerationRequest"),
               schema_ref("ModerationResponse")},
              [c](ApiCall& call) { classify(*c, call, InputKind::kModerationChat, true); });
+  router.add({"POST", "/v1/winnow/explain",
+              "Explain scores: per flagged (or requested) label, the spans of each input that "
+              "raised and lowered it", "winnow", true, BodyKind::kJson, schema_ref("ExplainRequest"),
+              schema_ref("ExplainResponse")},
+             [c](ApiCall& call) { explain_texts(*c, call); });
 }
 
 }  // namespace winnow::api

@@ -6,7 +6,9 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "eval/model_evaluation.h"
+#include "eval/span_evaluation.h"
 #include "model/model_io.h"
+#include "train/training_data.h"
 
 namespace winnow::cli {
 namespace {
@@ -16,7 +18,39 @@ struct EvalArgs {
   std::string file;
   bool json = false;
   int threads = 0;
+  std::string spans;  // gold rationales, one line per sample
+  eval::SpanEvaluationOptions span_options;
+  std::string explain_method = "auto";
 };
+
+// --spans: the explanation of the label against the raters' toxic spans.
+Result<eval::SpanEvaluation> evaluate_spans_of_file(const Model& model, const EvalArgs& args) {
+  WINNOW_ASSIGN_OR_RETURN(std::vector<eval::SpanGold> gold, eval::read_span_gold(args.spans));
+  WINNOW_ASSIGN_OR_RETURN(RawSplit split, read_split({args.file}, 0.0));
+  std::vector<std::string> texts;
+  texts.reserve(split.samples.size());
+  for (ClassifierSample& s : split.samples) texts.push_back(std::move(s.text));
+  eval::SpanEvaluationOptions options = args.span_options;
+  options.threads = args.threads;
+  options.method = parse_explain_method(args.explain_method).value();
+  Result<eval::SpanEvaluation> r = eval::evaluate_spans(model, texts, gold, options);
+  if (!r.is_ok()) return r.status().with_context(args.file + " and " + args.spans);
+  return r;
+}
+
+nlohmann::json span_json(const eval::SpanEvaluation& r, const eval::SpanRule& rule) {
+  return {{"label", r.label},
+          {"posts", r.posts},
+          {"posts_with_gold", r.posts_with_gold},
+          {"posts_with_prediction", r.posts_with_prediction},
+          {"span_f1", r.span_f1},
+          {"precision", r.precision},
+          {"recall", r.recall},
+          {"rule",
+           {{"only_flagged", rule.only_flagged},
+            {"min_contribution", rule.min_contribution},
+            {"min_share_of_max", rule.min_share_of_max}}}};
+}
 
 std::string fixed(double v, int decimals = 4) {
   char b[32];
@@ -103,6 +137,24 @@ CommandAction register_eval(CLI::App& root) {
                 "Print {\"model\", \"file\", \"samples\", \"heads\": [report per head]} "
                 "(docs/evaluation.md)");
   cmd->add_option("--threads", args->threads, "Scoring threads (0 = all)")->capture_default_str();
+  cmd->add_option("--spans", args->spans,
+                  "Gold toxic spans, one JSON line per sample of FILE in order ({\"id\", "
+                  "\"spans\": [[start, end], ...]}, code points): adds the character-level F1 of "
+                  "the spans the explanations point at (\"span_f1\")");
+  cmd->add_option("--spans-label", args->span_options.label,
+                  "Label whose explanation gives the predicted spans (LABEL or HEAD/LABEL)")
+      ->capture_default_str();
+  cmd->add_option("--span-min-contribution", args->span_options.rule.min_contribution,
+                  "A word is a predicted span when its contribution is at least this (logit units)")
+      ->capture_default_str();
+  cmd->add_option("--span-min-share", args->span_options.rule.min_share_of_max,
+                  "... and at least this share of the post's top word contribution")
+      ->capture_default_str();
+  cmd->add_flag("--span-only-flagged", args->span_options.rule.only_flagged,
+                "Predict spans only in posts the label flags");
+  cmd->add_option("--explain-method", args->explain_method, "auto, exact or occlusion")
+      ->check(CLI::IsMember({"auto", "exact", "occlusion"}))
+      ->capture_default_str();
 
   return [args]() -> int {
     if (args->threads < 0) return usage_error("eval", "--threads must be >= 0");
@@ -112,10 +164,20 @@ CommandAction register_eval(CLI::App& root) {
     options.threads = args->threads;
     Result<eval::ModelEvaluation> evaluation = eval::evaluate_model(**model, {args->file}, options);
     if (!evaluation.is_ok()) return report_error("eval", evaluation.status());
+    std::optional<eval::SpanEvaluation> spans;
+    if (!args->spans.empty()) {
+      Result<eval::SpanEvaluation> r = evaluate_spans_of_file(**model, *args);
+      if (!r.is_ok()) return report_error("eval", r.status());
+      spans = *r;
+    }
 
     if (args->json) {
       nlohmann::json j = {{"model", args->model}, {"file", args->file}};
       j.update(eval::to_json(*evaluation));
+      if (spans) {
+        j["spans"] = span_json(*spans, args->span_options.rule);
+        j["span_f1"] = spans->span_f1;
+      }
       std::printf("%s\n", j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       std::printf("model %s on %s: %llu samples\n", args->model.c_str(), args->file.c_str(),
@@ -129,6 +191,16 @@ CommandAction register_eval(CLI::App& root) {
         } else {
           std::printf("head %s: no sample of the file carries it; not evaluated\n", h.name.c_str());
         }
+      }
+      if (spans) {
+        std::printf(
+            "\nspans (%s explanations vs %s): span F1 %s over %llu posts (%llu with gold spans, "
+            "%llu given spans); precision %s, recall %s where both have spans\n",
+            spans->label.c_str(), args->spans.c_str(), fixed(spans->span_f1).c_str(),
+            static_cast<unsigned long long>(spans->posts),
+            static_cast<unsigned long long>(spans->posts_with_gold),
+            static_cast<unsigned long long>(spans->posts_with_prediction),
+            fixed(spans->precision).c_str(), fixed(spans->recall).c_str());
       }
     }
     if (std::fflush(stdout) != 0) {

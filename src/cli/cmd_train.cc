@@ -23,6 +23,8 @@ struct TrainArgs {
   std::string model = "linear";
   std::string encoder_dir;
   float encoder_norm = 0.5f;
+  ChunkingConfig chunking;
+  std::string chunk_aggregate = "max";
   int64_t training_steps = 0;
   double epochs = 0;
   double learning_rate = hyper::kDefaultLearningRate;
@@ -197,6 +199,19 @@ CommandAction register_train(CLI::App& root) {
                   "encoder architecture: L2 norm of the sentence embedding among the inputs "
                   "(the word and character n-gram blocks have norm 1 each)")
       ->capture_default_str();
+  auto* window = cmd->add_option("--window-words", args->chunking.window_words,
+                  "Texts longer than this many words are scored as overlapping chunks of it "
+                  "(0 = never split; default: the training texts' 99th percentile length, "
+                  "within 32..256, overlap a quarter of it)")
+      ->check(CLI::Range(0u, 1'000'000u));
+  auto* overlap = cmd->add_option("--window-overlap", args->chunking.overlap_words,
+                                  "Words shared by consecutive chunks (below --window-words; "
+                                  "default a quarter of it)")
+                      ->needs(window);
+  cmd->add_option("--chunk-aggregate", args->chunk_aggregate,
+                  "A long text's label score: max or mean over its chunks")
+      ->check(CLI::IsMember({"max", "mean"}))
+      ->capture_default_str();
   auto* steps = cmd->add_option("--training-steps", args->training_steps,
                                 "Optimizer steps (each over about --tokens-per-step tokens)");
   auto* epochs = cmd->add_option("--epochs", args->epochs,
@@ -238,7 +253,7 @@ CommandAction register_train(CLI::App& root) {
   cmd->add_option("--char-ngrams", args->char_ngrams, "Character n-gram lengths MIN-MAX (0 = none)")
       ->capture_default_str();
 
-  return [args, steps, epochs]() -> int {
+  return [args, steps, epochs, window, overlap]() -> int {
     TrainOptions o;
     for (const std::string& t : args->train) {
       Result<TrainFileSpec> f = parse_train_file_arg(t);
@@ -253,6 +268,13 @@ CommandAction register_train(CLI::App& root) {
     o.model_name = args->model;
     o.encoder_dir = args->encoder_dir;
     o.encoder_norm = args->encoder_norm;
+    o.chunking = args->chunking;
+    o.auto_window = window->count() == 0;
+    if (!o.auto_window && overlap->count() == 0) {
+      o.chunking.overlap_words = o.chunking.window_words / 4;
+    }
+    o.chunking.aggregate = parse_chunk_aggregate(args->chunk_aggregate).value();
+    if (Status st = o.chunking.validate(); !st.is_ok()) return usage_error("train", st.message());
     if (steps->count() > 0) o.training_steps = args->training_steps;
     if (epochs->count() > 0) o.epochs = args->epochs;
     o.learning_rate = args->learning_rate;

@@ -22,6 +22,18 @@ void append_float(std::string* out, float v) {
   out->append(buf, r.ptr);
 }
 
+std::optional<ChunkAggregate> chunk_aggregate(LongTextAggregate a) {
+  switch (a) {
+    case LongTextAggregate::kMax:
+      return ChunkAggregate::kMax;
+    case LongTextAggregate::kMean:
+      return ChunkAggregate::kMean;
+    case LongTextAggregate::kModel:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int ClassifierHead::label_index(std::string_view label) const {
@@ -55,12 +67,12 @@ Classifier::Classifier(std::shared_ptr<const Model> model) : model_(std::move(mo
   escaped_ = std::move(escaped);
 }
 
-Classification Classifier::classify(std::string_view text) const {
+Classification Classifier::classify(std::string_view text, LongTextAggregate aggregate) const {
   // One scratch per thread keeps repeated calls allocation-free.
   thread_local PredictScratch scratch;
   thread_local std::vector<float> flat;
   flat.resize(model_->num_outputs());
-  model_->predict(text, &scratch, flat);
+  model_->predict(text, &scratch, flat, chunk_aggregate(aggregate));
   Classification c;
   c.scores.reserve(heads_->size());
   size_t o = 0;
@@ -73,7 +85,8 @@ Classification Classifier::classify(std::string_view text) const {
 }
 
 std::vector<Classification> Classifier::classify_batch(std::span<const std::string_view> texts,
-                                                       int threads) const {
+                                                       int threads,
+                                                       LongTextAggregate aggregate) const {
   std::vector<Classification> out(texts.size());
   const int n = std::max(
       1, std::min<int>(resolve_thread_count(threads), static_cast<int>(texts.size() / 16 + 1)));
@@ -87,7 +100,7 @@ std::vector<Classification> Classifier::classify_batch(std::span<const std::stri
     for (size_t b = begin; b < end; b += kBatch) {
       const size_t m = std::min(kBatch, end - b);
       flat.resize(m * outputs);
-      model_->predict_batch(texts.subspan(b, m), &scratch, flat);
+      model_->predict_batch(texts.subspan(b, m), &scratch, flat, chunk_aggregate(aggregate));
       for (size_t i = 0; i < m; ++i) {
         Classification& c = out[b + i];
         c.scores.reserve(heads_->size());

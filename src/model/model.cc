@@ -57,6 +57,7 @@ Status ModelSpec::validate() const {
                                     architecture_names() + ")");
   }
   WINNOW_RETURN_IF_ERROR(features.validate());
+  WINNOW_RETURN_IF_ERROR(chunking.validate());
   if (!(weighting.word_norm >= 0 && weighting.char_norm >= 0) ||
       !std::isfinite(weighting.word_norm) || !std::isfinite(weighting.char_norm)) {
     return Status::invalid_argument("feature block norms must be finite and >= 0");
@@ -102,25 +103,47 @@ const SublinearTable kSublinear;
 
 }  // namespace
 
-size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
-                      const WeightingConfig& config) {
+namespace {
+
+// The tf-idf value of each extracted feature into values[i] and the L2 scale of each group: the
+// one computation behind weigh_features and feature_weights, so both give the same floats.
+template <typename Values>
+void tfidf_and_scales(std::span<const Feature> features, std::span<const float> idf,
+                      const WeightingConfig& config, Values& values, float scale[2]) {
   double sq[2] = {0.0, 0.0};
-  for (Feature& f : features) {
+  for (size_t i = 0; i < features.size(); ++i) {
+    const Feature& f = features[i];
     float v = f.value;
     if (config.sublinear_tf) {
       const auto count = static_cast<uint32_t>(v);
       v = count < SublinearTable::kSize ? kSublinear.value[count] : 1.0f + std::log(v);
     }
     if (config.use_idf) v *= idf[feature_bucket(f.key)];
-    f.value = v;
+    values[i] = v;
     const double d = static_cast<double>(v);
     sq[static_cast<uint32_t>(feature_group(f.key))] += d * d;
   }
-  const float scale[2] = {
-      sq[0] > 0 ? static_cast<float>(static_cast<double>(config.word_norm) / std::sqrt(sq[0]))
-                : 0.0f,
-      sq[1] > 0 ? static_cast<float>(static_cast<double>(config.char_norm) / std::sqrt(sq[1]))
-                : 0.0f};
+  scale[0] = sq[0] > 0
+                 ? static_cast<float>(static_cast<double>(config.word_norm) / std::sqrt(sq[0]))
+                 : 0.0f;
+  scale[1] = sq[1] > 0
+                 ? static_cast<float>(static_cast<double>(config.char_norm) / std::sqrt(sq[1]))
+                 : 0.0f;
+}
+
+// Writes tf-idf values over the features' own value fields (weigh_features works in place).
+struct ValuesInPlace {
+  std::span<Feature> features;
+  float& operator[](size_t i) { return features[i].value; }
+};
+
+}  // namespace
+
+size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
+                      const WeightingConfig& config) {
+  float scale[2];
+  ValuesInPlace values{features};
+  tfidf_and_scales(features, idf, config, values, scale);
   size_t kept = 0;
   for (const Feature& f : features) {
     const float v = f.value * scale[static_cast<uint32_t>(feature_group(f.key))];
@@ -128,6 +151,16 @@ size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
     features[kept++] = {feature_bucket(f.key), v};
   }
   return kept;
+}
+
+void feature_weights(std::span<const Feature> features, std::span<const float> idf,
+                     const WeightingConfig& config, std::vector<float>* weights) {
+  weights->resize(features.size());
+  float scale[2];
+  tfidf_and_scales(features, idf, config, *weights, scale);
+  for (size_t i = 0; i < features.size(); ++i) {
+    (*weights)[i] *= scale[static_cast<uint32_t>(feature_group(features[i].key))];
+  }
 }
 
 void logits_to_scores(const ModelSpec& spec, std::span<const float> logits,
@@ -257,8 +290,8 @@ void Model::encode(std::string_view text, PredictScratch* scratch,
   }
 }
 
-void Model::predict_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
-                          std::span<float> scores) const {
+void Model::logits_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
+                         std::span<float> logits_out) const {
   if (scratch->batch.size() < texts.size()) scratch->batch.resize(texts.size());
   scratch->batch_outs.clear();
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -270,14 +303,112 @@ void Model::predict_batch(std::span<const std::string_view> texts, PredictScratc
                                        scratch->batch_outs);
   }
   const size_t n = num_outputs_;
-  for (size_t i = 0; i < texts.size(); ++i) {
-    std::span<float> out = scores.subspan(i * n, n);
-    logits(scratch->batch[i], out);
-    logits_to_scores(spec_, out, out);
+  for (size_t i = 0; i < texts.size(); ++i) logits(scratch->batch[i], logits_out.subspan(i * n, n));
+}
+
+namespace {
+// Texts (or chunks) scored per call of logits_batch: an encoder runs its matrix products over
+// the whole batch, and memory stays bounded however many chunks a text has.
+constexpr size_t kScoreBatch = 32;
+}  // namespace
+
+void Model::score_chunks(std::string_view text, PredictScratch* scratch) const {
+  scratch->chunk_texts.clear();
+  for (const TokenSpan& c : scratch->chunks) {
+    scratch->chunk_texts.push_back(text.substr(c.begin, c.end - c.begin));
+  }
+  const size_t n = num_outputs_;
+  const size_t m = scratch->chunk_texts.size();
+  scratch->chunk_scores.resize(m * n);
+  std::span<float> all(scratch->chunk_scores);
+  for (size_t b = 0; b < m; b += kScoreBatch) {
+    const size_t k = std::min(kScoreBatch, m - b);
+    std::span<float> out = all.subspan(b * n, k * n);
+    logits_batch(std::span(scratch->chunk_texts).subspan(b, k), scratch, out);
+    for (size_t i = 0; i < k; ++i) {
+      logits_to_scores(spec_, out.subspan(i * n, n), out.subspan(i * n, n));
+    }
   }
 }
 
-void Model::predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const {
+void Model::aggregate_chunks(const PredictScratch& scratch, ChunkAggregate aggregate,
+                             std::span<float> scores) const {
+  const size_t n = num_outputs_;
+  const size_t m = scratch.chunk_texts.size();
+  for (size_t o = 0; o < n; ++o) {
+    float acc = 0.0f;  // scores are >= 0
+    for (size_t c = 0; c < m; ++c) {
+      const float v = scratch.chunk_scores[c * n + o];
+      acc = aggregate == ChunkAggregate::kMax ? std::max(acc, v) : acc + v;
+    }
+    scores[o] = aggregate == ChunkAggregate::kMax ? acc : acc / static_cast<float>(m);
+  }
+  if (aggregate != ChunkAggregate::kMax) return;  // means of distributions sum to 1 already
+  size_t o = 0;
+  for (const HeadSpec& h : spec_.heads) {
+    const size_t k = h.labels.size();
+    if (h.kind != HeadKind::kMultiLabel) {
+      float sum = 0.0f;
+      for (size_t i = o; i < o + k; ++i) sum += scores[i];
+      for (size_t i = o; i < o + k; ++i) scores[i] /= sum;
+    }
+    o += k;
+  }
+}
+
+void Model::chunk_scores(std::string_view text, PredictScratch* scratch,
+                         std::vector<TokenSpan>* chunks, std::vector<float>* scores) const {
+  chunk_ranges(text, spec_.chunking, &scratch->hashing, &scratch->chunks);
+  if (scratch->chunks.empty()) {
+    scratch->chunks.push_back({0, static_cast<uint32_t>(std::min<size_t>(text.size(), UINT32_MAX))});
+  }
+  score_chunks(text, scratch);
+  *chunks = scratch->chunks;
+  *scores = scratch->chunk_scores;
+}
+
+void Model::predict_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
+                          std::span<float> scores, std::optional<ChunkAggregate> aggregate) const {
+  const size_t n = num_outputs_;
+  const ChunkAggregate how = aggregate.value_or(spec_.chunking.aggregate);
+  // Texts longer than the window are scored chunk by chunk, one text at a time; the others
+  // together, in one batch.
+  scratch->whole.clear();
+  scratch->whole_texts.clear();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    chunk_ranges(texts[i], spec_.chunking, &scratch->hashing, &scratch->chunks);
+    if (scratch->chunks.empty()) {
+      scratch->whole.push_back(i);
+      scratch->whole_texts.push_back(texts[i]);
+      continue;
+    }
+    score_chunks(texts[i], scratch);
+    aggregate_chunks(*scratch, how, scores.subspan(i * n, n));
+  }
+  if (scratch->whole.size() == texts.size()) {  // the common case: no copy
+    logits_batch(texts, scratch, scores);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      logits_to_scores(spec_, scores.subspan(i * n, n), scores.subspan(i * n, n));
+    }
+    return;
+  }
+  scratch->whole_scores.resize(scratch->whole.size() * n);
+  std::span<float> whole(scratch->whole_scores);
+  logits_batch(scratch->whole_texts, scratch, whole);
+  for (size_t j = 0; j < scratch->whole.size(); ++j) {
+    std::span<float> out = scores.subspan(scratch->whole[j] * n, n);
+    logits_to_scores(spec_, whole.subspan(j * n, n), out);
+  }
+}
+
+void Model::predict(std::string_view text, PredictScratch* scratch, std::span<float> scores,
+                    std::optional<ChunkAggregate> aggregate) const {
+  chunk_ranges(text, spec_.chunking, &scratch->hashing, &scratch->chunks);
+  if (!scratch->chunks.empty()) {
+    score_chunks(text, scratch);
+    aggregate_chunks(*scratch, aggregate.value_or(spec_.chunking.aggregate), scores);
+    return;
+  }
   encode(text, scratch, &scratch->features);
   logits(scratch->features, scores);
   logits_to_scores(spec_, scores, scores);

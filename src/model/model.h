@@ -16,12 +16,14 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "model/chunking.h"
 #include "model/tensors.h"
 #include "text/feature_hasher.h"
 
@@ -66,6 +68,7 @@ struct ModelSpec {
   FeatureConfig features;
   WeightingConfig weighting;
   EncoderConfig encoder;
+  ChunkingConfig chunking;
   std::vector<HeadSpec> heads;
 
   uint32_t num_outputs() const;
@@ -84,6 +87,11 @@ struct ModelSpec {
 // returned. `idf` may be empty when config.use_idf is false. Allocation-free.
 size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
                       const WeightingConfig& config);
+
+// The weight weigh_features gives each of `features` (as extracted), without compacting:
+// (*weights)[i] belongs to features[i] (0 = dropped), bit-identical to weigh_features' values.
+void feature_weights(std::span<const Feature> features, std::span<const float> idf,
+                     const WeightingConfig& config, std::vector<float>* weights);
 
 // Logits of the linear architecture: bias + sum over features of value * weights[bucket row].
 // weights has bias.size() floats per bucket. Every scoring path (training-time evaluation,
@@ -105,6 +113,12 @@ struct PredictScratch {
   std::unique_ptr<EncoderScratch> encoder;  // created on first use by the encoder architecture
   std::vector<std::vector<Feature>> batch;  // Model::predict_batch: one input vector per text
   std::vector<std::vector<Feature>*> batch_outs;
+  std::vector<TokenSpan> chunks;              // chunk_ranges of the text being scored
+  std::vector<std::string_view> chunk_texts;  // ... as views
+  std::vector<float> chunk_scores;            // ... and their scores
+  std::vector<size_t> whole;                  // predict_batch: the texts read whole
+  std::vector<std::string_view> whole_texts;
+  std::vector<float> whole_scores;
 };
 
 class Model;
@@ -152,18 +166,36 @@ class Model {
   // What Architecture::bind built (null if nothing); the architecture's own code casts it.
   const void* runtime() const { return runtime_.get(); }
 
-  // Scores of `text` into `scores` (num_outputs() floats, head by head in label order).
-  void predict(std::string_view text, PredictScratch* scratch, std::span<float> scores) const;
+  // Scores of `text` into `scores` (num_outputs() floats, head by head in label order). A text
+  // longer than the spec's chunking window is scored chunk by chunk (chunking.h) and each
+  // label's score aggregated with `aggregate` (nullopt: the spec's): max or mean per label;
+  // a softmax head's aggregated scores are renormalized to sum to 1.
+  void predict(std::string_view text, PredictScratch* scratch, std::span<float> scores,
+               std::optional<ChunkAggregate> aggregate = std::nullopt) const;
   // Scores of several texts (texts.size() x num_outputs() floats), identical to predict() per
   // text up to float rounding in an encoder; faster per text for architectures that batch.
   void predict_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
-                     std::span<float> scores) const;
+                     std::span<float> scores,
+                     std::optional<ChunkAggregate> aggregate = std::nullopt) const;
+  // Logits of each text read whole, never chunked (texts.size() x num_outputs() floats): what
+  // explanations compare texts with.
+  void logits_batch(std::span<const std::string_view> texts, PredictScratch* scratch,
+                    std::span<float> logits) const;
+  // The chunks of `text` (one covering the whole text when it fits the window) into *chunks
+  // and their scores (chunks->size() x num_outputs()) into *scores.
+  void chunk_scores(std::string_view text, PredictScratch* scratch, std::vector<TokenSpan>* chunks,
+                    std::vector<float>* scores) const;
   // The architecture's input vector of `text`: weighted n-grams, then its extra inputs.
   void encode(std::string_view text, PredictScratch* scratch, std::vector<Feature>* out) const;
   // Logits of an input vector.
   void logits(std::span<const Feature> features, std::span<float> out) const;
 
  private:
+  // Scores of the chunks of `text` in scratch->chunks into scratch->chunk_scores.
+  void score_chunks(std::string_view text, PredictScratch* scratch) const;
+  // Aggregated scores of the chunks scored by score_chunks.
+  void aggregate_chunks(const PredictScratch& scratch, ChunkAggregate aggregate,
+                        std::span<float> scores) const;
   Model() = default;
   ModelSpec spec_;
   const Architecture* architecture_ = nullptr;

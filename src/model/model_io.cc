@@ -68,6 +68,10 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
             {"min_df", spec.weighting.min_df},
             {"word_norm", spec.weighting.word_norm},
             {"char_norm", spec.weighting.char_norm}}},
+          {"chunking",
+           {{"window_words", spec.chunking.window_words},
+            {"overlap_words", spec.chunking.overlap_words},
+            {"aggregate", chunk_aggregate_name(spec.chunking.aggregate)}}},
           {"heads", heads}};
   if (!spec.encoder.name.empty()) {
     j["encoder"] = {{"name", spec.encoder.name},
@@ -166,6 +170,17 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
     WINNOW_RETURN_IF_ERROR(get(e, "name", &spec.encoder.name));
     WINNOW_RETURN_IF_ERROR(get(e, "norm", &spec.encoder.norm));
     WINNOW_RETURN_IF_ERROR(get(e, "weights_checksum", &spec.encoder.weights_checksum));
+  }
+  if (j.contains("chunking")) {  // files written before long-text chunking get its defaults
+    nlohmann::json c;
+    std::string aggregate;
+    WINNOW_RETURN_IF_ERROR(get(j, "chunking", &c));
+    WINNOW_RETURN_IF_ERROR(get(c, "window_words", &spec.chunking.window_words));
+    WINNOW_RETURN_IF_ERROR(get(c, "overlap_words", &spec.chunking.overlap_words));
+    WINNOW_RETURN_IF_ERROR(get(c, "aggregate", &aggregate));
+    Result<ChunkAggregate> a = parse_chunk_aggregate(aggregate);
+    if (!a.is_ok()) return Status::corruption("metadata field 'chunking.aggregate': " + a.status().message());
+    spec.chunking.aggregate = *a;
   }
   WINNOW_RETURN_IF_ERROR(get(j, "heads", &heads));
   if (!heads.is_array()) return Status::corruption("metadata field 'heads' is not a list");

@@ -49,8 +49,8 @@ void reserve_slots(size_t keys, std::vector<uint32_t>* slots, const std::vector<
 }
 
 // Counts `key` in *out through the slot table (linear probing; the table is kept at most half
-// full by the caller, so probes stay short).
-inline void count_key(uint32_t key, std::vector<uint32_t>* slots, std::vector<Feature>* out) {
+// full by the caller, so probes stay short) and returns the feature's index in *out.
+inline uint32_t count_key(uint32_t key, std::vector<uint32_t>* slots, std::vector<Feature>* out) {
   const uint32_t mask = static_cast<uint32_t>(slots->size()) - 1;
   uint32_t slot = home_slot(key, mask);
   for (;;) {
@@ -58,12 +58,12 @@ inline void count_key(uint32_t key, std::vector<uint32_t>* slots, std::vector<Fe
     if (at == 0) {
       out->push_back({key, 1.0f});
       (*slots)[slot] = static_cast<uint32_t>(out->size());
-      return;
+      return static_cast<uint32_t>(out->size() - 1);
     }
     Feature& f = (*out)[at - 1];
     if (f.key == key) {
       f.value += 1.0f;
-      return;
+      return at - 1;
     }
     slot = (slot + 1) & mask;
   }
@@ -102,21 +102,25 @@ uint32_t FeatureHasher::count_tokens(std::string_view text, FeatureScratch* scra
   return static_cast<uint32_t>(scratch->spans.size());
 }
 
-void FeatureHasher::add_word_ngrams(FeatureScratch* s, std::vector<Feature>* out) const {
+void FeatureHasher::add_word_ngrams(FeatureScratch* s, std::vector<Feature>* out,
+                                    std::vector<FeatureOccurrence>* trace) const {
   const std::vector<uint64_t>& h = s->word_hashes;
   const size_t n_words = h.size();
   reserve_slots(out->size() + n_words * config_.word_ngram_max, &s->slots, *out);
   for (size_t i = 0; i < n_words; ++i) {
     uint64_t acc = h[i];
-    count_key(static_cast<uint32_t>(mix64(acc) >> shift_), &s->slots, out);
+    uint32_t at = count_key(static_cast<uint32_t>(mix64(acc) >> shift_), &s->slots, out);
+    if (trace) trace->push_back({at, s->spans[i].begin, s->spans[i].end});
     for (uint32_t n = 2; n <= config_.word_ngram_max && i + n <= n_words; ++n) {
       acc = mix64(acc * kFnvPrime + n) ^ h[i + n - 1];
-      count_key(static_cast<uint32_t>(mix64(acc) >> shift_), &s->slots, out);
+      at = count_key(static_cast<uint32_t>(mix64(acc) >> shift_), &s->slots, out);
+      if (trace) trace->push_back({at, s->spans[i].begin, s->spans[i + n - 1].end});
     }
   }
 }
 
-void FeatureHasher::add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out) const {
+void FeatureHasher::add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out,
+                                    std::vector<FeatureOccurrence>* trace) const {
   const std::string& text = s->normalized;
   const uint32_t group_bit = static_cast<uint32_t>(FeatureGroup::kChar) << 31;
   const uint32_t min_n = config_.char_ngram_min;
@@ -142,7 +146,15 @@ void FeatureHasher::add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out
       for (size_t j = i; j < last; ++j) {
         for (uint32_t b = s->starts[j]; b < s->starts[j + 1]; ++b) h = (h ^ p[b]) * kFnvPrime;
         if (j - i + 1 >= min_n) {
-          count_key(group_bit | static_cast<uint32_t>(mix64(h) >> shift_), &s->slots, out);
+          const uint32_t at =
+              count_key(group_bit | static_cast<uint32_t>(mix64(h) >> shift_), &s->slots, out);
+          if (trace) {
+            // Padded offsets to text offsets: the padding spaces (first and last byte) are
+            // not text.
+            const uint32_t b = std::max(s->starts[i], 1u);
+            const uint32_t e = std::min(s->starts[j + 1], len - 1);
+            if (b < e) trace->push_back({at, chunk.begin + b - 1, chunk.begin + e - 1});
+          }
         }
       }
     }
@@ -151,6 +163,19 @@ void FeatureHasher::add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out
 
 uint32_t FeatureHasher::extract(std::string_view text, FeatureScratch* s,
                                 std::vector<Feature>* out) const {
+  return extract_impl(text, s, out, nullptr);
+}
+
+uint32_t FeatureHasher::extract_traced(std::string_view text, FeatureScratch* s,
+                                       std::vector<Feature>* out,
+                                       std::vector<FeatureOccurrence>* occurrences) const {
+  occurrences->clear();
+  return extract_impl(text, s, out, occurrences);
+}
+
+uint32_t FeatureHasher::extract_impl(std::string_view text, FeatureScratch* s,
+                                     std::vector<Feature>* out,
+                                     std::vector<FeatureOccurrence>* trace) const {
   const uint32_t n_words = count_tokens(text, s);
   out->clear();
   if (config_.word_ngram_max > 0) {
@@ -159,9 +184,9 @@ uint32_t FeatureHasher::extract(std::string_view text, FeatureScratch* s,
       s->word_hashes.push_back(
           XXH3_64bits_withSeed(s->normalized.data() + w.begin, w.end - w.begin, kWordSeed));
     }
-    add_word_ngrams(s, out);
+    add_word_ngrams(s, out, trace);
   }
-  if (config_.char_ngram_max > 0) add_char_ngrams(s, out);
+  if (config_.char_ngram_max > 0) add_char_ngrams(s, out, trace);
   // Clear exactly the slots this text used: every occupied slot lies in a run that starts at
   // some feature's home slot.
   if (s->slots.empty()) return n_words;

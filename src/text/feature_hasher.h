@@ -42,6 +42,16 @@ struct Feature {
 inline uint32_t feature_bucket(uint32_t key) { return key & 0x7FFFFFFFu; }
 inline FeatureGroup feature_group(uint32_t key) { return static_cast<FeatureGroup>(key >> 31); }
 
+// Where one occurrence of an extracted feature lies in the text: bytes [begin, end) of the text
+// passed to FeatureHasher::extract_traced (normalization keeps byte offsets). A word n-gram
+// covers its words (and what lies between them); a character n-gram the characters of its
+// chunk it holds (the padding spaces cover nothing).
+struct FeatureOccurrence {
+  uint32_t feature = 0;  // index into the extracted features
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
 // Reusable buffers so that extracting features allocates nothing once they have grown.
 // One per thread; never shared.
 struct FeatureScratch {
@@ -66,14 +76,23 @@ class FeatureHasher {
   // its own scratch; allocation-free once the scratch and *out have grown.
   uint32_t extract(std::string_view text, FeatureScratch* scratch, std::vector<Feature>* out) const;
 
+  // extract(), and also every occurrence of every feature into *occurrences (for
+  // explanations: which characters a feature's weight came from). Same features, same order.
+  uint32_t extract_traced(std::string_view text, FeatureScratch* scratch, std::vector<Feature>* out,
+                          std::vector<FeatureOccurrence>* occurrences) const;
   // Number of words in `text` (split_words on the normalized text), without hashing.
   static uint32_t count_tokens(std::string_view text, FeatureScratch* scratch);
 
   const FeatureConfig& config() const { return config_; }
 
  private:
-  void add_word_ngrams(FeatureScratch* s, std::vector<Feature>* out) const;
-  void add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out) const;
+  // `trace` is null on the scoring path (no cost beyond a predictable branch).
+  uint32_t extract_impl(std::string_view text, FeatureScratch* s, std::vector<Feature>* out,
+                        std::vector<FeatureOccurrence>* trace) const;
+  void add_word_ngrams(FeatureScratch* s, std::vector<Feature>* out,
+                       std::vector<FeatureOccurrence>* trace) const;
+  void add_char_ngrams(FeatureScratch* s, std::vector<Feature>* out,
+                       std::vector<FeatureOccurrence>* trace) const;
 
   FeatureConfig config_;
   uint32_t shift_ = 0;  // 64 - hash_bits

@@ -263,7 +263,8 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   for (const TrainFileSpec& f : o.train_files) train_paths.push_back(f.path);
   WINNOW_ASSIGN_OR_RETURN(RawSplit train_raw, read_split(train_paths, o.max_invalid_fraction));
   WINNOW_ASSIGN_OR_RETURN(std::vector<HeadSpec> heads, derive_heads(train_raw, o.heads));
-  d.spec = ModelSpec{std::string(arch.name), o.features, o.weighting, {}, std::move(heads)};
+  d.spec = ModelSpec{std::string(arch.name), o.features, o.weighting, {}, o.chunking,
+                     std::move(heads)};
   WINNOW_ASSIGN_OR_RETURN(d.fixed,
                           architecture_training(arch.name).fixed_tensors(o, &d.spec));
   WINNOW_RETURN_IF_ERROR(d.spec.validate());
@@ -293,6 +294,13 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   if (!o.validation_files.empty()) {
     WINNOW_ASSIGN_OR_RETURN(
         d.valid, featurize_split(&valid_raw, d.spec, runtime.get(), false, &d.idf, team));
+  }
+  if (o.auto_window && d.train.size() > 0) {
+    std::vector<uint32_t> lengths = d.train.tokens;
+    const size_t at = std::min(lengths.size() - 1, lengths.size() * 99 / 100);
+    std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(at), lengths.end());
+    d.spec.chunking.window_words = std::clamp<uint32_t>(lengths[at], 32, 256);
+    d.spec.chunking.overlap_words = d.spec.chunking.window_words / 4;
   }
   std::vector<uint64_t> tokens_per_file(o.train_files.size(), 0);
   for (size_t i = 0; i < d.train.size(); ++i) {

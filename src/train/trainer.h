@@ -61,6 +61,13 @@ struct TrainOptions {
   float encoder_norm = 0.5f;
   FeatureConfig features;
   WeightingConfig weighting;
+  ChunkingConfig chunking;  // how served scores read texts longer than the window (chunking.h)
+  // Choose chunking.window_words (and its overlap, a quarter of it) from the training data: the
+  // 99th percentile of the training texts' lengths in words, within [32, 256]. A bag of
+  // n-grams weighs each word by the text's length, so a model reads chunks about as long as
+  // the texts it learned from; 99% of texts like the training data are still read whole
+  // (docs/explanations.md measures what this costs the others).
+  bool auto_window = true;
   double max_invalid_fraction = 0.0;  // share of bad lines to skip; 0 = any bad line fails
   int evaluations = 20;               // validation passes per run (the last step always)
   // With validation data, train several L2 strengths around weight_decay side by side and keep,
