@@ -331,6 +331,15 @@ async function run(args) {
     check(cards === 2, "one result per line");
     check(scores.length >= 3 && scores.every((s) => s >= 0 && s <= 1), `scores for every label (${scores.map((s) => s.toFixed(3)).join(", ")})`);
     check((await page.locator(".result-card .bar .threshold").count()) > 0, "thresholds are drawn on the bars");
+    // Explanations: the first line's text is intact, its spans are highlighted (red raises, blue
+    // lowers) and listed as text, and the top raised span in the list is one of the marks.
+    await page.waitForSelector(".result-card:first-child [data-testid=explanation] mark");
+    const quote = await page.textContent(".result-card:first-child blockquote.explained-text");
+    check(quote === "You are an idiot and everyone knows it.", `the highlighted text is the line itself (${JSON.stringify(quote)})`);
+    const marks = await page.$$eval(".result-card:first-child blockquote mark", (ms) => ms.map((m) => [m.className, m.textContent, getComputedStyle(m).backgroundColor]));
+    check(marks.some(([c]) => c === "raises") && marks.every(([, , bg]) => bg !== "rgba(0, 0, 0, 0)"), `spans are highlighted with a colour (${marks.length} marks)`);
+    const topRaised = await page.textContent(".result-card:first-child ol.spans-raised li:first-child q");
+    check(topRaised !== null && marks.some(([c, t]) => c === "raises" && t === topRaised), `the spans are listed as text too (top: ${JSON.stringify(topRaised)})`);
     await shot(page, args.out, "desktop-10-playground");
 
     // --- Phone-sized screenshots of every page (same tab: the key stays in sessionStorage).

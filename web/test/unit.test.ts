@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { describeErrorBody } from "../src/api/errors";
 import type { ModelMetrics } from "../src/api/types";
 import { formatBytes, formatMetric, formatPercent } from "../src/components/format";
+import { byteToUtf16, segments } from "../src/lib/highlight";
 import { splitProblem } from "../src/lib/problems";
 import { thresholdsFrom } from "../src/lib/thresholds";
 import { link, parseHash } from "../src/router";
@@ -77,4 +78,38 @@ test("formatting", () => {
   assert.equal(formatMetric(0.12345), "0.123");
   assert.equal(formatPercent(1, 3), "33.3%");
   assert.equal(formatPercent(1, 0), "—");
+});
+
+test("byteToUtf16 maps UTF-8 byte offsets to string indices across 1- to 4-byte characters", () => {
+  const m = byteToUtf16("aé€😀b");
+  assert.deepEqual([...m.entries()], [[0, 0], [1, 1], [3, 2], [6, 3], [10, 5], [11, 6]]);
+});
+
+test("segments marks each span with its sign and relative size and keeps the text whole", () => {
+  const text = "Ünïcode idiot, thanks";
+  // "idiot" is bytes 10..15 (Ü and ï take 2 bytes each), "thanks" 17..23.
+  const segs = segments(text, [
+    { start: 10, end: 15, text: "idiot", contribution: 2 },
+    { start: 17, end: 23, text: "thanks", contribution: -0.5 },
+  ]);
+  assert.equal(segs.map((s) => s.text).join(""), text);
+  assert.deepEqual(segs, [
+    { text: "Ünïcode " },
+    { text: "idiot", contribution: 2, intensity: 1 },
+    { text: ", " },
+    { text: "thanks", contribution: -0.5, intensity: 0.25 },
+  ]);
+});
+
+test("segments leaves out spans off code-point boundaries, overlapping or zero, without throwing", () => {
+  const text = "é idiot";
+  const segs = segments(text, [
+    { start: 1, end: 2, text: "?", contribution: 1 }, // inside é
+    { start: 3, end: 8, text: "idiot", contribution: 1 },
+    { start: 4, end: 6, text: "di", contribution: 3 }, // overlaps idiot
+    { start: 0, end: 2, text: "é", contribution: 0 },
+    { start: 3, end: 99, text: "", contribution: 1 }, // past the end
+  ]);
+  assert.equal(segs.map((s) => s.text).join(""), text);
+  assert.deepEqual(segs.filter((s) => s.contribution !== undefined).map((s) => s.text), ["idiot"]);
 });

@@ -8,6 +8,7 @@ import type {
   ClassificationResponse,
   CreateJobRequest,
   DeleteResponse,
+  ExplainResponse,
   FileObject,
   FilePreview,
   FileStats,
@@ -95,4 +96,6 @@ export const api = {
 
   classify: (model: string, input: string[]) =>
     request<ClassificationResponse>("POST", "/v1/classifications", { model, input }),
+  explain: (model: string, input: string[], topK: number) =>
+    request<ExplainResponse>("POST", "/v1/winnow/explain", { model, input, top_k: topK }),
 };

@@ -275,3 +275,30 @@ export interface ClassificationResponse {
   model: string;
   results: Record<string, { scores: Record<string, number> }>[];
 }
+
+/** One span of an explanation: UTF-8 byte offsets into the input, the exact substring, logit units. */
+export interface ExplanationSpan {
+  start: number;
+  end: number;
+  text: string;
+  contribution: number;
+}
+
+/** One label's explanation (docs/explanations.md). */
+export interface LabelExplanation {
+  head: string;
+  label: string;
+  score: number;
+  flagged: boolean;
+  value: number;
+  base: number;
+  raised: ExplanationSpan[];
+  lowered: ExplanationSpan[];
+}
+
+/** POST /v1/winnow/explain */
+export interface ExplainResponse {
+  id: string;
+  model: string;
+  results: { method: string; chunks: number; labels: LabelExplanation[] }[];
+}

@@ -1,8 +1,11 @@
 // Playground: classify one or many lines with a fine-tuned model and show each label's score as a
-// bar against the label's tuned threshold (from the model's validation metrics).
+// bar against the label's tuned threshold (from the model's validation metrics), and why: the
+// words that raised (red) and lowered (blue) each flagged label, highlighted on the text with
+// intensity = size, and the same spans as a text list for keyboard and screen-reader users.
 import { api } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { ClassificationResponse, ModelCard } from "../api/types";
+import type { ClassificationResponse, ExplainResponse, LabelExplanation, ModelCard } from "../api/types";
+import { segments } from "../lib/highlight";
 import { thresholdsFrom, type Thresholds } from "../lib/thresholds";
 import { h, replace, uid } from "../components/dom";
 import { formatMetric } from "../components/format";
@@ -72,12 +75,18 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
     submit.disabled = true;
     replace(results, loading(`scores for ${lines.length} line${lines.length === 1 ? "" : "s"}`));
     try {
-      const [res, thresholds] = await Promise.all([api.classify(model, lines), thresholdsFor(model).catch(() => null)]);
+      // Explanations are best effort: the scores are shown even when they fail (an older
+      // server without the route, or more lines than the explain route takes).
+      const [res, thresholds, explained] = await Promise.all([
+        api.classify(model, lines),
+        thresholdsFor(model).catch(() => null),
+        lines.length <= MAX_EXPLAINED_LINES ? api.explain(model, lines, SPANS_PER_DIRECTION).catch(() => null) : Promise.resolve(null),
+      ]);
       if (ctx.left) return;
       note.textContent = thresholds
         ? "The mark on each bar is the label's threshold tuned on validation data; a label is flagged when its score ≥ threshold."
         : "This model has no tuned thresholds (its job had no validation files): the highest score per head is marked.";
-      replace(results, ...resultCards(lines, res, thresholds));
+      replace(results, ...resultCards(lines, res, thresholds, explained));
     } catch (err) {
       if (!ctx.left) replace(results, errorBox(err, "Classification failed"));
     } finally {
@@ -86,12 +95,15 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
   });
 }
 
-function resultCards(lines: string[], res: ClassificationResponse, thresholds: Thresholds | null): HTMLElement[] {
+const MAX_EXPLAINED_LINES = 64; // the explain route's limit per request
+const SPANS_PER_DIRECTION = 8;
+
+function resultCards(lines: string[], res: ClassificationResponse, thresholds: Thresholds | null, explained: ExplainResponse | null): HTMLElement[] {
   return res.results.map((result, i) =>
     h(
       "article",
       { class: "result-card" },
-      h("blockquote", {}, lines[i] ?? ""),
+      explanationView(lines[i] ?? "", explained?.results[i]?.labels ?? []),
       Object.entries(result).map(([head, { scores }]) => {
         const headThresholds = thresholds?.get(head);
         const entries = Object.entries(scores);
@@ -125,4 +137,63 @@ function resultCards(lines: string[], res: ClassificationResponse, thresholds: T
       }),
     ),
   );
+}
+
+// The text with one label's spans highlighted, a choice of label when several were explained,
+// and the spans as a list. Without an explanation it is the plain text.
+function explanationView(text: string, labels: LabelExplanation[]): HTMLElement {
+  const quote = h("blockquote", { class: "explained-text" }, text);
+  if (labels.length === 0) return quote;
+  const view = h("div", { class: "explanation", "data-testid": "explanation" });
+  const detail = h("div", {});
+  const name = (l: LabelExplanation) => `${l.head}/${l.label}`;
+  const show = (l: LabelExplanation) => {
+    const spans = [...l.raised, ...l.lowered];
+    replace(
+      quote,
+      ...segments(text, spans).map((seg) =>
+        seg.contribution === undefined
+          ? document.createTextNode(seg.text)
+          : h(
+              "mark",
+              {
+                class: seg.contribution > 0 ? "raises" : "lowers",
+                style: `--intensity:${(0.2 + 0.8 * (seg.intensity ?? 1)).toFixed(2)}`,
+                title: `${seg.contribution > 0 ? "raises" : "lowers"} ${l.label} by ${formatMetric(Math.abs(seg.contribution))}`,
+              },
+              seg.text,
+            ),
+      ),
+    );
+    const item = (s: { text: string; contribution: number }) =>
+      h("li", {}, h("q", {}, s.text), ` ${s.contribution > 0 ? "+" : "−"}${formatMetric(Math.abs(s.contribution))}`);
+    replace(
+      detail,
+      h("p", { class: "muted" }, `Why ${name(l)} scored ${formatMetric(l.score)}${l.flagged ? " (flagged)" : ""}: red raised it, blue lowered it (contributions in logit units).`),
+      h(
+        "div",
+        { class: "span-lists" },
+        h("div", {}, h("h4", {}, "Raised by"), l.raised.length ? h("ol", { class: "spans-raised" }, l.raised.map(item)) : h("p", { class: "muted" }, "nothing")),
+        h("div", {}, h("h4", {}, "Lowered by"), l.lowered.length ? h("ol", { class: "spans-lowered" }, l.lowered.map(item)) : h("p", { class: "muted" }, "nothing")),
+      ),
+    );
+  };
+  const first = labels[0];
+  if (labels.length > 1) {
+    const id = uid("explain-label");
+    const choice = h(
+      "select",
+      { id, name: "explain-label" },
+      labels.map((l, k) => h("option", { value: String(k) }, name(l))),
+    );
+    choice.addEventListener("change", () => {
+      const picked = labels[Number(choice.value)];
+      if (picked) show(picked);
+    });
+    view.append(h("div", { class: "explain-choice" }, h("label", { for: id }, "Explain"), choice));
+  }
+  view.prepend(quote);
+  view.append(detail);
+  if (first) show(first);
+  return view;
 }
