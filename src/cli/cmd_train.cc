@@ -1,6 +1,7 @@
 // `winnow train`: trains a classifier from classifier JSONL files and writes one model file.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "core/progress.h"
 #include "model/architecture.h"
 #include "model/model_io.h"
 #include "train/trainer.h"
@@ -86,9 +88,12 @@ class Progress {
       const auto now = std::chrono::steady_clock::now();
       if (e.step != e.total_steps && now - last_ < std::chrono::milliseconds(100)) return;
       last_ = now;
-      std::fprintf(stderr, "\rstep %lld/%lld  epoch %.2f  loss %.4f%s\033[K",
-                   static_cast<long long>(e.step), static_cast<long long>(e.total_steps), e.epoch,
-                   e.train_loss, last_eval_.c_str());
+      const double frac =
+          static_cast<double>(e.step) / static_cast<double>(std::max<int64_t>(1, e.total_steps));
+      std::fprintf(stderr, "\r%s step %lld/%lld  %.1f steps/s  ETA %s  loss %.4f%s\033[K",
+                   progress_bar_text(frac, 20).c_str(), static_cast<long long>(e.step),
+                   static_cast<long long>(e.total_steps), e.steps_per_second,
+                   format_eta(e.eta_seconds).c_str(), e.train_loss, last_eval_.c_str());
       open_line_ = true;
       return;
     }

@@ -6,6 +6,30 @@
 
 namespace winnow {
 
+std::string progress_bar_text(double frac, int width) {
+  if (!(frac > 0)) frac = 0;  // NaN too
+  if (frac > 1) frac = 1;
+  if (width < 0) width = 0;
+  const int filled = static_cast<int>(frac * width);
+  std::string bar = "[";
+  bar.append(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(width - filled), '.');
+  bar += ']';
+  return bar;
+}
+
+std::string format_eta(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "?";
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
+  }
+  return buf;
+}
+
 ProgressBar::ProgressBar(std::string label, uint64_t total, bool enabled)
     : label_(std::move(label)),
       total_(total),
@@ -48,11 +72,8 @@ void ProgressBar::draw(bool final) {
   if (total_ > 0) {
     double frac = static_cast<double>(done_) / static_cast<double>(total_);
     if (frac > 1) frac = 1;
-    int filled = static_cast<int>(frac * kWidth);
-    std::string bar(static_cast<size_t>(filled), '#');
-    bar.resize(kWidth, '.');
-    std::fprintf(stderr, "\r%-24s [%s] %5.1f%% %6.1fs", label_.c_str(), bar.c_str(), frac * 100,
-                 seconds);
+    std::fprintf(stderr, "\r%-24s %s %5.1f%% %6.1fs", label_.c_str(),
+                 progress_bar_text(frac, kWidth).c_str(), frac * 100, seconds);
   } else {
     std::fprintf(stderr, "\r%-24s %llu %6.1fs", label_.c_str(),
                  static_cast<unsigned long long>(done_), seconds);

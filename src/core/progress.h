@@ -8,6 +8,11 @@
 
 namespace winnow {
 
+// "[#########.....]": frac in [0, 1] (clamped) of `width` cells filled.
+std::string progress_bar_text(double frac, int width);
+// A remaining time as "m:ss" or "h:mm:ss" ("?" for negative, NaN or over ~100 days).
+std::string format_eta(double seconds);
+
 class ProgressBar {
  public:
   // `total` is in the same unit as update()'s argument (bytes, rows); 0 = unknown.

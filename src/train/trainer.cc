@@ -231,6 +231,8 @@ std::string train_event_json(const TrainEvent& e) {
   if (e.kind == TrainEvent::Kind::kStep || e.kind == TrainEvent::Kind::kEvaluated) {
     j["learning_rate"] = e.learning_rate;
     j["train_loss"] = number_or_null(e.train_loss);
+    j["steps_per_second"] = e.steps_per_second;
+    j["eta_s"] = e.eta_seconds;
   }
   if (e.kind == TrainEvent::Kind::kEvaluated) {
     j["valid_loss"] = e.valid_loss ? number_or_null(*e.valid_loss) : nlohmann::json(nullptr);
@@ -376,6 +378,7 @@ Result<FitResult> fit(const TrainOptions& o, const PreparedData& d, const StepPl
   uint64_t samples_since_eval = 0;
   const double pass = std::max(1.0, sampler->tokens_per_pass());
   const uint32_t outputs = spec.num_outputs();
+  const Clock::time_point steps_start = Clock::now();
   for (int64_t step = 0; step < plan.total_steps; ++step) {
     if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
       return Status::cancelled("training cancelled at step " + std::to_string(step));
@@ -394,6 +397,11 @@ Result<FitResult> fit(const TrainOptions& o, const PreparedData& d, const StepPl
     e.epoch = static_cast<double>(r.tokens) / pass;
     e.learning_rate = o.learning_rate * multiplier;
     e.train_loss = step_losses[center] / static_cast<double>(batch.size());
+    const double running = seconds_since(steps_start);
+    e.steps_per_second = running > 0 ? static_cast<double>(step + 1) / running : 0;
+    e.eta_seconds = e.steps_per_second > 0
+                        ? static_cast<double>(plan.total_steps - step - 1) / e.steps_per_second
+                        : 0;
     emit(e);
     const bool last = step + 1 == plan.total_steps;
     if (has_valid && ((step + 1) % eval_every == 0 || last)) {

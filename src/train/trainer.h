@@ -104,6 +104,11 @@ struct TrainEvent {
   std::optional<double> valid_accuracy;
   bool best = false;  // kEvaluated: some label's kept checkpoint was replaced
 
+  // kStep / kEvaluated: steps done per second since the first step (evaluations included, so
+  // the rate predicts the rest), and the seconds the remaining steps will take at that rate.
+  double steps_per_second = 0;
+  double eta_seconds = 0;
+
   double elapsed_seconds = 0;
   nlohmann::json details;  // kStarted: plan and data summary; kFinished: model metadata
 };

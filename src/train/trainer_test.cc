@@ -248,6 +248,14 @@ TEST(Trainer, ReportsEventsInOrder) {
   for (const std::string& l : lines) {
     const nlohmann::json j = nlohmann::json::parse(l);
     EXPECT_TRUE(j.contains("event"));
+    if (j["event"] == "step" || j["event"] == "eval") {
+      // The progress bar's numbers: a positive rate, and an ETA that reaches 0 at the last step.
+      EXPECT_GT(j["steps_per_second"].get<double>(), 0.0) << l;
+      EXPECT_GE(j["eta_s"].get<double>(), 0.0) << l;
+      if (j["step"] == 10) {
+        EXPECT_EQ(j["eta_s"].get<double>(), 0.0) << l;
+      }
+    }
   }
   const nlohmann::json started = nlohmann::json::parse(lines.front());
   EXPECT_EQ(started["details"]["hyperparameters"]["training_steps"], 10);
