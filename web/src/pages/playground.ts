@@ -76,17 +76,22 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
     replace(results, loading(`scores for ${lines.length} line${lines.length === 1 ? "" : "s"}`));
     try {
       // Explanations are best effort: the scores are shown even when they fail (an older
-      // server without the route, or more lines than the explain route takes).
+      // server without the route, or more lines than the explain route takes), and the note
+      // says why they are missing.
       const [res, thresholds, explained] = await Promise.all([
         api.classify(model, lines),
         thresholdsFor(model).catch(() => null),
-        lines.length <= MAX_EXPLAINED_LINES ? api.explain(model, lines, SPANS_PER_DIRECTION).catch(() => null) : Promise.resolve(null),
+        lines.length <= MAX_EXPLAINED_LINES
+          ? api.explain(model, lines, SPANS_PER_DIRECTION).catch((err: unknown) => `Explanations failed: ${err instanceof Error ? err.message : String(err)}.`)
+          : Promise.resolve(`Explanations are shown for up to ${MAX_EXPLAINED_LINES} lines at a time.`),
       ]);
       if (ctx.left) return;
-      note.textContent = thresholds
-        ? "The mark on each bar is the label's threshold tuned on validation data; a label is flagged when its score ≥ threshold."
-        : "This model has no tuned thresholds (its job had no validation files): the highest score per head is marked.";
-      replace(results, ...resultCards(lines, res, thresholds, explained));
+      note.textContent =
+        (thresholds
+          ? "The mark on each bar is the label's threshold tuned on validation data; a label is flagged when its score ≥ threshold."
+          : "This model has no tuned thresholds (its job had no validation files): the highest score per head is marked.") +
+        (typeof explained === "string" ? ` ${explained}` : "");
+      replace(results, ...resultCards(lines, res, thresholds, typeof explained === "string" ? null : explained));
     } catch (err) {
       if (!ctx.left) replace(results, errorBox(err, "Classification failed"));
     } finally {
@@ -178,7 +183,6 @@ function explanationView(text: string, labels: LabelExplanation[]): HTMLElement 
       ),
     );
   };
-  const first = labels[0];
   if (labels.length > 1) {
     const id = uid("explain-label");
     const choice = h(
@@ -194,6 +198,6 @@ function explanationView(text: string, labels: LabelExplanation[]): HTMLElement 
   }
   view.prepend(quote);
   view.append(detail);
-  if (first) show(first);
+  show(labels[0] as LabelExplanation); // labels is not empty (checked above)
   return view;
 }
