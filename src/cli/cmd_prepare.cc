@@ -30,10 +30,11 @@ struct PrepareArgs {
   bool quiet = false;
 };
 
-// Finds DIR/<split>.{csv,jsonl,json}[.gz]; errors if a name is ambiguous.
+// Finds DIR/<split>.{csv,jsonl,json}[.gz] or DIR/<split>.parquet; errors if a name is ambiguous.
 Result<std::string> find_split_file(const std::string& dir, const std::vector<std::string>& stems,
                                     bool required) {
-  static const char* kExtensions[] = {".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".json", ".json.gz"};
+  static const char* kExtensions[] = {".csv",     ".csv.gz",  ".jsonl",   ".jsonl.gz",
+                                      ".json",    ".json.gz", ".parquet"};
   std::vector<std::string> found;
   for (const auto& stem : stems) {
     for (const char* ext : kExtensions) {
@@ -48,7 +49,7 @@ Result<std::string> find_split_file(const std::string& dir, const std::vector<st
   if (found.empty()) {
     if (!required) return std::string();
     return Status::invalid_argument(dir + ": no " + stems[0] +
-                                    ".csv / .jsonl (optionally .gz) in this directory");
+                                    ".csv / .jsonl (optionally .gz) or .parquet in this directory");
   }
   return found[0];
 }
@@ -212,13 +213,14 @@ CommandAction register_prepare(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "prepare",
       "Turn a dataset with float label scores (civil_comments layout, CSV or JSONL, optionally "
-      ".gz) into classifier JSONL: sample, binarize, balance, drop rare labels.");
-  cmd->add_option("--train", o.input_paths[0], "Training split file");
+      ".gz, or Parquet) into classifier JSONL: sample, binarize, balance, drop rare labels.");
+  cmd->add_option("--train", o.input_paths[0],
+                  "Training split file (.csv, .jsonl, .parquet; or a directory of .parquet parts)");
   cmd->add_option("--validation", o.input_paths[1], "Validation split file");
   cmd->add_option("--test", o.input_paths[2], "Test split file");
   cmd->add_option("--input", args->input_dir,
                   "Directory holding train.*, validation.* (or valid.*, dev.*), test.* "
-                  "(.csv, .jsonl, .json, each optionally .gz)");
+                  "(.csv, .jsonl, .json, each optionally .gz, or .parquet)");
   cmd->add_option("--hub", args->hub_dataset,
                   "Fetch the splits of a Hugging Face dataset (e.g. google/civil_comments) through "
                   "the dataset viewer API; resumable, cached under --hub-cache");

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv_reader.h"
+#include "data/parquet_score_reader.h"
 
 namespace winnow {
 namespace {
@@ -390,6 +391,9 @@ Result<std::unique_ptr<ScoreReader>> ScoreReader::open(const std::string& path,
     csv = true;
   } else if (ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson")) {
     csv = false;
+  } else if (is_parquet_input(path)) {
+    // .parquet / .parq, a directory of part files, or the PAR1 magic.
+    return open_parquet_score_reader(path, options);
   } else {
     // Sniff: JSONL starts with '{' (after whitespace/BOM).
     WINNOW_ASSIGN_OR_RETURN(auto src, open_byte_source(path));
