@@ -87,7 +87,7 @@ TEST(PrepareParquet, SameRowsAsCsvAndAsParquetGiveIdenticalOutput) {
       {"snappy_v1_dict", {{"compression", "snappy"}}, "float32"},
       {"zstd_v2_dict", {{"compression", "zstd"}, {"writer_version", 2}, {"row_group_rows", 256}}, "float32"},
       {"gzip_v1_plain", {{"compression", "gzip"}, {"dictionary", false}, {"row_group_rows", 100}}, "float64"},
-      {"uncompressed_v2_plain", {{"compression", "uncompressed"}, {"writer_version", 2}, {"dictionary", false},
+      {"uncompressed_v2_plain", {{"compression", "uncompressed"}, {"writer_version", 2}, {"dictionary", false}, {"encoding", "plain"},
                                  {"data_page_bytes", 2048}}, "float64"},
   };
   json specs = json::array();
