@@ -48,6 +48,7 @@ class ParquetScoreReader : public ScoreReader {
     reader->path_ = path;
     reader->is_csv_ = false;
     reader->missing_ = options.missing;
+    reader->row_limit_ = options.row_limit;
     WINNOW_ASSIGN_OR_RETURN(reader->parts_, parquet_parts(path));
     for (const std::string& part : reader->parts_) {
       std::error_code ec;
@@ -66,6 +67,7 @@ class ParquetScoreReader : public ScoreReader {
   }
 
   Result<bool> next(ScoreRow* row) override {
+    if (row_limit_ != 0 && row_number_ >= row_limit_) return false;
     for (;;) {
       WINNOW_ASSIGN_OR_RETURN(bool more, rows_->next());
       if (more) break;
@@ -164,6 +166,7 @@ class ParquetScoreReader : public ScoreReader {
   std::unique_ptr<parquet::ParquetFile> file_;
   std::unique_ptr<parquet::ParquetRowReader> rows_;
   uint64_t row_number_ = 0;
+  uint64_t row_limit_ = 0;
   uint64_t done_bytes_ = 0;
   uint64_t total_bytes_ = 0;
 };

@@ -28,6 +28,10 @@ struct ScoreReaderOptions {
   std::vector<std::string> labels;  // empty: detect known score columns
   std::string text_column;          // empty: `text`, else `comment_text`
   MissingScore missing = MissingScore::kError;
+  // Parquet input only: read just the first row_limit rows of the split (0 = all). Set by
+  // `prepare --hub` so that a row limit means the same rows with the hub's Parquet files as with
+  // its rows API; other formats refuse it.
+  uint64_t row_limit = 0;
 };
 
 // The civil_comments score columns, in the order the tutorial lists them.
