@@ -88,21 +88,21 @@ Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, cons
   for (size_t i = 0; i < chosen.size(); ++i) {
     if (chosen[i].empty()) continue;
     const std::string split = chosen[i];
-    const uint64_t wanted = request.max_rows[i];
+    const uint64_t rows_wanted = request.max_rows[i];
     const std::string jsonl_path = (dir / (split + ".jsonl")).string();
     // Auto keeps using a rows-API download an earlier run started (it resumes or is complete).
     const bool rows_started = std::filesystem::exists(jsonl_path, ec) &&
                               std::filesystem::exists(hub_state_path(jsonl_path), ec);
     const bool try_parquet = request.format == HubFormat::kParquet ||
                              (request.format == HubFormat::kAuto && !rows_started &&
-                              (wanted == 0 || wanted >= kHubParquetAutoRows));
+                              (rows_wanted == 0 || rows_wanted >= kHubParquetAutoRows));
     if (try_parquet) {
       HubParquetFetchOptions po;
       po.connection = request.connection;
       po.dataset = request.dataset;
       po.config = config;
       po.split = split;
-      po.max_rows = wanted;
+      po.max_rows = rows_wanted;
       po.out_dir = (dir / (split + "-parquet")).string();
       auto r = fetch_hub_parquet_split(po, [&](uint64_t done, uint64_t total) {
         return !progress || progress(split, done, total);

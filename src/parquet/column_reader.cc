@@ -280,7 +280,7 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
                    " is more than its compressed data can hold");
     }
     page_.resize(static_cast<size_t>(h.uncompressed_page_size));
-    std::memcpy(page_.data(), compressed_.data(), rep_len + def_len);
+    if (rep_len + def_len > 0) std::memcpy(page_.data(), compressed_.data(), rep_len + def_len);
     Status s = decompress(compressed ? chunk_.codec : static_cast<int32_t>(Codec::kUncompressed),
                           compressed_.data() + rep_len + def_len, body_in, page_.data() + rep_len + def_len,
                           body_out);
