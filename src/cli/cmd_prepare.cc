@@ -22,6 +22,7 @@ struct PrepareArgs {
   std::string hub_config;
   std::string hub_endpoint;
   std::string hub_cache;
+  std::string hub_format = "auto";
   std::string labels_csv;
   std::string missing = "error";
   bool no_shuffle = false;
@@ -30,10 +31,11 @@ struct PrepareArgs {
   bool quiet = false;
 };
 
-// Finds DIR/<split>.{csv,jsonl,json}[.gz]; errors if a name is ambiguous.
+// Finds DIR/<split>.{csv,jsonl,json}[.gz] or DIR/<split>.parquet; errors if a name is ambiguous.
 Result<std::string> find_split_file(const std::string& dir, const std::vector<std::string>& stems,
                                     bool required) {
-  static const char* kExtensions[] = {".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".json", ".json.gz"};
+  static const char* kExtensions[] = {".csv",     ".csv.gz",  ".jsonl",   ".jsonl.gz",
+                                      ".json",    ".json.gz", ".parquet"};
   std::vector<std::string> found;
   for (const auto& stem : stems) {
     for (const char* ext : kExtensions) {
@@ -48,7 +50,7 @@ Result<std::string> find_split_file(const std::string& dir, const std::vector<st
   if (found.empty()) {
     if (!required) return std::string();
     return Status::invalid_argument(dir + ": no " + stems[0] +
-                                    ".csv / .jsonl (optionally .gz) in this directory");
+                                    ".csv / .jsonl (optionally .gz) or .parquet in this directory");
   }
   return found[0];
 }
@@ -123,6 +125,8 @@ int fetch_from_hub(PrepareArgs& a) {
   request.config = a.hub_config;
   request.cache_dir = a.hub_cache.empty() ? (std::filesystem::path(o.out_dir) / "hub-cache").string() : a.hub_cache;
   request.max_rows = {o.max_rows[0], o.max_rows[1], o.max_rows[2]};
+  request.format = a.hub_format == "rows" ? HubFormat::kRows
+                   : a.hub_format == "parquet" ? HubFormat::kParquet : HubFormat::kAuto;
   std::unique_ptr<ProgressBar> bar;
   std::string current;
   const bool show = !a.quiet && ProgressBar::stderr_is_terminal();
@@ -147,7 +151,9 @@ int fetch_from_hub(PrepareArgs& a) {
     return report_error("prepare", s);
   }
   for (int i = 0; i < kNumSplits; ++i) {
-    if (o.input_paths[i].empty()) o.input_paths[i] = result.value()[static_cast<size_t>(i)];
+    if (!o.input_paths[i].empty()) continue;  // an explicit --train etc. wins
+    o.input_paths[i] = result.value().paths[static_cast<size_t>(i)];
+    o.input_row_limits[i] = result.value().row_limits[static_cast<size_t>(i)];
   }
   return kExitOk;
 }
@@ -212,13 +218,14 @@ CommandAction register_prepare(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "prepare",
       "Turn a dataset with float label scores (civil_comments layout, CSV or JSONL, optionally "
-      ".gz) into classifier JSONL: sample, binarize, balance, drop rare labels.");
-  cmd->add_option("--train", o.input_paths[0], "Training split file");
+      ".gz, or Parquet) into classifier JSONL: sample, binarize, balance, drop rare labels.");
+  cmd->add_option("--train", o.input_paths[0],
+                  "Training split file (.csv, .jsonl, .parquet; or a directory of .parquet parts)");
   cmd->add_option("--validation", o.input_paths[1], "Validation split file");
   cmd->add_option("--test", o.input_paths[2], "Test split file");
   cmd->add_option("--input", args->input_dir,
                   "Directory holding train.*, validation.* (or valid.*, dev.*), test.* "
-                  "(.csv, .jsonl, .json, each optionally .gz)");
+                  "(.csv, .jsonl, .json, each optionally .gz, or .parquet)");
   cmd->add_option("--hub", args->hub_dataset,
                   "Fetch the splits of a Hugging Face dataset (e.g. google/civil_comments) through "
                   "the dataset viewer API; resumable, cached under --hub-cache");
@@ -226,6 +233,12 @@ CommandAction register_prepare(CLI::App& root) {
   cmd->add_option("--hub-endpoint", args->hub_endpoint,
                   "Dataset viewer base URL (default https://datasets-server.huggingface.co, or $WINNOW_HUB_ENDPOINT)");
   cmd->add_option("--hub-cache", args->hub_cache, "Download cache directory (default OUT/hub-cache)");
+  cmd->add_option("--hub-format", args->hub_format,
+                  "How --hub downloads: 'parquet' (the hub's Parquet files: a few requests), 'rows' "
+                  "(the rows API: one request per 100 rows), or 'auto' (Parquet for splits of "
+                  "10,000 rows or more, else rows; rows when there are no Parquet files)")
+      ->check(CLI::IsMember({"auto", "parquet", "rows"}))
+      ->default_val("auto");
   cmd->add_option("--out", o.out_dir, "Output directory")->default_val("prepared");
   cmd->add_option("--labels", args->labels_csv,
                   "Comma-separated label columns (default: the known score columns present)");

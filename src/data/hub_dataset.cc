@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "data/hub_fetch_state.h"
+#include "data/hub_parquet.h"
 #include <vector>
 
 namespace winnow {
@@ -38,8 +40,7 @@ Result<std::vector<HubSplit>> cached_split_list(const HubDatasetRequest& request
 
 }  // namespace
 
-Result<std::array<std::string, 3>> fetch_hub_dataset(const HubDatasetRequest& request,
-                                                     const HubDatasetProgress& progress) {
+Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, const HubDatasetProgress& progress) {
   std::string safe_name = request.dataset;
   for (char& c : safe_name) {
     if (c == '/') c = '_';
@@ -83,9 +84,40 @@ Result<std::array<std::string, 3>> fetch_hub_dataset(const HubDatasetRequest& re
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::io_error(dir.string() + ": cannot create directory: " + ec.message());
 
-  std::array<std::string, 3> paths;
+  HubDatasetFiles files;
   for (size_t i = 0; i < chosen.size(); ++i) {
     if (chosen[i].empty()) continue;
+    const std::string split = chosen[i];
+    const uint64_t rows_wanted = request.max_rows[i];
+    const std::string jsonl_path = (dir / (split + ".jsonl")).string();
+    // Auto keeps using a rows-API download an earlier run started (it resumes or is complete).
+    const bool rows_started = std::filesystem::exists(jsonl_path, ec) &&
+                              std::filesystem::exists(hub_state_path(jsonl_path), ec);
+    const bool try_parquet = request.format == HubFormat::kParquet ||
+                             (request.format == HubFormat::kAuto && !rows_started &&
+                              (rows_wanted == 0 || rows_wanted >= kHubParquetAutoRows));
+    if (try_parquet) {
+      HubParquetFetchOptions po;
+      po.connection = request.connection;
+      po.dataset = request.dataset;
+      po.config = config;
+      po.split = split;
+      po.max_rows = rows_wanted;
+      po.out_dir = (dir / (split + "-parquet")).string();
+      auto r = fetch_hub_parquet_split(po, [&](uint64_t done, uint64_t total) {
+        return !progress || progress(split, done, total);
+      });
+      if (r.is_ok()) {
+        files.paths[i] = r.value().dir;
+        files.row_limits[i] = r.value().row_limit;
+        files.formats[i] = HubFormat::kParquet;
+        continue;
+      }
+      // Auto: a dataset without a Parquet conversion for this split still has the rows API.
+      if (request.format == HubFormat::kParquet || r.status().code() != StatusCode::kNotFound) {
+        return r.status().with_context("dataset " + request.dataset + ", split " + split + " (Parquet files)");
+      }
+    }
     HubFetchOptions o;
     o.connection = request.connection;
     o.dataset = request.dataset;
@@ -93,14 +125,14 @@ Result<std::array<std::string, 3>> fetch_hub_dataset(const HubDatasetRequest& re
     o.split = chosen[i];
     o.max_rows = request.max_rows[i];
     o.out_path = (dir / (chosen[i] + ".jsonl")).string();
-    const std::string split = chosen[i];
     auto r = fetch_hub_split(o, [&](uint64_t done, uint64_t wanted) {
       return !progress || progress(split, done, wanted);
     });
     if (!r.is_ok()) return r.status().with_context("dataset " + request.dataset + ", split " + split);
-    paths[i] = o.out_path;
+    files.paths[i] = o.out_path;
+    files.formats[i] = HubFormat::kRows;
   }
-  return paths;
+  return files;
 }
 
 }  // namespace winnow

@@ -59,6 +59,12 @@ struct SplitWork {
   std::vector<uint32_t> output;      // indices into rows, in output order
 };
 
+ScoreReaderOptions reader_options(const PrepareOptions& options, int split) {
+  ScoreReaderOptions o = options.reader;
+  o.row_limit = options.input_row_limits[split];
+  return o;
+}
+
 Status check_same_labels(const ScoreReader& first, const ScoreReader& other) {
   if (first.labels() == other.labels()) return Status::ok();
   std::string a, b;
@@ -75,7 +81,7 @@ Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work
   ScanOptions scan;
   scan.threshold = options.threshold;
   scan.inclusive = options.inclusive;
-  scan.reader = options.reader;
+  scan.reader = reader_options(options, static_cast<int>(kind));
   if (options.progress) {
     const std::string phase = std::string("reading ") + split_name(kind);
     scan.progress = [&options, phase](uint64_t done, uint64_t total) { options.progress(phase, done, total); };
@@ -206,7 +212,7 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
   }
   std::vector<int64_t> slot(work->rows.size(), -1);
   for (size_t i = 0; i < work->output.size(); ++i) slot[work->output[i]] = static_cast<int64_t>(i);
-  WINNOW_ASSIGN_OR_RETURN(auto again, ScoreReader::open(reader.path(), options.reader));
+  WINNOW_ASSIGN_OR_RETURN(auto again, ScoreReader::open(reader.path(), reader_options(options, static_cast<int>(kind))));
   ScoreRow row;
   size_t usable = 0;
   const std::string phase = std::string("re-reading ") + split_name(kind);
@@ -316,7 +322,7 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
 
   for (int s = 0; s < kNumSplits; ++s) {
     if (options.input_paths[s].empty()) continue;
-    WINNOW_ASSIGN_OR_RETURN(work[s].reader, ScoreReader::open(options.input_paths[s], options.reader));
+    WINNOW_ASSIGN_OR_RETURN(work[s].reader, ScoreReader::open(options.input_paths[s], reader_options(options, s)));
     summary.splits[s].present = true;
     summary.splits[s].path = options.input_paths[s];
     if (s > 0) WINNOW_RETURN_IF_ERROR(check_same_labels(*work[0].reader, *work[s].reader));

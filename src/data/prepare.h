@@ -28,6 +28,9 @@ const char* split_output_file(SplitKind kind);  // "training_file.jsonl", ...
 struct PrepareOptions {
   std::string input_paths[kNumSplits];  // empty = split absent (train is required)
   ScoreReaderOptions reader;
+  // Per split: read only the first N rows of a Parquet input (ScoreReaderOptions::row_limit;
+  // 0 = all). `--hub` sets it when it fetched the hub's Parquet files.
+  uint64_t input_row_limits[kNumSplits] = {0, 0, 0};
   uint64_t max_rows[kNumSplits] = {1000000, 50000, 50000};
   bool shuffle = true;
   uint64_t seed = 42;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv_reader.h"
+#include "data/parquet_score_reader.h"
 
 namespace winnow {
 namespace {
@@ -385,12 +386,15 @@ Result<std::unique_ptr<ScoreReader>> ScoreReader::open(const std::string& path,
                                                        const ScoreReaderOptions& options) {
   std::string_view name = path;
   if (ends_with(name, ".gz")) name.remove_suffix(3);
-  bool csv;
-  if (ends_with(name, ".csv") || ends_with(name, ".tsv")) {
-    csv = true;
-  } else if (ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson")) {
-    csv = false;
-  } else {
+  const bool csv_name = ends_with(name, ".csv") || ends_with(name, ".tsv");
+  const bool jsonl_name = ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson");
+  // .parquet / .parq, a directory of part files, or the PAR1 magic.
+  if (!csv_name && !jsonl_name && is_parquet_input(path)) return open_parquet_score_reader(path, options);
+  if (options.row_limit != 0) {
+    return Status::invalid_argument(path + ": a row limit is only supported for Parquet input");
+  }
+  bool csv = csv_name;
+  if (!csv_name && !jsonl_name) {
     // Sniff: JSONL starts with '{' (after whitespace/BOM).
     WINNOW_ASSIGN_OR_RETURN(auto src, open_byte_source(path));
     LineReader lines(std::move(src), 4096);

@@ -1,6 +1,7 @@
 // Reads rows of (text, label scores) from a dataset file in the civil_comments layout: CSV with a
 // header, or JSONL with one object per line (flat, or Hugging Face viewer rows
-// {"row_idx": n, "row": {...}}), each optionally gzip-compressed. Column mapping:
+// {"row_idx": n, "row": {...}}), each optionally gzip-compressed, or Apache Parquet (a file, or a
+// directory of part files: data/parquet_score_reader.h). Column mapping:
 //   text:  `text`, else `comment_text` (or --text-column);
 //   labels: the known score columns the file has, in canonical order (civil_comments:
 //   toxicity, severe_toxicity, obscene, threat, insult, identity_attack, sexual_explicit, with
@@ -27,6 +28,10 @@ struct ScoreReaderOptions {
   std::vector<std::string> labels;  // empty: detect known score columns
   std::string text_column;          // empty: `text`, else `comment_text`
   MissingScore missing = MissingScore::kError;
+  // Parquet input only: read just the first row_limit rows of the split (0 = all). Set by
+  // `prepare --hub` so that a row limit means the same rows with the hub's Parquet files as with
+  // its rows API; other formats refuse it.
+  uint64_t row_limit = 0;
 };
 
 // The civil_comments score columns, in the order the tutorial lists them.
@@ -51,8 +56,8 @@ class ScoreReader {
  public:
   virtual ~ScoreReader() = default;
   // Opens `path`, reads the header (CSV) or first object (JSONL) and resolves columns.
-  // Format: .csv/.tsv → CSV, .jsonl/.json/.ndjson → JSONL (a trailing .gz is ignored); otherwise
-  // sniffed from the first byte. Errors: missing text column, unknown --labels column, no score
+  // Format: .csv/.tsv → CSV, .jsonl/.json/.ndjson → JSONL (a trailing .gz is ignored);
+  // .parquet/.parq or a directory → Parquet; otherwise sniffed (PAR1 magic → Parquet, '{' → JSONL). Errors: missing text column, unknown --labels column, no score
   // columns, empty file — each naming the file and the columns it has.
   static Result<std::unique_ptr<ScoreReader>> open(const std::string& path,
                                                   const ScoreReaderOptions& options);
