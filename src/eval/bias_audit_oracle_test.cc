@@ -17,9 +17,9 @@
 namespace winnow::eval {
 namespace {
 
-constexpr double kOracleTol = 1e-9;
+constexpr double kBiasOracleTol = 1e-9;
 
-struct OracleCase {
+struct BiasOracleCase {
   MultiLabelData data;
   IdentityTable identities;
   BiasAuditOptions options;
@@ -27,7 +27,7 @@ struct OracleCase {
 };
 
 // Runs the oracle with `seed`; false (and a skip reason) when sklearn is absent.
-bool run_oracle(int seed, OracleCase* c, std::string* skip_reason) {
+bool run_bias_oracle(int seed, BiasOracleCase* c, std::string* skip_reason) {
   testing::TempDir dir;
   const std::string out = dir.file("oracle.json");
   const testing::CommandResult r =
@@ -59,20 +59,20 @@ bool run_oracle(int seed, OracleCase* c, std::string* skip_reason) {
 }
 
 // Expects `actual` to be the oracle's number, or undefined where the oracle has null.
-void expect_matches(const std::optional<double>& actual, const nlohmann::json& expected,
+void expect_oracle_value(const std::optional<double>& actual, const nlohmann::json& expected,
                     const std::string& what) {
   if (expected.is_null()) {
     EXPECT_FALSE(actual.has_value()) << what << ": sklearn has no value, Winnow has " << *actual;
   } else {
     ASSERT_TRUE(actual.has_value()) << what << ": undefined, sklearn has " << expected;
-    EXPECT_NEAR(*actual, expected.get<double>(), kOracleTol) << what;
+    EXPECT_NEAR(*actual, expected.get<double>(), kBiasOracleTol) << what;
   }
 }
 
-void check_against_oracle(int seed) {
-  OracleCase c;
+void check_bias_against_oracle(int seed) {
+  BiasOracleCase c;
   std::string skip;
-  if (!run_oracle(seed, &c, &skip)) GTEST_SKIP() << skip;
+  if (!run_bias_oracle(seed, &c, &skip)) GTEST_SKIP() << skip;
   ASSERT_EQ(c.data.samples(), 5000u);
   auto audit = audit_bias(c.data, c.identities, c.options, "moderation");
   ASSERT_TRUE(audit.is_ok()) << audit.status().message();
@@ -81,7 +81,7 @@ void check_against_oracle(int seed) {
     const LabelBiasReport& l = audit->labels[k];
     const nlohmann::json& e = c.expected[k];
     const std::string label = "seed " + std::to_string(seed) + " label " + l.name;
-    expect_matches(l.overall_auc.value, e["overall_auc"], label + " overall AUC");
+    expect_oracle_value(l.overall_auc.value, e["overall_auc"], label + " overall AUC");
     ASSERT_EQ(l.subgroups.size(), e["subgroups"].size());
     for (size_t j = 0; j < l.subgroups.size(); ++j) {
       const SubgroupReport& g = l.subgroups[j];
@@ -90,15 +90,15 @@ void check_against_oracle(int seed) {
       EXPECT_EQ(g.name, eg["name"]);
       EXPECT_EQ(g.size, eg["size"].get<uint64_t>()) << where;
       EXPECT_EQ(g.positives, eg["positives"].get<uint64_t>()) << where;
-      expect_matches(g.subgroup_auc.value, eg["subgroup_auc"], where + " subgroup AUC");
-      expect_matches(g.bpsn_auc.value, eg["bpsn_auc"], where + " BPSN AUC");
-      expect_matches(g.bnsp_auc.value, eg["bnsp_auc"], where + " BNSP AUC");
+      expect_oracle_value(g.subgroup_auc.value, eg["subgroup_auc"], where + " subgroup AUC");
+      expect_oracle_value(g.bpsn_auc.value, eg["bpsn_auc"], where + " BPSN AUC");
+      expect_oracle_value(g.bnsp_auc.value, eg["bnsp_auc"], where + " BNSP AUC");
       EXPECT_EQ(g.averaged, eg["averaged"].get<bool>()) << where;
     }
-    expect_matches(l.mean_subgroup_auc, e["power_mean"]["subgroup_auc"], label + " M_p subgroup");
-    expect_matches(l.mean_bpsn_auc, e["power_mean"]["bpsn_auc"], label + " M_p BPSN");
-    expect_matches(l.mean_bnsp_auc, e["power_mean"]["bnsp_auc"], label + " M_p BNSP");
-    expect_matches(l.final_metric, e["final_metric"], label + " final metric");
+    expect_oracle_value(l.mean_subgroup_auc, e["power_mean"]["subgroup_auc"], label + " M_p subgroup");
+    expect_oracle_value(l.mean_bpsn_auc, e["power_mean"]["bpsn_auc"], label + " M_p BPSN");
+    expect_oracle_value(l.mean_bnsp_auc, e["power_mean"]["bnsp_auc"], label + " M_p BNSP");
+    expect_oracle_value(l.final_metric, e["final_metric"], label + " final metric");
   }
   // The generated bias is visible where it was put: muslim's BPSN and black's BNSP are the
   // lowest of the averaged subgroups for toxicity.
@@ -120,9 +120,9 @@ void check_against_oracle(int seed) {
   EXPECT_EQ(min_bnsp_name, "black");
 }
 
-TEST(BiasAuditOracle, MatchesScikitLearnOnGeneratedBiasedData) { check_against_oracle(2019); }
+TEST(BiasAuditOracle, MatchesScikitLearnOnGeneratedBiasedData) { check_bias_against_oracle(2019); }
 
-TEST(BiasAuditOracle, MatchesScikitLearnOnASecondSeed) { check_against_oracle(7); }
+TEST(BiasAuditOracle, MatchesScikitLearnOnASecondSeed) { check_bias_against_oracle(7); }
 
 }  // namespace
 }  // namespace winnow::eval

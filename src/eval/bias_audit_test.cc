@@ -12,29 +12,29 @@
 namespace winnow::eval {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kAuditNaN = std::numeric_limits<double>::quiet_NaN();
 
 // 8 samples; identity g holds samples 1, 2, 5, 7; identity h holds 3, 4, 6 and sample 0's h is
 // not annotated.
-const std::vector<float> kScores = {0.9f, 0.8f, 0.7f, 0.6f, 0.4f, 0.3f, 0.2f, 0.1f};
-const std::vector<uint8_t> kTruth = {1, 1, 0, 1, 0, 1, 0, 0};
+const std::vector<float> kAuditScores = {0.9f, 0.8f, 0.7f, 0.6f, 0.4f, 0.3f, 0.2f, 0.1f};
+const std::vector<uint8_t> kAuditTruth = {1, 1, 0, 1, 0, 1, 0, 0};
 
-IdentityTable two_identities() {
+IdentityTable audit_two_identities() {
   IdentityTable t;
   t.names = {"g", "h"};
   // Rater fractions: 0.5 is in (>= 0.5), 0.4 is out.
-  t.values = {0.0, kNaN, 1.0, 0.0, 0.5, 0.0, 0.0, 1.0, 0.4, 0.6, 1.0, 0.0, 0.0, 1.0, 0.75, 0.2};
+  t.values = {0.0, kAuditNaN, 1.0, 0.0, 0.5, 0.0, 0.0, 1.0, 0.4, 0.6, 1.0, 0.0, 0.0, 1.0, 0.75, 0.2};
   return t;
 }
 
-BiasAuditOptions min_size(uint64_t n) {
+BiasAuditOptions audit_min_size(uint64_t n) {
   BiasAuditOptions o;
   o.min_subgroup_size = n;
   return o;
 }
 
 TEST(BiasAudit, ComputesSubgroupBpsnAndBnspAucByTheirDefinitions) {
-  auto r = audit_label("toxicity", kScores, kTruth, two_identities(), min_size(1));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(1));
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const LabelBiasReport& l = *r;
   EXPECT_EQ(l.samples, 8u);
@@ -79,7 +79,7 @@ TEST(BiasAudit, ComputesSubgroupBpsnAndBnspAucByTheirDefinitions) {
 }
 
 TEST(BiasAudit, ReportsButDoesNotAverageSubgroupsUnderTheMinimumSize) {
-  auto r = audit_label("toxicity", kScores, kTruth, two_identities(), min_size(4));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(4));
   ASSERT_TRUE(r.is_ok());
   const SubgroupReport& h = r->subgroups[1];
   EXPECT_FALSE(h.averaged);
@@ -92,7 +92,7 @@ TEST(BiasAudit, ReportsButDoesNotAverageSubgroupsUnderTheMinimumSize) {
 }
 
 TEST(BiasAudit, NoSubgroupLargeEnoughLeavesTheFinalMetricNullWithAReason) {
-  auto r = audit_label("toxicity", kScores, kTruth, two_identities(), min_size(100));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(100));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->subgroups_averaged, 0u);
   EXPECT_FALSE(r->mean_subgroup_auc.has_value());
@@ -107,7 +107,7 @@ TEST(BiasAudit, AnAucWithOneClassAbsentIsNullWithTheReasonAndNotAveraged) {
   t.names = {"only_negatives", "only_positives", "nobody"};
   // only_negatives = samples 2, 4; only_positives = samples 0, 1.
   t.values = {0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  auto r = audit_label("toxicity", kScores, kTruth, t, min_size(1));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, t, audit_min_size(1));
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const SubgroupReport& neg = r->subgroups[0];
   EXPECT_EQ(neg.size, 2u);
@@ -135,7 +135,7 @@ TEST(BiasAudit, BackgroundWithoutPositivesMakesBpsnUndefined) {
   IdentityTable t;
   t.names = {"g"};
   t.values = {1, 1, 1, 1, 0, 1, 0, 0};
-  auto r = audit_label("toxicity", kScores, kTruth, t, min_size(1));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, t, audit_min_size(1));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->subgroups[0].bpsn_auc.undefined_reason, "no positives outside the subgroup");
   EXPECT_EQ(r->subgroups[0].not_averaged_reason,
@@ -144,7 +144,7 @@ TEST(BiasAudit, BackgroundWithoutPositivesMakesBpsnUndefined) {
 
 TEST(BiasAudit, OneClassOverallLeavesOverallAndFinalNull) {
   const std::vector<uint8_t> negatives(8, 0);
-  auto r = audit_label("threat", kScores, negatives, two_identities(), min_size(1));
+  auto r = audit_label("threat", kAuditScores, negatives, audit_two_identities(), audit_min_size(1));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->overall_auc.undefined_reason, "no positives");
   EXPECT_EQ(r->final_metric_note, "overall AUC undefined: no positives");
@@ -154,53 +154,53 @@ TEST(BiasAudit, OneClassOverallLeavesOverallAndFinalNull) {
 TEST(BiasAudit, NoSamplesIsReportedNotAnError) {
   IdentityTable t;
   t.names = {"g"};
-  auto r = audit_label("toxicity", {}, {}, t, min_size(1));
+  auto r = audit_label("toxicity", {}, {}, t, audit_min_size(1));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->overall_auc.undefined_reason, "no samples");
   EXPECT_EQ(r->subgroups[0].subgroup_auc.undefined_reason, "the subgroup is empty");
 }
 
 TEST(BiasAudit, RejectsBadInputWithAMessageNamingIt) {
-  IdentityTable t = two_identities();
+  IdentityTable t = audit_two_identities();
   t.values[5] = 1.5;  // sample 2, identity h
-  auto r = audit_label("toxicity", kScores, kTruth, t, min_size(1));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, t, audit_min_size(1));
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("sample 2, identity 'h'"), std::string::npos)
       << r.status().message();
 
-  t = two_identities();
+  t = audit_two_identities();
   t.values.pop_back();
-  EXPECT_FALSE(audit_label("toxicity", kScores, kTruth, t, min_size(1)).is_ok());
+  EXPECT_FALSE(audit_label("toxicity", kAuditScores, kAuditTruth, t, audit_min_size(1)).is_ok());
 
-  t = two_identities();
+  t = audit_two_identities();
   t.names = {"g", "g"};
-  auto dup = audit_label("toxicity", kScores, kTruth, t, min_size(1));
+  auto dup = audit_label("toxicity", kAuditScores, kAuditTruth, t, audit_min_size(1));
   ASSERT_FALSE(dup.is_ok());
   EXPECT_NE(dup.status().message().find("'g' is given twice"), std::string::npos);
 
   IdentityTable short_table;
   short_table.names = {"g"};
   short_table.values = {1, 0};
-  auto mismatch = audit_label("toxicity", kScores, kTruth, short_table, min_size(1));
+  auto mismatch = audit_label("toxicity", kAuditScores, kAuditTruth, short_table, audit_min_size(1));
   ASSERT_FALSE(mismatch.is_ok());
   EXPECT_NE(mismatch.status().message().find("8 samples of scores but 2"), std::string::npos);
 
-  BiasAuditOptions bad = min_size(1);
+  BiasAuditOptions bad = audit_min_size(1);
   bad.power = 0;
-  EXPECT_FALSE(audit_label("toxicity", kScores, kTruth, two_identities(), bad).is_ok());
+  EXPECT_FALSE(audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), bad).is_ok());
 }
 
 TEST(BiasAudit, AuditsEveryLabelOfAMultiLabelHead) {
   MultiLabelData data;
   data.label_names = {"toxicity", "insult"};
-  for (size_t i = 0; i < kScores.size(); ++i) {
-    data.scores.push_back(kScores[i]);
-    data.scores.push_back(1.0f - kScores[i]);
-    data.truth.push_back(kTruth[i]);
-    data.truth.push_back(kTruth[i]);
+  for (size_t i = 0; i < kAuditScores.size(); ++i) {
+    data.scores.push_back(kAuditScores[i]);
+    data.scores.push_back(1.0f - kAuditScores[i]);
+    data.truth.push_back(kAuditTruth[i]);
+    data.truth.push_back(kAuditTruth[i]);
   }
-  auto a = audit_bias(data, two_identities(), min_size(1), "moderation");
+  auto a = audit_bias(data, audit_two_identities(), audit_min_size(1), "moderation");
   ASSERT_TRUE(a.is_ok()) << a.status().message();
   ASSERT_EQ(a->labels.size(), 2u);
   EXPECT_EQ(a->head, "moderation");
@@ -221,7 +221,7 @@ TEST(BiasAuditJson, WritesNullAndTheReasonForUndefinedValues) {
   IdentityTable t;
   t.names = {"nobody"};
   t.values.assign(8, 0.0);
-  auto r = audit_bias({{"toxicity"}, kScores, kTruth}, t, min_size(1), "moderation");
+  auto r = audit_bias({{"toxicity"}, kAuditScores, kAuditTruth}, t, audit_min_size(1), "moderation");
   ASSERT_TRUE(r.is_ok());
   const nlohmann::json g = to_json(*r)["labels"][0]["subgroups"][0];
   EXPECT_TRUE(g["subgroup_auc"].is_null());
