@@ -148,7 +148,8 @@ void append_identity_metadata(std::string* out, const std::vector<std::string>& 
 }
 
 Status read_identity_metadata(std::string_view line, const std::vector<std::string>& names,
-                              std::vector<double>* values, bool* present) {
+                              std::vector<double>* values, bool* present,
+                              std::vector<uint8_t>* keys_seen) {
   values->assign(names.size(), std::nan(""));
   simdjson::dom::object identity;
   WINNOW_RETURN_IF_ERROR(find_identity_object(line, &identity, present));
@@ -157,6 +158,7 @@ Status read_identity_metadata(std::string_view line, const std::vector<std::stri
     for (size_t j = 0; j < names.size(); ++j) {
       if (names[j] != key) continue;
       WINNOW_RETURN_IF_ERROR(identity_value(value, key, &(*values)[j]));
+      if (keys_seen != nullptr) (*keys_seen)[j] = 1;
       break;
     }
   }

@@ -8,6 +8,7 @@
 // The audit counts a sample in a subgroup when its value is >= 0.5.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,13 +38,16 @@ void append_identity_metadata(std::string* out, const std::vector<std::string>& 
 
 // Reads the identity values of one classifier-JSONL line (a line parse_classifier_line
 // accepted): values->at(j) is the value of names[j], NaN when not annotated (null or absent
-// key). *present is set to whether the line has a `metadata.identity` object at all.
+// key). *present is set to whether the line has a `metadata.identity` object at all. With
+// keys_seen (parallel to names), keys_seen[j] is set to 1 when the line has the key names[j]
+// (even with null), and left alone otherwise: callers accumulate it over a file.
 // Errors (kInvalidArgument, "field: problem", callers add "file:line: "): `metadata` or
 // `metadata.identity` not an object; a value that is not a number in [0, 1], a boolean or null
 // ("metadata.identity.male: expected a number in [0, 1], a boolean or null, got string").
 // Thread-safe (a parser per thread).
 Status read_identity_metadata(std::string_view line, const std::vector<std::string>& names,
-                              std::vector<double>* values, bool* present);
+                              std::vector<double>* values, bool* present,
+                              std::vector<uint8_t>* keys_seen = nullptr);
 
 // The keys of the line's `metadata.identity` object, appended to *keys if not there yet (for
 // "--identity-columns all" on a file: every identity any sample has). Same errors.
