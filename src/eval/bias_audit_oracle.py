@@ -5,8 +5,12 @@ known bias, computes the Jigsaw Unintended Bias metrics with sklearn.metrics.roc
 numpy's power mean (the formulas of the challenge's reference kernel, "Jigsaw Unintended Bias
 in Toxicity Classification: benchmark kernel"), and writes inputs and expectations as JSON.
 
-Usage: bias_audit_oracle.py OUT.json [SEED]. Exit status 77 when sklearn is not installed (the
-test then skips). Needs Debian python3-sklearn (scripts/setup.sh installs it)."""
+Usage: bias_audit_oracle.py OUT.json [SEED]
+       bias_audit_oracle.py --input IN.json OUT.json   (tests/cli/bias_audit_test.cc: the scores
+           `winnow classify` gave, with truth and identity values, in the same keys as OUT.json;
+           writes {"expected": [...]} for them)
+Exit status 77 when sklearn is not installed (the test then skips). Needs Debian python3-sklearn
+(scripts/setup.sh installs it)."""
 import json, math, sys
 
 try:
@@ -97,7 +101,23 @@ def expectations(names, labels, member, truth, scores):
     return out
 
 
+def from_input(in_path, out_path):
+    with open(in_path) as f:
+        doc = json.load(f)
+    global MIN_SUBGROUP_SIZE
+    MIN_SUBGROUP_SIZE = doc["min_subgroup_size"]
+    ids = np.array([[np.nan if v is None else v for v in row] for row in doc["identity_values"]],
+                   dtype=np.float64)
+    member = np.nan_to_num(ids, nan=0.0) >= IDENTITY_THRESHOLD
+    truth = np.array(doc["truth"], dtype=int)
+    scores = np.array(doc["scores"], dtype=np.float32)
+    with open(out_path, "w") as f:
+        json.dump({"expected": expectations(doc["identities"], doc["labels"], member, truth, scores)}, f)
+
+
 def main():
+    if sys.argv[1] == "--input":
+        return from_input(sys.argv[2], sys.argv[3])
     path = sys.argv[1]
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2019
     names, labels, ids, member, truth, scores = generate(seed)
