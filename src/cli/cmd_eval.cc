@@ -1,10 +1,12 @@
 // `winnow eval`: measures a model on a labeled classifier JSONL file, per head (src/eval).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "data/identity_metadata.h"
 #include "eval/model_evaluation.h"
 #include "eval/span_evaluation.h"
 #include "model/model_io.h"
@@ -21,6 +23,8 @@ struct EvalArgs {
   std::string spans;  // gold rationales, one line per sample
   eval::SpanEvaluationOptions span_options;
   std::string explain_method = "auto";
+  std::string identity_columns;  // --identity-columns: a list, "all" or "jigsaw"
+  uint64_t min_subgroup_size = eval::BiasAuditOptions().min_subgroup_size;
 };
 
 // --spans: the explanation of the label against the raters' toxic spans.
@@ -120,6 +124,68 @@ void print_single_label(const eval::HeadEvaluation& h) {
   std::fputs(m.render().c_str(), stdout);
 }
 
+std::string auc_cell(const eval::AucValue& v) { return v.value ? fixed(*v.value) : "-"; }
+
+// Short form of SubgroupReport::not_averaged_reason for the table ("yes" when averaged).
+std::string not_averaged_cell(const eval::SubgroupReport& g, const eval::BiasAuditOptions& o) {
+  if (g.averaged) return "yes";
+  if (g.size < o.min_subgroup_size) return "no (size < " + std::to_string(o.min_subgroup_size) + ")";
+  if (!g.subgroup_auc.value) return "no (subgroup AUC undefined)";
+  if (!g.bpsn_auc.value) return "no (BPSN undefined)";
+  return "no (BNSP undefined)";
+}
+
+// The audit of one head: per label a table of subgroups, then the power means and the final
+// metric. Subgroups without samples are listed on one line instead of as rows of dashes.
+void print_bias_audit(const eval::BiasAudit& a) {
+  const eval::BiasAuditOptions& o = a.options;
+  uint64_t unannotated = 0;
+  if (!a.labels.empty()) {
+    for (const eval::SubgroupReport& g : a.labels[0].subgroups) {
+      unannotated = std::max(unannotated, g.unannotated);
+    }
+  }
+  std::printf(
+      "\nbias audit of head %s: %llu samples, %zu identities (a sample is in a subgroup when its "
+      "identity value >= %s; %llu samples without identity annotations count as outside); "
+      "subgroups under %llu samples are reported, not averaged\n",
+      a.head.c_str(), static_cast<unsigned long long>(a.samples), a.identities.size(),
+      fixed(o.identity_threshold, 2).c_str(), static_cast<unsigned long long>(unannotated),
+      static_cast<unsigned long long>(o.min_subgroup_size));
+  for (const eval::LabelBiasReport& l : a.labels) {
+    std::printf("\nlabel %s: %llu positives, overall AUC %s\n", l.name.c_str(),
+                static_cast<unsigned long long>(l.positives),
+                l.overall_auc.value ? fixed(*l.overall_auc.value).c_str()
+                                    : ("- (" + l.overall_auc.undefined_reason + ")").c_str());
+    TextTable t({"subgroup", "size", "positives", "subgroup AUC", "BPSN AUC", "BNSP AUC",
+                 "averaged"});
+    std::string empty;
+    for (const eval::SubgroupReport& g : l.subgroups) {
+      if (g.size == 0) {
+        empty += (empty.empty() ? "" : ", ") + g.name;
+        continue;
+      }
+      t.add_row({g.name, std::to_string(g.size), std::to_string(g.positives),
+                 auc_cell(g.subgroup_auc), auc_cell(g.bpsn_auc), auc_cell(g.bnsp_auc),
+                 not_averaged_cell(g, o)});
+    }
+    auto mean_cell = [](const std::optional<double>& v) { return v ? fixed(*v) : "-"; };
+    char power[64];
+    std::snprintf(power, sizeof power, "power mean (p = %g)", o.power);
+    t.add_row({power, "", "", mean_cell(l.mean_subgroup_auc), mean_cell(l.mean_bpsn_auc),
+               mean_cell(l.mean_bnsp_auc), std::to_string(l.subgroups_averaged) + " subgroups"});
+    std::fputs(t.render().c_str(), stdout);
+    if (!empty.empty()) std::printf("no samples in: %s\n", empty.c_str());
+    if (l.final_metric) {
+      std::printf(
+          "final bias metric %s (= %g * overall AUC + %g * each power mean)\n",
+          fixed(*l.final_metric).c_str(), o.weight_overall, o.weight_subgroup);
+    } else {
+      std::printf("final bias metric: - (%s)\n", l.final_metric_note.c_str());
+    }
+  }
+}
+
 }  // namespace
 
 CommandAction register_eval(CLI::App& root) {
@@ -152,6 +218,16 @@ CommandAction register_eval(CLI::App& root) {
       ->capture_default_str();
   cmd->add_flag("--span-only-flagged", args->span_options.rule.only_flagged,
                 "Predict spans only in posts the label flags");
+  cmd->add_option("--identity-columns", args->identity_columns,
+                  "Identity-bias audit (docs/bias-audit.md) over the identities in each sample's "
+                  "metadata ('winnow prepare --identity-columns' writes them): a comma-separated "
+                  "list, 'all' (every identity in the file) or 'jigsaw' (the 9 of the Jigsaw "
+                  "bias metric). Per label and subgroup: size, positives, Subgroup / BPSN / BNSP "
+                  "AUC, and the Jigsaw final metric");
+  cmd->add_option("--min-subgroup-size", args->min_subgroup_size,
+                  "Subgroups with fewer samples are reported but not averaged into the final "
+                  "metric")
+      ->capture_default_str();
   cmd->add_option("--explain-method", args->explain_method, "auto, exact or occlusion")
       ->check(CLI::IsMember({"auto", "exact", "occlusion"}))
       ->capture_default_str();
@@ -162,6 +238,16 @@ CommandAction register_eval(CLI::App& root) {
     if (!model.is_ok()) return report_error("eval", model.status());
     eval::EvaluateOptions options;
     options.threads = args->threads;
+    if (!args->identity_columns.empty()) {
+      if (args->identity_columns == "all") {
+        options.all_identities = true;
+      } else {
+        auto names = parse_identity_columns_flag(args->identity_columns);
+        if (!names.is_ok()) return usage_error("eval", names.status().message());
+        options.identity_columns = std::move(names).value();
+      }
+    }
+    options.bias.min_subgroup_size = args->min_subgroup_size;
     Result<eval::ModelEvaluation> evaluation = eval::evaluate_model(**model, {args->file}, options);
     if (!evaluation.is_ok()) return report_error("eval", evaluation.status());
     std::optional<eval::SpanEvaluation> spans;
@@ -190,6 +276,17 @@ CommandAction register_eval(CLI::App& root) {
           print_single_label(h);
         } else {
           std::printf("head %s: no sample of the file carries it; not evaluated\n", h.name.c_str());
+        }
+      }
+      for (const eval::HeadEvaluation& h : evaluation->heads) {
+        if (h.bias_audit) print_bias_audit(*h.bias_audit);
+      }
+      if (!evaluation->identity_columns.empty()) {
+        for (const eval::HeadEvaluation& h : evaluation->heads) {
+          if (h.single_label) {
+            std::printf("\nbias audit: head %s is single-label; the audit covers multi-label heads\n",
+                        h.name.c_str());
+          }
         }
       }
       if (spans) {

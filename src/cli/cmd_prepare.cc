@@ -10,6 +10,7 @@
 #include "core/number_format.h"
 #include "core/progress.h"
 #include "data/hub_dataset.h"
+#include "data/identity_metadata.h"
 #include "data/prepare.h"
 
 namespace winnow::cli {
@@ -24,6 +25,7 @@ struct PrepareArgs {
   std::string hub_cache;
   std::string hub_format = "auto";
   std::string labels_csv;
+  std::string identity_columns;
   std::string missing = "error";
   bool no_shuffle = false;
   bool no_balance = false;
@@ -105,6 +107,21 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
     std::printf("labels removed (under %s of kept rows): %s\n",
                 percent(o.min_label_fraction).c_str(), removed.c_str());
   }
+  for (int i = 0; i < kNumSplits; ++i) {
+    const SplitSummary& sp = s.splits[i];
+    if (!sp.present || o.reader.identity_columns.empty()) continue;
+    std::string members;
+    for (size_t j = 0; j < o.reader.identity_columns.size(); ++j) {
+      if (sp.identity_members[j] == 0) continue;
+      members += (members.empty() ? "" : ", ") + o.reader.identity_columns[j] + " " +
+                 format_count(sp.identity_members[j]);
+    }
+    uint64_t annotated = 0;
+    for (uint64_t a : sp.identity_annotated) annotated = std::max(annotated, a);
+    std::printf("%s identities (kept rows with value >= 0.5; %s rows annotated): %s\n",
+                split_name(static_cast<SplitKind>(i)), format_count(annotated).c_str(),
+                members.empty() ? "none" : members.c_str());
+  }
   std::string written;
   for (const SplitSummary& sp : s.splits) {
     if (sp.present) written += sp.output_path + ", ";
@@ -179,6 +196,11 @@ int run(PrepareArgs& a) {
   }
   if (o.input_paths[0].empty()) return usage_error("prepare", "give --train FILE, --input DIR or --hub DATASET");
   o.reader.labels = split_csv_list(a.labels_csv);
+  if (!a.identity_columns.empty()) {
+    auto identities = parse_identity_columns_flag(a.identity_columns);
+    if (!identities.is_ok()) return usage_error("prepare", identities.status().message());
+    o.reader.identity_columns = std::move(identities).value();
+  }
   o.reader.missing = a.missing == "zero" ? MissingScore::kZero
                      : a.missing == "skip" ? MissingScore::kSkip : MissingScore::kError;
   o.shuffle = !a.no_shuffle;
@@ -243,6 +265,11 @@ CommandAction register_prepare(CLI::App& root) {
   cmd->add_option("--labels", args->labels_csv,
                   "Comma-separated label columns (default: the known score columns present)");
   cmd->add_option("--text-column", o.reader.text_column, "Text column (default: text, else comment_text)");
+  cmd->add_option("--identity-columns", args->identity_columns,
+                  "Carry identity columns into each line's metadata ({\"metadata\": {\"identity\": "
+                  "{\"male\": 0.6, ...}}}, empty cells as null) for 'winnow eval "
+                  "--identity-columns': a comma-separated list, 'all' (the 24 civil_comments "
+                  "identity columns) or 'jigsaw' (the 9 of the Jigsaw bias metric)");
   cmd->add_option("--missing", args->missing, "An empty score is an error, 0, or drops the row")
       ->check(CLI::IsMember({"error", "zero", "skip"}))
       ->default_val("error");

@@ -37,10 +37,13 @@ void append_json_string(String* out, std::string_view s) {
   out->push_back('"');
 }
 
-// Appends one line (with its trailing '\n') for a multi-label head.
+// Appends one line (with its trailing '\n') for a multi-label head. `extra_fields`, when not
+// empty, is written after the labels as further top-level members of the object (already
+// formatted JSON, e.g. `"metadata": {...}`, without a leading comma).
 template <typename String>
 void append_classifier_line(String* out, std::string_view text, std::string_view head,
-                            const std::vector<std::string_view>& labels) {
+                            const std::vector<std::string_view>& labels,
+                            std::string_view extra_fields = {}) {
   out->append("{\"text\": ");
   append_json_string(out, text);
   out->append(", \"labels\": {");
@@ -50,7 +53,12 @@ void append_classifier_line(String* out, std::string_view text, std::string_view
     if (i > 0) out->append(", ");
     append_json_string(out, labels[i]);
   }
-  out->append("]}}\n");
+  out->append("]}");
+  if (!extra_fields.empty()) {
+    out->append(", ");
+    out->append(extra_fields.data(), extra_fields.size());
+  }
+  out->append("}\n");
 }
 
 }  // namespace winnow

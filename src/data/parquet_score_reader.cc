@@ -105,6 +105,18 @@ class ParquetScoreReader : public ScoreReader {
                                         "to drop such rows)");
       }
     }
+    const size_t first_identity = 1 + labels_.size();
+    row->identities.resize(identity_columns_.size());
+    for (size_t j = 0; j < identity_columns_.size(); ++j) {
+      const size_t c = first_identity + j;
+      const double v = rows_->is_null(c) ? std::nan("") : rows_->number(c);
+      // null and NaN mean "not annotated", as empty cells do in CSV.
+      if (!std::isnan(v) && !(v >= 0 && v <= 1)) {
+        return Status::invalid_argument(where(identity_columns_[j]) + ": identity value " +
+                                        std::to_string(v) + " is not in [0, 1]");
+      }
+      row->identities[j] = v;
+    }
     if (row->status == RowStatus::kOk && is_blank(row->text)) row->status = RowStatus::kEmptyText;
     return true;
   }
@@ -128,7 +140,7 @@ class ParquetScoreReader : public ScoreReader {
     const std::string& part = parts_[part_];
     const parquet::FileMetadata& meta = file_->metadata();
     std::vector<int> fields;
-    auto add = [&](const std::string& column, bool text) -> Status {
+    auto add = [&](const std::string& column, bool text, const char* kind = "score") -> Status {
       const int f = file_->field_index(column);
       if (f < 0) {
         return Status::invalid_argument(part + ": no column '" + column + "' (the first part file, " +
@@ -147,9 +159,9 @@ class ParquetScoreReader : public ScoreReader {
                                           " values, not strings");
         }
         if (!text && !is_number) {
-          return Status::invalid_argument(part + ": score column '" + column + "' holds " +
+          return Status::invalid_argument(part + ": " + kind + " column '" + column + "' holds " +
                                           parquet::physical_type_name(static_cast<int32_t>(type)) +
-                                          " values; scores must be FLOAT, DOUBLE, INT32, INT64 or BOOLEAN");
+                                          " values; " + kind + "s must be FLOAT, DOUBLE, INT32, INT64 or BOOLEAN");
         }
       }
       fields.push_back(f);  // nested fields: ParquetRowReader::open says why they cannot be read
@@ -157,6 +169,7 @@ class ParquetScoreReader : public ScoreReader {
     };
     WINNOW_RETURN_IF_ERROR(add(text_column_, true));
     for (const std::string& column : label_columns_) WINNOW_RETURN_IF_ERROR(add(column, false));
+    for (const std::string& column : identity_columns_) WINNOW_RETURN_IF_ERROR(add(column, false, "identity"));
     WINNOW_ASSIGN_OR_RETURN(rows_, parquet::ParquetRowReader::open(*file_, std::move(fields)));
     return Status::ok();
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -16,13 +17,14 @@
 #include "data/balancer.h"
 #include "data/classifier_writer.h"
 #include "data/csv_reader.h"
+#include "data/identity_metadata.h"
 #include "data/row_scan.h"
 
 namespace winnow {
 namespace {
 
-// Texts of the kept rows, in output order, packed in one buffer.
-// Texts of the kept rows, in output order, packed in two buffers (one per pass-2 thread).
+// Texts of the kept rows, in output order, packed in two buffers (one per pass-2 thread), and
+// with --identity-columns their identity values.
 struct KeptTexts {
   struct Span {
     uint64_t start;
@@ -31,6 +33,8 @@ struct KeptTexts {
   };
   BigString arenas[2];
   std::vector<Span> spans;  // per output slot
+  size_t identity_count = 0;
+  std::vector<double> identities;  // slot-major: slot i's values at [i * identity_count, ...)
   std::string_view at(size_t i) const {
     return {arenas[spans[i].arena].data() + spans[i].start, spans[i].size};
   }
@@ -206,7 +210,10 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
   KeptTexts texts;
   texts.spans.resize(work->output.size());
   ScoreReader& reader = *work->reader;
-  if (reader.seekable()) {
+  texts.identity_count = options.reader.identity_columns.size();
+  texts.identities.assign(work->output.size() * texts.identity_count, 0.0);
+  // Identity values are not kept by pass 1, so with them the file is streamed again.
+  if (reader.seekable() && texts.identity_count == 0) {
     WINNOW_RETURN_IF_ERROR(read_kept_texts_by_offset(reader.path(), *work, &texts));
     return texts;
   }
@@ -222,7 +229,12 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
     if (!more) break;
     if (row.status != RowStatus::kOk) continue;
     if (usable >= slot.size()) return Status::io_error(reader.path() + ": file grew between passes");
-    if (slot[usable] >= 0) texts.put(0, static_cast<size_t>(slot[usable]), row.text);
+    if (slot[usable] >= 0) {
+      const auto at = static_cast<size_t>(slot[usable]);
+      texts.put(0, at, row.text);
+      std::copy(row.identities.begin(), row.identities.end(),
+                texts.identities.begin() + static_cast<std::ptrdiff_t>(at * texts.identity_count));
+    }
     ++usable;
     if (options.progress && ++since_progress == 4096) {
       since_progress = 0;
@@ -241,6 +253,9 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
   auto format = [&](size_t begin, size_t end, BigString* buffer, AtomicFileWriter* sink,
                     uint64_t* safe) -> Status {
     std::vector<std::string_view> names;
+    const std::vector<std::string>& identity_names = options.reader.identity_columns;
+    std::string metadata;
+    std::vector<double> identity_values(identity_names.size());
     for (size_t i = begin; i < end; ++i) {
       const LabelMask m = work.rows[work.output[i]].flags;
       names.clear();
@@ -251,7 +266,15 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
         names.push_back(options.safe_label);
         ++*safe;
       }
-      append_classifier_line(buffer, texts.at(i), options.head, names);
+      if (identity_names.empty()) {
+        append_classifier_line(buffer, texts.at(i), options.head, names);
+      } else {
+        const double* v = texts.identities.data() + i * identity_names.size();
+        identity_values.assign(v, v + identity_names.size());
+        metadata.clear();
+        append_identity_metadata(&metadata, identity_names, identity_values);
+        append_classifier_line(buffer, texts.at(i), options.head, names, metadata);
+      }
       if (sink != nullptr && buffer->size() >= (1 << 20)) {
         WINNOW_RETURN_IF_ERROR(sink->write({buffer->data(), buffer->size()}));
         buffer->clear();
@@ -278,6 +301,16 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
     WINNOW_RETURN_IF_ERROR(out.write({tail_buffer.data(), tail_buffer.size()}));
   }
   summary->rows_safe = safe_head + safe_tail;
+  const size_t k = texts.identity_count;
+  summary->identity_members.assign(k, 0);
+  summary->identity_annotated.assign(k, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < k; ++j) {
+      const double v = texts.identities[i * k + j];
+      summary->identity_annotated[j] += std::isnan(v) ? 0 : 1;
+      summary->identity_members[j] += v >= kIdentityMemberThreshold ? 1 : 0;
+    }
+  }
   return out.commit();
 }
 
@@ -425,6 +458,17 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
         {"output_label_counts", out_counts},
     };
   }
+  json identities = json::object();
+  for (int s = 0; s < kNumSplits; ++s) {
+    const SplitSummary& sp = splits[s];
+    if (!sp.present || o.reader.identity_columns.empty()) continue;
+    json per = json::object();
+    for (size_t j = 0; j < o.reader.identity_columns.size(); ++j) {
+      per[o.reader.identity_columns[j]] = {{"members", sp.identity_members[j]},
+                                           {"annotated", sp.identity_annotated[j]}};
+    }
+    splits_json[split_name(static_cast<SplitKind>(s))]["identities"] = std::move(per);
+  }
   json rates = json::object();
   for (size_t k = 0; k < labels.size(); ++k) rates[labels[k]] = label_rates[k];
   json columns = json::object();
@@ -442,6 +486,7 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
         {"missing", missing}}},
       {"text_column", text_column},
       {"label_columns", columns},
+      {"identity_columns", o.reader.identity_columns},
       {"labels_kept", labels_kept},
       {"labels_removed", labels_removed},
       {"label_rates_after_balancing", rates},

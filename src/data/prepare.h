@@ -25,6 +25,10 @@ constexpr int kNumSplits = 3;
 const char* split_name(SplitKind kind);         // "train", "validation", "test"
 const char* split_output_file(SplitKind kind);  // "training_file.jsonl", ...
 
+// A row is a member of an identity subgroup when its identity value is >= this (the bias
+// audit's rule, eval/bias_audit.h).
+constexpr double kIdentityMemberThreshold = 0.5;
+
 struct PrepareOptions {
   std::string input_paths[kNumSplits];  // empty = split absent (train is required)
   ScoreReaderOptions reader;
@@ -64,6 +68,10 @@ struct SplitSummary {
   std::vector<uint64_t> flagged_sampled;   // per label (all labels), among sampled rows
   std::vector<uint64_t> flagged_kept;      // per label (all labels), among kept rows
   std::string output_path;
+  // With --identity-columns, per identity column: kept rows whose value is
+  // >= kIdentityMemberThreshold (the bias audit's subgroup members), and kept rows annotated.
+  std::vector<uint64_t> identity_members;
+  std::vector<uint64_t> identity_annotated;
 };
 
 struct PrepareSummary {

@@ -17,7 +17,7 @@ struct Scan {
 
 Scan scan(const std::string& path, uint64_t parallel_min_bytes) {
   Scan out;
-  auto reader = ScoreReader::open(path, {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip});
+  auto reader = ScoreReader::open(path, {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
   EXPECT_TRUE(reader.is_ok()) << reader.status().message();
   ScanOptions options;
   options.reader.missing = MissingScore::kSkip;

@@ -86,6 +86,26 @@ std::string quote_for_message(std::string_view s) {
   return "'" + q + "'";
 }
 
+// An identity value as parsed (kMissing: not annotated, NaN) into *out, or the error at
+// `where` ("file:line: column 'male'").
+Status identity_from_parse(ScoreParse p, double value, std::string_view raw,
+                           const std::string& where, double* out) {
+  if (p == ScoreParse::kMissing) {
+    *out = std::nan("");
+    return Status::ok();
+  }
+  if (p == ScoreParse::kInvalid) {
+    return Status::invalid_argument(where + ": identity value is not a number: " +
+                                    quote_for_message(raw));
+  }
+  if (!(value >= 0 && value <= 1)) {
+    return Status::invalid_argument(where + ": identity value " + quote_for_message(raw) +
+                                    " is not in [0, 1]");
+  }
+  *out = value;
+  return Status::ok();
+}
+
 class CsvScoreReader : public ScoreReader {
  public:
   static Result<std::unique_ptr<ScoreReader>> create(const std::string& path,
@@ -132,6 +152,20 @@ class CsvScoreReader : public ScoreReader {
       ScoreParse p = parse_score(f[label_index_[i]], &row->scores[i]);
       if (p == ScoreParse::kOk) continue;
       WINNOW_RETURN_IF_ERROR(handle_bad_score(p, i, f[label_index_[i]], row));
+    }
+    row->identities.resize(identity_columns_.size());
+    for (size_t j = 0; j < identity_columns_.size(); ++j) {
+      const std::string_view cell = f[identity_index_[j]];
+      double v = 0;
+      const ScoreParse p = parse_score(cell, &v);
+      if (p == ScoreParse::kOk && v >= 0 && v <= 1) {
+        row->identities[j] = v;
+        continue;
+      }
+      WINNOW_RETURN_IF_ERROR(identity_from_parse(
+          p, v, cell,
+          path_ + ":" + std::to_string(row->line) + ": column '" + identity_columns_[j] + "'",
+          &row->identities[j]));
     }
     if (row->status == RowStatus::kOk && trim(row->text).empty()) row->status = RowStatus::kEmptyText;
     return true;
@@ -290,8 +324,43 @@ class JsonlScoreReader : public ScoreReader {
         row->scores[i] = v;
       }
     }
+    row->identities.resize(identity_columns_.size());
+    for (size_t j = 0; j < identity_columns_.size(); ++j) {
+      WINNOW_RETURN_IF_ERROR(read_identity(obj, j, line_no, &row->identities[j]));
+    }
     if (row->status == RowStatus::kOk && trim(row->text).empty()) row->status = RowStatus::kEmptyText;
     return Status::ok();
+  }
+
+  // Identity column j of the row object: a number, a boolean, a numeric string; null, absent,
+  // an empty string or NaN are "not annotated".
+  Status read_identity(simdjson::dom::object obj, size_t j, uint64_t line_no, double* out) {
+    const std::string w = where(line_no) + ": field '" + identity_columns_[j] + "'";
+    auto el = obj[identity_columns_[j]];
+    if (el.error() == simdjson::NO_SUCH_FIELD || el.is_null()) {
+      *out = std::nan("");
+      return Status::ok();
+    }
+    double v = 0;
+    int64_t iv = 0;
+    bool b = false;
+    std::string_view sv;
+    if (el.get_double().get(v) == simdjson::SUCCESS) {
+      return identity_from_parse(ScoreParse::kOk, v, std::to_string(v), w, out);
+    }
+    if (el.get_int64().get(iv) == simdjson::SUCCESS) {
+      return identity_from_parse(ScoreParse::kOk, static_cast<double>(iv), std::to_string(iv), w,
+                                 out);
+    }
+    if (el.get_bool().get(b) == simdjson::SUCCESS) {
+      *out = b ? 1 : 0;
+      return Status::ok();
+    }
+    if (el.get_string().get(sv) == simdjson::SUCCESS) {
+      const ScoreParse p = parse_score(sv, &v);
+      return identity_from_parse(p, v, sv, w, out);
+    }
+    return Status::invalid_argument(w + ": expected a number, a boolean or null");
   }
 
   std::unique_ptr<LineReader> lines_;
@@ -375,6 +444,21 @@ Status ScoreReader::resolve_columns(const std::vector<std::string>& available,
                   "obscene, threat, insult, identity_attack, sexual_explicit)" +
           columns_note + "; choose label columns with --labels a,b,c");
     }
+  }
+  std::vector<std::string> missing_identities;
+  for (const std::string& column : options.identity_columns) {
+    const long i = find(column);
+    if (i < 0) {
+      missing_identities.push_back(column);
+      continue;
+    }
+    identity_columns_.push_back(column);
+    identity_index_.push_back(static_cast<size_t>(i));
+  }
+  if (!missing_identities.empty()) {
+    return Status::invalid_argument(
+        path_ + ": no identity column" + (missing_identities.size() > 1 ? "s " : " ") +
+        join(missing_identities) + " for --identity-columns" + columns_note);
   }
   if (labels_.size() > 64) {
     return Status::invalid_argument(path_ + ": at most 64 label columns are supported");

@@ -9,6 +9,8 @@
 //   columns named by --labels.
 // A score is a number (or true/false); empty, null and NaN are "missing" and handled per
 // MissingScore. Every error names file, line and column.
+// Identity columns (--identity-columns, for the bias audit) are carried alongside: a number in
+// [0, 1] or true/false; empty, null and NaN mean "not annotated" (NaN in ScoreRow::identities).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +34,8 @@ struct ScoreReaderOptions {
   // `prepare --hub` so that a row limit means the same rows with the hub's Parquet files as with
   // its rows API; other formats refuse it.
   uint64_t row_limit = 0;
+  // Identity columns to read into ScoreRow::identities; every one must be in the file.
+  std::vector<std::string> identity_columns;
 };
 
 // The civil_comments score columns, in the order the tutorial lists them.
@@ -42,6 +46,7 @@ enum class RowStatus { kOk, kEmptyText, kMissingScore };
 struct ScoreRow {
   std::string_view text;        // valid until the next call to next()
   std::vector<double> scores;   // parallel to labels(); missing scores are 0 under kZero
+  std::vector<double> identities;  // parallel to identity_columns(); NaN = not annotated
   RowStatus status = RowStatus::kOk;
   uint64_t line = 0;            // 1-based line where the row starts (see open_at)
   uint64_t record_offset = 0;   // CSV: file offset where the row's record starts
@@ -57,8 +62,10 @@ class ScoreReader {
   virtual ~ScoreReader() = default;
   // Opens `path`, reads the header (CSV) or first object (JSONL) and resolves columns.
   // Format: .csv/.tsv → CSV, .jsonl/.json/.ndjson → JSONL (a trailing .gz is ignored);
-  // .parquet/.parq or a directory → Parquet; otherwise sniffed (PAR1 magic → Parquet, '{' → JSONL). Errors: missing text column, unknown --labels column, no score
-  // columns, empty file — each naming the file and the columns it has.
+  // .parquet/.parq or a directory → Parquet; otherwise sniffed (PAR1 magic → Parquet, '{' →
+  // JSONL). Errors: missing text column, unknown --labels column, no score columns, identity
+  // columns the file does not have (all of them named), empty file — each naming the file and
+  // the columns it has.
   static Result<std::unique_ptr<ScoreReader>> open(const std::string& path,
                                                   const ScoreReaderOptions& options);
   // Like open(), then continues at `start_offset`, which the caller asserts is a record start of
@@ -71,13 +78,15 @@ class ScoreReader {
   // Reads the next row. Rows with an empty text come back with status kEmptyText; rows with a
   // missing score under MissingScore::kSkip with kMissingScore (callers count and drop them).
   // Malformed input (bad CSV, wrong field count, non-numeric score, invalid UTF-8, missing score
-  // under kError) is an error "file:line: column 'x': problem".
+  // under kError, an identity value that is not a number in [0, 1]) is an error
+  // "file:line: column 'x': problem".
   virtual Result<bool> next(ScoreRow* row) = 0;
 
   // Label names (after Kaggle's target→toxicity rename) and the columns they come from.
   const std::vector<std::string>& labels() const { return labels_; }
   const std::vector<std::string>& label_columns() const { return label_columns_; }
   const std::string& text_column() const { return text_column_; }
+  const std::vector<std::string>& identity_columns() const { return identity_columns_; }
   const std::string& path() const { return path_; }
   bool is_csv() const { return is_csv_; }
   // Compressed bytes read so far and file size, for progress.
@@ -92,6 +101,8 @@ class ScoreReader {
   Status resolve_columns(const std::vector<std::string>& available, const ScoreReaderOptions& options);
   // Index into `available` of each label column and of the text column.
   std::vector<size_t> label_index_;
+  std::vector<size_t> identity_index_;  // parallel to identity_columns_
+  std::vector<std::string> identity_columns_;
   size_t text_index_ = 0;
   std::vector<std::string> labels_;
   std::vector<std::string> label_columns_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "data/csv_reader.h"
 #include "test_support.h"
 
@@ -66,7 +68,7 @@ TEST(ScoreReader, ReadsJsonlFlatAndHubRowsLayouts) {
                       "\n"
                       "{\"row_idx\":1,\"row\":{\"text\":\"b\\n\",\"toxicity\":1,\"threat\":null},"
                       "\"truncated_cells\":[]}\n");
-  Read r = read_all(dir.file("a.jsonl"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero});
+  Read r = read_all(dir.file("a.jsonl"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
   ASSERT_TRUE(r.error.is_ok()) << r.error.message();
   EXPECT_EQ(r.labels, (std::vector<std::string>{"toxicity", "threat"}));
   EXPECT_EQ(r.texts, (std::vector<std::string>{"a", "b\n"}));
@@ -88,11 +90,11 @@ TEST(ScoreReader, MissingScoreIsErrorZeroOrSkip) {
   Read strict = read_all(dir.file("a.csv"));
   EXPECT_NE(strict.error.message().find("a.csv:2: column 'toxicity': empty score"), std::string::npos)
       << strict.error.message();
-  Read zero = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero});
+  Read zero = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
   ASSERT_TRUE(zero.error.is_ok());
   EXPECT_EQ(zero.scores[0][0], 0.0);
   EXPECT_EQ(zero.statuses[0], RowStatus::kOk);
-  Read skip = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip});
+  Read skip = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
   ASSERT_TRUE(skip.error.is_ok());
   EXPECT_EQ(skip.statuses[0], RowStatus::kMissingScore);
   EXPECT_EQ(skip.statuses[1], RowStatus::kOk);
@@ -122,7 +124,7 @@ TEST(ScoreReader, NoTextColumnListsColumnsAndOption) {
   EXPECT_NE(r.error.message().find("a.csv: no text column"), std::string::npos);
   EXPECT_NE(r.error.message().find("id, body, toxicity"), std::string::npos);
   EXPECT_NE(r.error.message().find("--text-column"), std::string::npos);
-  Read fixed = read_all(dir.file("a.csv"), {.labels = {}, .text_column = "body", .missing = MissingScore::kError});
+  Read fixed = read_all(dir.file("a.csv"), {.labels = {}, .text_column = "body", .missing = MissingScore::kError, .identity_columns = {}});
   EXPECT_TRUE(fixed.error.is_ok());
 }
 
@@ -134,7 +136,7 @@ TEST(ScoreReader, EmptyFileAndNoScoreColumnsAreErrors) {
   Read r = read_all(dir.file("n.csv"));
   EXPECT_NE(r.error.message().find("no known score columns"), std::string::npos);
   EXPECT_NE(r.error.message().find("--labels"), std::string::npos);
-  Read chosen = read_all(dir.file("n.csv"), {.labels = {"stars"}, .text_column = {}, .missing = MissingScore::kError});
+  Read chosen = read_all(dir.file("n.csv"), {.labels = {"stars"}, .text_column = {}, .missing = MissingScore::kError, .identity_columns = {}});
   EXPECT_TRUE(chosen.error.is_ok());
   EXPECT_EQ(chosen.labels, (std::vector<std::string>{"stars"}));
 }
@@ -162,6 +164,89 @@ TEST(ScoreReader, TextOffsetsAddressTheFieldInTheFile) {
   }
   testing::write_gzip_file(dir.file("b.csv"), csv);
   EXPECT_FALSE(ScoreReader::open(dir.file("b.csv"), {}).value()->seekable());
+}
+
+ScoreReaderOptions reader_with_identities(std::vector<std::string> identities) {
+  ScoreReaderOptions o;
+  o.identity_columns = std::move(identities);
+  return o;
+}
+
+std::vector<std::vector<double>> read_identity_rows(const std::string& path,
+                                               const ScoreReaderOptions& options, Status* error) {
+  std::vector<std::vector<double>> out;
+  auto reader = ScoreReader::open(path, options);
+  if (!reader.is_ok()) {
+    *error = reader.status();
+    return out;
+  }
+  ScoreRow row;
+  for (;;) {
+    auto r = reader.value()->next(&row);
+    if (!r.is_ok()) {
+      *error = r.status();
+      break;
+    }
+    if (!r.value()) break;
+    out.push_back(row.identities);
+  }
+  return out;
+}
+
+TEST(ScoreReader, ReadsIdentityColumnsWithEmptyCellsAsNotAnnotated) {
+  TempDir dir;
+  testing::write_file(dir.file("a.csv"),
+                      "id,target,comment_text,male,muslim\n1,0.1,a,0.6,\n2,0.9,b,,1.0\n3,0,c,False,true\n");
+  Status error;
+  auto rows = read_identity_rows(dir.file("a.csv"), reader_with_identities({"muslim", "male"}), &error);
+  ASSERT_TRUE(error.is_ok()) << error.message();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(std::isnan(rows[0][0]));
+  EXPECT_EQ(rows[0][1], 0.6);
+  EXPECT_EQ(rows[1][0], 1.0);
+  EXPECT_TRUE(std::isnan(rows[1][1]));
+  EXPECT_EQ(rows[2], (std::vector<double>{1.0, 0.0}));
+
+  testing::write_file(dir.file("a.jsonl"),
+                      "{\"text\":\"a\",\"toxicity\":0.6,\"male\":0.25,\"muslim\":null}\n"
+                      "{\"text\":\"b\",\"toxicity\":0.1,\"male\":true,\"muslim\":\"0.5\"}\n");
+  rows = read_identity_rows(dir.file("a.jsonl"), reader_with_identities({"male", "muslim"}), &error);
+  ASSERT_TRUE(error.is_ok()) << error.message();
+  EXPECT_EQ(rows[0][0], 0.25);
+  EXPECT_TRUE(std::isnan(rows[0][1]));
+  EXPECT_EQ(rows[1], (std::vector<double>{1.0, 0.5}));
+}
+
+TEST(ScoreReader, MissingIdentityColumnsAreAllNamedWithTheFile) {
+  TempDir dir;
+  testing::write_file(dir.file("a.csv"), "text,toxicity,male\nx,0.1,0\n");
+  Status error;
+  read_identity_rows(dir.file("a.csv"), reader_with_identities({"female", "male", "black"}), &error);
+  EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(error.message().find("a.csv: no identity columns female, black for --identity-columns"),
+            std::string::npos)
+      << error.message();
+  EXPECT_NE(error.message().find("(its columns: text, toxicity, male)"), std::string::npos);
+}
+
+TEST(ScoreReader, IdentityValueOutOfRangeOrNotANumberNamesFileLineAndColumn) {
+  TempDir dir;
+  testing::write_file(dir.file("a.csv"), "text,toxicity,male\nx,0.1,0\ny,0.2,1.5\n");
+  Status error;
+  read_identity_rows(dir.file("a.csv"), reader_with_identities({"male"}), &error);
+  EXPECT_NE(error.message().find("a.csv:3: column 'male': identity value '1.5' is not in [0, 1]"),
+            std::string::npos)
+      << error.message();
+  testing::write_file(dir.file("b.csv"), "text,toxicity,male\nx,0.1,yes\n");
+  read_identity_rows(dir.file("b.csv"), reader_with_identities({"male"}), &error);
+  EXPECT_NE(error.message().find("b.csv:2: column 'male': identity value is not a number: 'yes'"),
+            std::string::npos)
+      << error.message();
+  testing::write_file(dir.file("c.jsonl"), "{\"text\":\"a\",\"toxicity\":0.6,\"male\":[1]}\n");
+  read_identity_rows(dir.file("c.jsonl"), reader_with_identities({"male"}), &error);
+  EXPECT_NE(error.message().find("c.jsonl:1: field 'male': expected a number, a boolean or null"),
+            std::string::npos)
+      << error.message();
 }
 
 }  // namespace

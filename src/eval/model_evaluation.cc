@@ -6,6 +6,8 @@
 #include "core/worker_team.h"
 #include "data/byte_source.h"
 #include "data/classifier_jsonl.h"
+#include "data/identity_metadata.h"
+#include "eval/bias_audit_json.h"
 #include "eval/metrics_json.h"
 
 namespace winnow::eval {
@@ -76,8 +78,45 @@ Status map_labels(const ClassifierSample& sample, const ModelSpec& spec, SampleT
 struct HeadAccumulator {
   MultiLabelData multi;                                  // multi-label heads
   std::vector<uint32_t> single_truth, single_predicted;  // single-label heads
+  std::vector<double> identity_values;                   // multi-label heads, with identities
   uint64_t samples = 0;
 };
+
+std::string files_name(const std::vector<std::string>& paths) {
+  return paths.size() == 1 ? paths[0] : std::string("the files");
+}
+
+// Every metadata.identity key of the files, in first-appearance order.
+Result<std::vector<std::string>> identity_keys_of(const std::vector<std::string>& paths) {
+  std::vector<std::string> keys;
+  for (const std::string& path : paths) {
+    WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path));
+    LineReader reader(std::move(source));
+    std::string_view line;
+    for (;;) {
+      WINNOW_ASSIGN_OR_RETURN(const bool more, reader.next(&line));
+      if (!more) break;
+      if (is_blank_line(line)) continue;
+      Status st = collect_identity_keys(line, &keys);
+      if (!st.is_ok()) return st.with_context(path + ":" + std::to_string(reader.line_number()));
+    }
+  }
+  return keys;
+}
+
+// The identities to audit (see EvaluateOptions); empty when there is no audit.
+Result<std::vector<std::string>> resolve_identities(const std::vector<std::string>& paths,
+                                                    const EvaluateOptions& options) {
+  if (!options.all_identities) return options.identity_columns;
+  WINNOW_ASSIGN_OR_RETURN(std::vector<std::string> keys, identity_keys_of(paths));
+  if (keys.empty()) {
+    return Status::invalid_argument(
+        files_name(paths) +
+        ": no sample has identity values (metadata.identity); write them with 'winnow prepare "
+        "--identity-columns'");
+  }
+  return keys;
+}
 
 }  // namespace
 
@@ -85,6 +124,10 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
                                        const EvaluateOptions& options) {
   const ModelSpec& spec = model.spec();
   const uint32_t outputs = model.num_outputs();
+  WINNOW_ASSIGN_OR_RETURN(const std::vector<std::string> identity_names,
+                          resolve_identities(paths, options));
+  const size_t identity_count = identity_names.size();
+  if (identity_count > 0) WINNOW_RETURN_IF_ERROR(check_bias_audit_options(options.bias));
   std::vector<HeadAccumulator> acc(spec.heads.size());
   for (size_t h = 0; h < spec.heads.size(); ++h) acc[h].multi.label_names = spec.heads[h].labels;
 
@@ -92,6 +135,9 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
   const size_t batch_limit = std::max<size_t>(1, options.batch_samples);
   std::vector<std::string> texts;
   std::vector<SampleTruth> truths(batch_limit);
+  std::vector<double> batch_identities(batch_limit * identity_count);
+  std::vector<double> sample_identities;
+  std::vector<uint8_t> identity_seen(identity_count, 0);
   std::vector<float> scores;
   std::vector<PredictScratch> scratch(static_cast<size_t>(team.size()));
   size_t batch = 0;
@@ -129,6 +175,8 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
           const size_t row = a.multi.truth.size();
           a.multi.truth.resize(row + k, 0);
           for (uint32_t label : t.multi_labels[h]) a.multi.truth[row + label] = 1;
+          const double* v = batch_identities.data() + i * identity_count;
+          a.identity_values.insert(a.identity_values.end(), v, v + identity_count);
         }
       }
     }
@@ -146,6 +194,19 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
       if (is_blank_line(line)) continue;
       Status st = parse_classifier_line(line, &sample);
       if (st.is_ok()) st = map_labels(sample, spec, &truths[batch]);
+      if (st.is_ok() && identity_count > 0) {
+        bool present = false;
+        st = read_identity_metadata(line, identity_names, &sample_identities, &present,
+                                    &identity_seen);
+        if (st.is_ok() && !present) {
+          st = Status::invalid_argument(
+              "metadata.identity: missing (every sample needs identity values for the bias "
+              "audit; 'winnow prepare --identity-columns' writes them, null where not "
+              "annotated)");
+        }
+        std::copy(sample_identities.begin(), sample_identities.end(),
+                  batch_identities.begin() + static_cast<std::ptrdiff_t>(batch * identity_count));
+      }
       if (!st.is_ok()) return st.with_context(path + ":" + std::to_string(reader.line_number()));
       if (texts.size() <= batch) texts.resize(batch + 1);
       texts[batch] = sample_text(sample);
@@ -155,13 +216,24 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
     }
   }
   if (batch > 0) flush();
-  if (samples == 0) {
-    return Status::invalid_argument((paths.size() == 1 ? paths[0] : std::string("the files")) +
-                                    ": no samples");
+  if (samples == 0) return Status::invalid_argument(files_name(paths) + ": no samples");
+  std::vector<std::string> unseen;
+  for (size_t j = 0; j < identity_count; ++j) {
+    if (!identity_seen[j]) unseen.push_back(identity_names[j]);
+  }
+  if (!unseen.empty()) {
+    WINNOW_ASSIGN_OR_RETURN(const std::vector<std::string> keys, identity_keys_of(paths));
+    return Status::invalid_argument(
+        files_name(paths) + ": no sample has identit" + (unseen.size() > 1 ? "ies " : "y ") +
+        join_names(unseen) + " in metadata.identity (" +
+        (keys.empty() ? std::string("the samples have no identities")
+                      : "identities in the file: " + join_names(keys)) +
+        ")");
   }
 
   ModelEvaluation evaluation;
   evaluation.samples = samples;
+  evaluation.identity_columns = identity_names;
   for (size_t h = 0; h < spec.heads.size(); ++h) {
     const HeadSpec& head = spec.heads[h];
     HeadEvaluation e;
@@ -179,6 +251,13 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
         Result<MultiLabelReport> r = evaluate_multi_label(e.data, head.thresholds);
         if (!r.is_ok()) return r.status().with_context("head '" + head.name + "'");
         e.multi_label = std::move(r).value();
+        if (identity_count > 0) {
+          e.identities.names = identity_names;
+          e.identities.values = std::move(acc[h].identity_values);
+          Result<BiasAudit> audit = audit_bias(e.data, e.identities, options.bias, head.name);
+          if (!audit.is_ok()) return audit.status().with_context("head '" + head.name + "'");
+          e.bias_audit = std::move(audit).value();
+        }
       }
     }
     evaluation.heads.push_back(std::move(e));
@@ -198,9 +277,17 @@ nlohmann::json to_json(const ModelEvaluation& evaluation) {
       without.push_back(h.name);
     }
   }
-  return {{"samples", evaluation.samples},
-          {"heads", std::move(heads)},
-          {"heads_without_samples", std::move(without)}};
+  nlohmann::json out = {{"samples", evaluation.samples},
+                        {"heads", std::move(heads)},
+                        {"heads_without_samples", std::move(without)}};
+  if (!evaluation.identity_columns.empty()) {
+    nlohmann::json audits = nlohmann::json::array();
+    for (const HeadEvaluation& h : evaluation.heads) {
+      if (h.bias_audit) audits.push_back(to_json(*h.bias_audit));
+    }
+    out["bias_audit"] = std::move(audits);
+  }
+  return out;
 }
 
 Result<nlohmann::json> curves_json(const ModelEvaluation& evaluation, size_t max_points) {

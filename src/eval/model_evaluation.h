@@ -9,6 +9,8 @@
 //    confusion matrix (single_label_metrics.h).
 // A sample that leaves a head out does not count for that head. A head, or a label, of the file
 // that the model does not know is an error naming file:line:field.
+// With identity columns (EvaluateOptions), each multi-label head also gets an identity-bias
+// audit (bias_audit.h) from the samples' `metadata.identity` values (data/identity_metadata.h).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "eval/bias_audit.h"
 #include "eval/multi_label_metrics.h"
 #include "eval/single_label_metrics.h"
 #include "model/model.h"
@@ -27,6 +30,11 @@ namespace winnow::eval {
 struct EvaluateOptions {
   int threads = 0;              // scoring threads; 0 = all hardware threads
   size_t batch_samples = 4096;  // samples read, then scored together (memory: their texts)
+  // Identities to audit: these names, or with all_identities every key of the files'
+  // metadata.identity objects (first-appearance order). Neither: no audit.
+  std::vector<std::string> identity_columns;
+  bool all_identities = false;
+  BiasAuditOptions bias;
 };
 
 struct HeadEvaluation {
@@ -39,23 +47,32 @@ struct HeadEvaluation {
   MultiLabelData data;
   std::optional<MultiLabelReport> multi_label;
   std::optional<SingleLabelReport> single_label;
+  // With identity columns: the identity values parallel to `data`'s samples, and the audit of
+  // a multi-label head with samples.
+  IdentityTable identities;
+  std::optional<BiasAudit> bias_audit;
 };
 
 struct ModelEvaluation {
   uint64_t samples = 0;               // samples read (blank lines are not samples)
   std::vector<HeadEvaluation> heads;  // every head of the model, in model order
+  std::vector<std::string> identity_columns;  // audited identities (empty: no audit)
 };
 
 // Reads `paths` (classifier JSONL, plain or .gz) and evaluates `model` on them. Holds the scores
 // of every sample (4 bytes per label) and the texts of one batch. Errors: unreadable files
 // (kNotFound / kIoError / kCorruption with the path); a bad line, or a head or label unknown to
 // the model, or a list of labels for a single-label head (kInvalidArgument,
-// "file:line: labels.<head>[i]: ..."); no samples in the files (kInvalidArgument).
+// "file:line: labels.<head>[i]: ..."); no samples in the files (kInvalidArgument). With identity
+// columns also (kInvalidArgument): a sample without a metadata.identity object or with a bad
+// value ("file:line: metadata.identity.male: ..."); identity columns no sample has (all named,
+// with the identities the files do have); "all" on files without identities; bad bias options.
 Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std::string>& paths,
                                        const EvaluateOptions& options);
 
 // {"samples": N, "heads": [the metrics_json.h report of each head with samples, in model order],
-//  "heads_without_samples": [names of heads no sample carries]}
+//  "heads_without_samples": [names of heads no sample carries]}, and with identity columns
+//  "bias_audit": [the bias_audit_json.h audit of each multi-label head with samples].
 nlohmann::json to_json(const ModelEvaluation& evaluation);
 
 // {"<head>/<label>": {"roc": <curve>, "pr": <curve>}} (metrics_json.h curve form, at most

@@ -191,5 +191,45 @@ TEST(PrepareParquet, WrongColumnTypesAreExplained) {
   EXPECT_NE(r.err.find("text column 'text' holds INT64 values, not strings"), std::string::npos) << r.err;
 }
 
+// --identity-columns on Parquet: identity values (float32 as on the hub, nulls = not annotated)
+// reach metadata.identity exactly as the same values do from CSV; a value outside [0, 1] is an
+// error naming the row and column.
+TEST(PrepareParquet, IdentityColumnsGiveTheSameMetadataAsCsv) {
+  TempDir dir;
+  const std::vector<std::string> rows = civil_rows(120);
+  json columns = json::array({{{"name", "text"}, {"type", "utf8"}}, {{"name", "toxicity"}, {"type", "float64"}},
+                              {{"name", "muslim"}, {"type", "float32"}}, {{"name", "female"}, {"type", "float32"}}});
+  json prows = json::array();
+  std::string csv = "text,toxicity,muslim,female\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const json r = json::parse(rows[i]);
+    const std::string text = "row " + std::to_string(i) + " " + r["text"].get<std::string>();
+    const double tox = i % 3 == 0 ? 0.75 : 0.0;
+    json muslim = i % 5 == 0 ? json(nullptr) : json(i % 4 == 0 ? 1.0 : 0.25);  // exact in float32
+    json female = i % 7 == 0 ? json(0.5) : json(0.0);
+    prows.push_back({text, tox, muslim, female});
+    csv += csv_quote(text) + "," + (tox > 0 ? "0.75" : "0") + "," +
+           (muslim.is_null() ? "" : (i % 4 == 0 ? "1" : "0.25")) + "," + (i % 7 == 0 ? "0.5" : "0") + "\n";
+  }
+  ASSERT_TRUE(write_parquet_files(json{{"out", dir.file("train.parquet")}, {"columns", columns}, {"rows", prows}}).is_ok());
+  write_file(dir.file("train.csv"), csv);
+  const std::string flags = " prepare --quiet --no-balance --identity-columns muslim,female --train ";
+  CommandResult from_parquet = run_command(kWinnow + flags + dir.file("train.parquet") + " --out " + dir.file("p"));
+  ASSERT_EQ(from_parquet.exit_code, 0) << from_parquet.err;
+  CommandResult from_csv = run_command(kWinnow + flags + dir.file("train.csv") + " --out " + dir.file("c"));
+  ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  const std::string out = read_file(dir.file("p/training_file.jsonl"));
+  EXPECT_EQ(out, read_file(dir.file("c/training_file.jsonl")));
+  EXPECT_NE(out.find("\"identity\""), std::string::npos);
+  EXPECT_NE(out.find("\"muslim\": null"), std::string::npos) << out.substr(0, 400);
+
+  prows[9][2] = 2.0;
+  ASSERT_TRUE(write_parquet_files(json{{"out", dir.file("bad.parquet")}, {"columns", columns}, {"rows", prows}}).is_ok());
+  CommandResult bad = run_command(kWinnow + flags + dir.file("bad.parquet") + " --out " + dir.file("b"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("bad.parquet: row 10 (row group 0): column 'muslim': identity value 2"), std::string::npos)
+      << bad.err;
+}
+
 }  // namespace
 }  // namespace winnow::testing
