@@ -81,7 +81,12 @@ Result<Explanation> explain(const Model& model, std::string_view text,
     } else {
       size_t best = 0;
       for (size_t c = 1; c < chunks.size(); ++c) {
-        if (chunk_scores[c * n + begin + k] > chunk_scores[best * n + begin + k]) best = c;
+        // The chunk that gave the label its score: the highest, or for a head's "none" label
+        // (HeadSpec::none_label) the lowest.
+        const bool lowest = head.kind == HeadKind::kMultiLabel && head.none_label == k;
+        const float here = chunk_scores[c * n + begin + k];
+        const float kept = chunk_scores[best * n + begin + k];
+        if (lowest ? here < kept : here > kept) best = c;
       }
       use.push_back(best);
     }

@@ -97,7 +97,7 @@ TEST(Architecture, EveryRowHasATrainingRowADescriptionAndTensors) {
 TEST(Architecture, EncoderAddsItsEmbeddingRowsOnlyWithAnEncoderBlock) {
   ModelSpec spec;
   spec.features.hash_bits = 10;
-  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f});
+  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f, std::nullopt});
   EXPECT_EQ(spec.num_inputs(), 1024u);
   spec.architecture = "encoder";
   EXPECT_EQ(spec.num_inputs(), 1024u);  // no encoder named: nothing to append
@@ -108,7 +108,7 @@ TEST(Architecture, EncoderAddsItsEmbeddingRowsOnlyWithAnEncoderBlock) {
 TEST(Architecture, LinearModelWithAnEncoderBlockIsRejected) {
   ModelSpec spec;
   spec.features.hash_bits = 8;
-  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f});
+  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f, std::nullopt});
   spec.encoder.name = "use-lite";
   auto m = Model::create(spec, nullptr,
                          linear_tensors(std::vector<float>(256, 1.0f),
@@ -122,7 +122,7 @@ TEST(Architecture, EncoderSpecWithoutEncoderBlockIsRejected) {
   ModelSpec spec;
   spec.architecture = "encoder";
   spec.features.hash_bits = 8;
-  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f});
+  spec.heads.push_back({"h", HeadKind::kSingleLabel, {"a", "b"}, {0.5f, 0.5f}, 1.0f, std::nullopt});
   auto m = Model::create(spec, nullptr,
                          linear_tensors(std::vector<float>(256, 1.0f),
                                         std::vector<float>(256 * 2, 0.0f), {0.0f, 0.0f}));

@@ -84,6 +84,10 @@ Status ModelSpec::validate() const {
     if (!std::isfinite(h.loss_weight) || h.loss_weight < 0) {
       return Status::invalid_argument("head '" + h.name + "': loss weight must be >= 0");
     }
+    if (h.none_label && (h.kind != HeadKind::kMultiLabel || *h.none_label >= h.labels.size())) {
+      return Status::invalid_argument("head '" + h.name +
+                                      "': a none label needs a multi-label head and one of its labels");
+    }
   }
   return Status::ok();
 }
@@ -347,6 +351,12 @@ void Model::aggregate_chunks(const PredictScratch& scratch, ChunkAggregate aggre
   size_t o = 0;
   for (const HeadSpec& h : spec_.heads) {
     const size_t k = h.labels.size();
+    if (h.kind == HeadKind::kMultiLabel && h.none_label) {
+      const size_t none = o + *h.none_label;
+      float least = scratch.chunk_scores[none];
+      for (size_t c = 1; c < m; ++c) least = std::min(least, scratch.chunk_scores[c * n + none]);
+      scores[none] = least;
+    }
     if (h.kind != HeadKind::kMultiLabel) {
       float sum = 0.0f;
       for (size_t i = o; i < o + k; ++i) sum += scores[i];

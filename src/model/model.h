@@ -45,6 +45,11 @@ struct HeadSpec {
   std::vector<std::string> labels;  // output order
   std::vector<float> thresholds;    // per label: flag when score >= threshold
   float loss_weight = 1.0f;         // used in training only
+  // Multi-label heads: the label that means "none of the others" (the tutorial's `safe`: in
+  // the training data it was given exactly when no other label of the head was), if any. A
+  // text read as chunks is that label only if every chunk is, so under max aggregation it takes
+  // the minimum over chunks (model.cc aggregate_chunks; explanations follow).
+  std::optional<uint32_t> none_label;
 };
 
 // How hashed n-gram counts become feature values (see weigh_features).

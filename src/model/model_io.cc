@@ -7,6 +7,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -53,6 +54,7 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
                      {"labels", h.labels},
                      {"thresholds", h.thresholds},
                      {"loss_weight", h.loss_weight}});
+    if (h.none_label) heads.back()["none_label"] = h.labels.at(*h.none_label);
   }
   nlohmann::json j = {{"architecture", spec.architecture},
           {"features",
@@ -195,6 +197,16 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
     Result<HeadKind> k = parse_head_kind(kind);
     if (!k.is_ok()) return Status::corruption(k.status().message());
     head.kind = *k;
+    if (h.contains("none_label")) {  // absent in models written before it existed
+      std::string none;
+      WINNOW_RETURN_IF_ERROR(get(h, "none_label", &none));
+      auto it = std::find(head.labels.begin(), head.labels.end(), none);
+      if (it == head.labels.end()) {
+        return Status::corruption("metadata field 'heads': none_label '" + none +
+                                  "' is not a label of head '" + head.name + "'");
+      }
+      head.none_label = static_cast<uint32_t>(it - head.labels.begin());
+    }
     spec.heads.push_back(std::move(head));
   }
   Status valid = spec.validate();

@@ -21,8 +21,8 @@ std::shared_ptr<const Model> random_model() {
   ModelSpec spec;
   spec.features.hash_bits = 10;
   spec.heads.push_back(
-      {"moderation", HeadKind::kMultiLabel, {"toxic", "insult", "safe"}, {0.4f, 0.3f, 0.5f}, 1.0f});
-  spec.heads.push_back({"lang", HeadKind::kSingleLabel, {"en", "fr"}, {0.5f, 0.5f}, 2.0f});
+      {"moderation", HeadKind::kMultiLabel, {"toxic", "insult", "safe"}, {0.4f, 0.3f, 0.5f}, 1.0f, 2u});
+  spec.heads.push_back({"lang", HeadKind::kSingleLabel, {"en", "fr"}, {0.5f, 0.5f}, 2.0f, std::nullopt});
   const size_t buckets = spec.features.buckets();
   std::mt19937 rng(1);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -51,6 +51,8 @@ TEST(ModelIo, SaveThenLoadGivesBitIdenticalScores) {
   EXPECT_EQ((*loaded)->heads()[0].labels, model->heads()[0].labels);
   EXPECT_EQ((*loaded)->heads()[0].thresholds, model->heads()[0].thresholds);
   EXPECT_EQ((*loaded)->heads()[1].kind, HeadKind::kSingleLabel);
+  EXPECT_EQ((*loaded)->heads()[0].none_label, std::optional<uint32_t>(2u));
+  EXPECT_EQ((*loaded)->heads()[1].none_label, std::nullopt);
   EXPECT_EQ((*loaded)->metadata()["note"], "test");
   for (const char* text : {"You are an idiot!", "", "bonjour à tous", "\xFF\xFE odd bytes"}) {
     const std::vector<float> a = scores(*model, text), b = scores(**loaded, text);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 
 #include "data/byte_source.h"
@@ -109,6 +110,54 @@ Status check_fixed_heads(const RawSplit& train, const std::vector<HeadSpec>& hea
   return Status::ok();
 }
 
+// The label of a multi-label head that the training data gives exactly when it gives no other
+// label of the head (the tutorial's `safe`), if there is exactly one such label and the head's
+// other labels occur too. Two labels that always exclude each other (a binary head written as a
+// list) both qualify: then the one named "safe" or "none" (any case) is chosen, if exactly one is.
+std::optional<uint32_t> find_none_label(const RawSplit& train, const HeadSpec& head) {
+  const size_t k = head.labels.size();
+  std::vector<bool> candidate(k, true);
+  std::vector<uint64_t> alone(k, 0);
+  uint64_t with_others = 0;
+  for (const ClassifierSample& s : train.samples) {
+    for (const ClassifierSample::HeadValue& v : s.labels) {
+      if (v.head != head.name) continue;
+      if (v.labels.size() != 1) {
+        // Every label here is given beside others (or none is given at all).
+        for (const std::string& l : v.labels) {
+          auto it = std::find(head.labels.begin(), head.labels.end(), l);
+          if (it != head.labels.end()) candidate[static_cast<size_t>(it - head.labels.begin())] = false;
+        }
+        if (v.labels.empty()) candidate.assign(k, false);  // "no label" is not the none label
+        else ++with_others;
+        continue;
+      }
+      auto it = std::find(head.labels.begin(), head.labels.end(), v.labels.front());
+      if (it != head.labels.end()) ++alone[static_cast<size_t>(it - head.labels.begin())];
+    }
+  }
+  std::vector<uint32_t> found;
+  for (size_t i = 0; i < k; ++i) {
+    if (!candidate[i] || alone[i] == 0) continue;
+    // The others must occur: alone or together.
+    uint64_t others = with_others;
+    for (size_t j = 0; j < k; ++j) others += j == i ? 0 : alone[j];
+    if (others > 0) found.push_back(static_cast<uint32_t>(i));
+  }
+  if (found.size() == 1) return found.front();
+  // Ambiguous (a binary head written as lists): the label named "safe" or "none", if one is.
+  std::optional<uint32_t> named;
+  for (uint32_t i : found) {
+    std::string l = head.labels[i];
+    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (l == "safe" || l == "none") {
+      if (named) return std::nullopt;
+      named = i;
+    }
+  }
+  return named;
+}
+
 }  // namespace
 
 Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options) {
@@ -142,6 +191,7 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
     const float t =
         spec.kind == HeadKind::kMultiLabel ? 0.5f : 1.0f / static_cast<float>(spec.labels.size());
     spec.thresholds.assign(spec.labels.size(), t);
+    if (spec.kind == HeadKind::kMultiLabel) spec.none_label = find_none_label(train, spec);
     heads.push_back(std::move(spec));
   }
   for (const auto& entry : options.loss_weights) {

@@ -133,6 +133,21 @@ TEST_F(Explain, AnInsultAtTheEndOfALongPostIsFlaggedAndExplained) {
   EXPECT_EQ(label["chunks"][0][1].get<size_t>(), text.size());
   EXPECT_EQ(label["raised"][0]["text"], "moron");
   EXPECT_EQ(label["raised"][0]["start"].get<size_t>(), text.size() - 5);
+
+  // `safe` was given exactly when no other label was: the trainer records it as the head's none
+  // label, and a post is safe only if every chunk is, so it takes the lowest chunk's score and
+  // the long post is not flagged both safe and toxic.
+  write_file(dir_.file("text.txt"), text + "\n");
+  CommandResult c = run_command(kWinnow + " classify " + chunked + " --flags --input-format text < " +
+                                dir_.file("text.txt"));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const nlohmann::json m = nlohmann::json::parse(c.out)["moderation"];
+  EXPECT_LT(m["scores"]["safe"].get<float>(), 0.5f) << m.dump();
+  EXPECT_EQ(std::count(m["flags"].begin(), m["flags"].end(), "safe"), 0) << m.dump();
+  const nlohmann::json safe = explain(chunked, text, "--explain-label safe")["labels"][0];
+  ASSERT_EQ(safe["chunks"].size(), 1u);
+  EXPECT_EQ(safe["chunks"][0][1].get<size_t>(), text.size()) << "the chunk that made it unsafe";
+  EXPECT_EQ(safe["lowered"][0]["text"], "moron") << safe.dump();
 }
 
 TEST_F(Explain, EvalSpansScoresCharacterF1AgainstGoldSpans) {
