@@ -3,6 +3,7 @@
 // `winnow eval --identity-columns` reports the audit, whose numbers are recomputed here by the
 // scikit-learn oracle (src/eval/bias_audit_oracle.py --input) from `winnow classify` scores.
 // Also the smoke test on the 69-row Kaggle-layout file of ../shared/data/raw.
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -155,6 +156,18 @@ TEST_F(BiasAuditCli, EvalAuditMatchesScikitLearnOnClassifyScores) {
     }
   };
   ASSERT_EQ(audit["labels"].size(), expected.size());
+  // The bias the data was made with is what the audit finds: for toxicity, innocent mentions of
+  // "muslim" score high, so its BPSN AUC is the lowest of the subgroups.
+  for (const auto& l : audit["labels"]) {
+    if (l["name"] != "toxicity") continue;
+    double muslim = 2, others = 2;
+    for (const auto& g : l["subgroups"]) {
+      if (!g["bpsn_auc"].is_number()) continue;
+      (g["name"] == "muslim" ? muslim : others) = std::min(g["name"] == "muslim" ? muslim : others,
+                                                          g["bpsn_auc"].get<double>());
+    }
+    EXPECT_LT(muslim, others) << l.dump();
+  }
   for (size_t k = 0; k < expected.size(); ++k) {
     const nlohmann::json& l = audit["labels"][k];
     const nlohmann::json& x = expected[k];
