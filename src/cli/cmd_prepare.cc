@@ -9,7 +9,7 @@
 #include "cli/table.h"
 #include "core/number_format.h"
 #include "core/progress.h"
-#include "data/hub_dataset.h"
+#include "hub/dataset.h"
 #include "data/identity_metadata.h"
 #include "data/prepare.h"
 

@@ -9,7 +9,7 @@
 
 #include <cstdio>
 
-#include "data/hub_client.h"
+#include "hub/client.h"
 #include "fixtures/child_process.h"
 #include "fixtures/hub_test_data.h"
 #include "test_support.h"

@@ -1,5 +1,5 @@
 // A split of a Hugging Face dataset as the hub's Parquet files instead of rows-API pages: one
-// listing request, then one streamed download per file (hub_download.h) — a few requests where
+// listing request, then one streamed download per file (download.h) — a few requests where
 // the /rows API needs one per 100 rows (~18,000 for google/civil_comments' train split).
 //
 // Wire protocol (https://huggingface.co/docs/dataset-viewer/parquet):
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "data/hub_http.h"
+#include "hub/http.h"
 
 namespace winnow {
 

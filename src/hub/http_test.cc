@@ -1,11 +1,11 @@
-#include "data/hub_http.h"
+#include "hub/http.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "data/hub_client.h"
+#include "hub/client.h"
 #include "fixtures/hub_fixture.h"
 #include "fixtures/hub_test_data.h"
 #include "fixtures/test_certificate.h"

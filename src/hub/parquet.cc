@@ -1,4 +1,4 @@
-#include "data/hub_parquet.h"
+#include "hub/parquet.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "data/hub_download.h"
+#include "hub/download.h"
 #include "parquet/parquet_reader.h"
 
 namespace winnow {

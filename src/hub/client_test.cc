@@ -1,5 +1,5 @@
 // fetch_hub_split against a real HTTP server (tests/fixtures/hub_fixture.h) on a loopback port.
-#include "data/hub_client.h"
+#include "hub/client.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "data/hub_fetch_state.h"
+#include "hub/fetch_state.h"
 #include "fixtures/hub_fixture.h"
 #include "fixtures/hub_test_data.h"
 #include "test_support.h"

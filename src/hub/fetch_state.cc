@@ -1,4 +1,4 @@
-#include "data/hub_fetch_state.h"
+#include "hub/fetch_state.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

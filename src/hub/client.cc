@@ -1,4 +1,4 @@
-#include "data/hub_client.h"
+#include "hub/client.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 #include <limits>
 #include <optional>
 
-#include "data/hub_fetch_state.h"
+#include "hub/fetch_state.h"
 
 namespace winnow {
 namespace {

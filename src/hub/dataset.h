@@ -1,7 +1,7 @@
 // The three splits of a Hugging Face dataset, fetched into a local cache for `winnow prepare`:
 // train (required), validation and test (when the dataset has them; `valid`/`dev` accepted).
-// Each split is fetched either through the rows API (fetch_hub_split, hub_client.h: a JSONL
-// file) or as the hub's Parquet files (fetch_hub_parquet_split, hub_parquet.h: a directory of
+// Each split is fetched either through the rows API (fetch_hub_split, client.h: a JSONL
+// file) or as the hub's Parquet files (fetch_hub_parquet_split, parquet.h: a directory of
 // part files); both are resumable and a complete cached split is reused without any request.
 // Only the first max_rows[i] rows of each split are used either way: like the tutorial's
 // streaming `shuffle(buffer_size=n).take(n)`, sampling then happens within them, and both
@@ -14,7 +14,7 @@
 #include <string>
 
 #include "core/status.h"
-#include "data/hub_client.h"
+#include "hub/client.h"
 
 namespace winnow {
 

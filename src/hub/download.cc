@@ -1,4 +1,4 @@
-#include "data/hub_download.h"
+#include "hub/download.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "data/hub_http.h"
+#include "hub/http.h"
 
 #include <httplib.h>
 

@@ -1,4 +1,4 @@
-#include "data/hub_rows_page.h"
+#include "hub/rows_page.h"
 
 #include <nlohmann/json.hpp>
 

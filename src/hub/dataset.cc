@@ -1,4 +1,4 @@
-#include "data/hub_dataset.h"
+#include "hub/dataset.h"
 
 #include <filesystem>
 #include <fstream>
@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "data/hub_fetch_state.h"
-#include "data/hub_parquet.h"
+#include "hub/fetch_state.h"
+#include "hub/parquet.h"
 #include <vector>
 
 namespace winnow {

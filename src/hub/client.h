@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "data/hub_http.h"
-#include "data/hub_rows_page.h"
+#include "hub/http.h"
+#include "hub/rows_page.h"
 
 namespace winnow {
 

@@ -1,4 +1,4 @@
-#include "data/hub_fetch_state.h"
+#include "hub/fetch_state.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Downloads one file over HTTP(S) to disk, streamed (memory does not grow with the file),
-// resumable and retried: the hub's Parquet files (hub_parquet.h) are tens to hundreds of MB.
+// resumable and retried: the hub's Parquet files (parquet.h) are tens to hundreds of MB.
 //
 // - Bytes go to `out_path` as they arrive. If it already holds bytes (an interrupted earlier
 //   download), the request asks for the rest with `Range: bytes=N-`; a server that answers 200
@@ -17,7 +17,7 @@
 #include <string>
 
 #include "core/status.h"
-#include "data/hub_http.h"
+#include "hub/http.h"
 
 namespace winnow {
 
