@@ -9,6 +9,7 @@ PACKAGES=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libfmt-dev libcairo2-dev zlib1g-dev libxxhash-dev libicu-dev
   libsnappy-dev libzstd-dev
+  libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas-pthread-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
   clang libclang-rt-14-dev bc time
