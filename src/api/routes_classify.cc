@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "api/body_fields.h"
 #include "api/auth.h"
 #include "api/openapi.h"
 #include "api/responses.h"
@@ -222,17 +223,13 @@ void append_float(std::string* out, float v) {
 void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderation) {
   const json& body = call.body;
   FieldErrors errors;
-  auto model_it = body.find("model");
-  if (model_it == body.end() || model_it->is_null()) {
-    errors.add("missing", body_loc({"model"}), "Field required");
-  } else if (!model_it->is_string()) {
-    errors.add("string_type", body_loc({"model"}), "Input should be a valid string", *model_it);
-  }
+  const std::optional<std::string> model_field =
+      required_string_field(body, "model", body_loc({"model"}), &errors);
   std::vector<std::string> texts =
       request_texts(body, kind, ctx.options.max_inputs_per_classification, &errors);
   const std::optional<ChunkAggregate> aggregate_field = request_aggregate(body, &errors);
   if (!errors.empty()) return errors.send(call.response);
-  const std::string& model_id = model_it->get_ref<const std::string&>();
+  const std::string& model_id = *model_field;
   const LongTextAggregate aggregate =
       !aggregate_field ? LongTextAggregate::kModel
       : *aggregate_field == ChunkAggregate::kMax ? LongTextAggregate::kMax
@@ -294,30 +291,14 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
 void explain_texts(ServiceContext& ctx, ApiCall& call) {
   const json& body = call.body;
   FieldErrors errors;
-  auto model_it = body.find("model");
-  if (model_it == body.end() || model_it->is_null()) {
-    errors.add("missing", body_loc({"model"}), "Field required");
-  } else if (!model_it->is_string()) {
-    errors.add("string_type", body_loc({"model"}), "Input should be a valid string", *model_it);
-  }
+  const std::optional<std::string> model_field =
+      required_string_field(body, "model", body_loc({"model"}), &errors);
   // Explaining costs a forward pass per word for an encoder: fewer inputs per call.
   const size_t max_inputs = std::min<size_t>(ctx.options.max_inputs_per_classification, 64);
   std::vector<std::string> texts = request_texts(body, InputKind::kText, max_inputs, &errors);
   ExplainOptions options;
   options.aggregate = request_aggregate(body, &errors);
-  int64_t top_k = 10;
-  if (auto it = body.find("top_k"); it != body.end() && !it->is_null()) {
-    if (!it->is_number_integer()) {
-      errors.add("int_type", body_loc({"top_k"}), "Input should be a valid integer", *it);
-    } else if (it->get<int64_t>() < 1 || it->get<int64_t>() > 100) {
-      errors.add(it->get<int64_t>() < 1 ? "greater_than_equal" : "less_than_equal", body_loc({"top_k"}),
-                 it->get<int64_t>() < 1 ? "Input should be greater than or equal to 1"
-                                        : "Input should be less than or equal to 100",
-                 *it);
-    } else {
-      top_k = it->get<int64_t>();
-    }
-  }
+  const int64_t top_k = int_field(body, "top_k", body_loc({"top_k"}), 1, &errors, 100).value_or(10);
   if (auto it = body.find("method"); it != body.end() && !it->is_null()) {
     Result<ExplainMethod> m = it->is_string() ? parse_explain_method(it->get<std::string>())
                                               : Result<ExplainMethod>(Status::invalid_argument(""));
@@ -327,28 +308,17 @@ void explain_texts(ServiceContext& ctx, ApiCall& call) {
       errors.add("enum", body_loc({"method"}), "Input should be 'auto', 'exact' or 'occlusion'", *it);
     }
   }
-  const json* labels = nullptr;
-  if (auto it = body.find("labels"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) {
-      errors.add("list_type", body_loc({"labels"}), "Input should be a valid list", *it);
-    } else {
-      labels = &*it;
-      for (size_t i = 0; i < it->size(); ++i) {
-        if (!(*it)[i].is_string()) {
-          errors.add("string_type", body_loc({"labels", i}), "Input should be a valid string", (*it)[i]);
-        }
-      }
-    }
-  }
+  const std::optional<std::vector<std::string>> labels =
+      string_list_field(body, "labels", body_loc({"labels"}), &errors);
   if (!errors.empty()) return errors.send(call.response);
-  const std::string& model_id = model_it->get_ref<const std::string&>();
+  const std::string& model_id = *model_field;
   std::shared_ptr<const LoadedModel> loaded = serving_model(ctx, call, model_id);
   if (!loaded) return;
   const Model& model = *loaded->classifier.model();
   const ModelSpec& spec = model.spec();
   if (labels) {
     for (size_t i = 0; i < labels->size(); ++i) {
-      const std::string& name = (*labels)[i].get_ref<const std::string&>();
+      const std::string& name = (*labels)[i];
       const size_t slash = name.find('/');
       const std::string head = slash == std::string::npos ? "" : name.substr(0, slash);
       const std::string label = slash == std::string::npos ? name : name.substr(slash + 1);
@@ -363,7 +333,7 @@ void explain_texts(ServiceContext& ctx, ApiCall& call) {
       }
       if (!found) {
         errors.add("value_error", body_loc({"labels", i}),
-                   "Value error, the model has no label '" + name + "'", (*labels)[i]);
+                   "Value error, the model has no label '" + name + "'", name);
       }
     }
     if (!errors.empty()) return errors.send(call.response);

@@ -1,6 +1,7 @@
 // Fine-tuning jobs: J1 create, J2 list, J3 get, J4 start, J5 cancel (docs/api.md).
 #include <cmath>
 
+#include "api/body_fields.h"
 #include "api/openapi.h"
 #include "api/query_args.h"
 #include "api/responses.h"
@@ -17,63 +18,6 @@ constexpr const char* kJobNotFound = "No fine tuning job matches the given query
 
 Status job_error(const Status& s) {
   return s.code() == StatusCode::kNotFound ? Status::not_found(kJobNotFound) : s;
-}
-
-// Reads an optional number at body[key] within [min, max] (open at min if min_exclusive).
-std::optional<double> number_field(const json& obj, const char* key, json where, double min,
-                                   double max, bool min_exclusive, FieldErrors* errors) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number()) {
-    errors->add("float_type", where, "Input should be a valid number", *it);
-    return std::nullopt;
-  }
-  const double v = it->get<double>();
-  if (!std::isfinite(v) || (min_exclusive ? v <= min : v < min)) {
-    errors->add(min_exclusive ? "greater_than" : "greater_than_equal", where,
-                std::string("Input should be greater than ") + (min_exclusive ? "" : "or equal to ") +
-                    dump_json(json(min)),
-                *it);
-    return std::nullopt;
-  }
-  if (v > max) {
-    errors->add("less_than_equal", where, "Input should be less than or equal to " + dump_json(json(max)), *it);
-    return std::nullopt;
-  }
-  return v;
-}
-
-std::optional<int64_t> int_field(const json& obj, const char* key, json where, int64_t min,
-                                 FieldErrors* errors) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  int64_t v = 0;
-  if (it->is_number_integer()) {
-    v = it->get<int64_t>();
-  } else if (it->is_number_float() && std::floor(it->get<double>()) == it->get<double>() &&
-             std::fabs(it->get<double>()) < 9e15) {
-    v = static_cast<int64_t>(it->get<double>());
-  } else {
-    errors->add("int_type", where, "Input should be a valid integer", *it);
-    return std::nullopt;
-  }
-  if (v < min) {
-    errors->add("greater_than_equal", where,
-                "Input should be greater than or equal to " + std::to_string(min), *it);
-    return std::nullopt;
-  }
-  return v;
-}
-
-std::optional<std::string> string_field(const json& obj, const char* key, json where,
-                                        FieldErrors* errors) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) {
-    errors->add("string_type", where, "Input should be a valid string", *it);
-    return std::nullopt;
-  }
-  return it->get<std::string>();
 }
 
 void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErrors* errors) {
