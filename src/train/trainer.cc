@@ -292,6 +292,9 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
   WINNOW_ASSIGN_OR_RETURN(d.train,
                           featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team));
+  // The parsed lines (labels, line numbers) are not needed once featurized: free them before
+  // the validation split's features are added.
+  train_raw = RawSplit();
   if (cancelled()) return Status::cancelled("training cancelled before the first step");
   if (!o.validation_files.empty()) {
     WINNOW_ASSIGN_OR_RETURN(
