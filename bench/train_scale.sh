@@ -33,7 +33,9 @@ fi
 P=$WORK/prepared
 head -n 10000 "$P/training_file.jsonl" > "$WORK/train_10k.jsonl"
 if [ "$skip_big" = 0 ] && [ ! -f "$WORK/train_1.8m.jsonl" ]; then
-  for _ in $(seq 9); do cat "$P/training_file.jsonl"; done | head -n 1800000 > "$WORK/train_1.8m.jsonl"
+  # awk reads to the end (head would stop early and fail the pipe under pipefail).
+  for _ in $(seq 9); do cat "$P/training_file.jsonl"; done | awk 'NR <= 1800000' > "$WORK/train_1.8m.jsonl.tmp"
+  mv "$WORK/train_1.8m.jsonl.tmp" "$WORK/train_1.8m.jsonl"
 fi
 # fastText's format: one line per sample, "__label__a __label__b text" on one line.
 /usr/bin/python3 - "$P/training_file.jsonl" "$WORK/train_219k.ft" <<'EOF'
