@@ -5,6 +5,9 @@
 #include <cmath>
 #include <ctime>
 #include <limits>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/worker_team.h"
 #include "eval/binary_metrics.h"
@@ -292,6 +295,14 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
   WINNOW_ASSIGN_OR_RETURN(d.train,
                           featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team));
+  // The parsed lines (labels, line numbers) are not needed once featurized: free them before
+  // the validation split's features are added.
+  train_raw = RawSplit();
+#ifdef __GLIBC__
+  // The texts and lines were many small heap blocks among others: hand their pages back to
+  // the system, or they stay resident through training (glibc keeps freed heap memory).
+  malloc_trim(0);
+#endif
   if (cancelled()) return Status::cancelled("training cancelled before the first step");
   if (!o.validation_files.empty()) {
     WINNOW_ASSIGN_OR_RETURN(

@@ -12,6 +12,10 @@
 
 namespace winnow {
 
+// Features per storage block of a SampleSet (32 MB): large enough that the blocks' ends waste
+// little, small enough that closing one (shrink_to_fit copies it) adds little to the peak.
+constexpr size_t kBlockFeatures = size_t{1} << 22;
+
 Result<TrainFileSpec> parse_train_file_arg(const std::string& arg) {
   TrainFileSpec spec{arg, 1.0};
   const size_t colon = arg.rfind(':');
@@ -276,22 +280,45 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
   }
 
   // Pass 1 (parallel by contiguous ranges): distinct n-gram counts per sample, appended to the
-  // member's chunk; offsets are remembered until pass 2 turns them into spans.
+  // member's current block. Blocks are reserved at a fixed size (kBlockFeatures, or one large
+  // sample) and never grow, so a sample's features never move and no reallocation ever holds
+  // an old and a new buffer at once: the peak is the features themselves (a growing vector
+  // peaked at up to three times that, measured in docs/training.md "Memory"). Reserved but
+  // unwritten pages are not resident. Offsets are remembered until pass 2 makes them spans.
   const size_t members = static_cast<size_t>(team->size());
-  set.feature_chunks.resize(members);
-  std::vector<uint64_t> ends(n, 0);  // end offset of sample i in its member's chunk
+  std::vector<std::vector<std::vector<Feature>>> member_blocks(members);
+  std::vector<uint64_t> ends(n, 0);      // end offset of sample i in its block
+  std::vector<uint32_t> block_of(n, 0);  // its block: member-local, then global (below)
   const FeatureHasher hasher(spec.features);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
     FeatureScratch scratch;
     std::vector<Feature> one;
-    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
+    std::vector<std::vector<Feature>>& blocks = member_blocks[static_cast<size_t>(member)];
     for (size_t i = begin; i < end; ++i) {
       set.tokens[i] = hasher.extract(raw->samples[i].text, &scratch, &one);
-      chunk.insert(chunk.end(), one.begin(), one.end());
-      ends[i] = chunk.size();
+      if (blocks.empty() || blocks.back().capacity() - blocks.back().size() < one.size()) {
+        blocks.emplace_back();
+        blocks.back().reserve(std::max(kBlockFeatures, one.size()));
+      }
+      std::vector<Feature>& block = blocks.back();
+      block.insert(block.end(), one.begin(), one.end());
+      ends[i] = block.size();
+      block_of[i] = static_cast<uint32_t>(blocks.size() - 1);
       if (!extras) std::string().swap(raw->samples[i].text);
     }
   });
+  {
+    // Members' blocks in member order; a member's samples are a contiguous range, so the
+    // global index of a sample's block is its member's base plus the local index.
+    std::vector<uint32_t> base(members, 0);
+    for (size_t m = 0; m < members; ++m) {
+      base[m] = static_cast<uint32_t>(set.feature_chunks.size());
+      for (auto& block : member_blocks[m]) set.feature_chunks.push_back(std::move(block));
+    }
+    team->run_ranges(n, [&](size_t begin, size_t end, int member) {
+      for (size_t i = begin; i < end; ++i) block_of[i] += base[static_cast<size_t>(member)];
+    });
+  }
 
   const uint32_t buckets = spec.features.buckets();
   if (compute_idf) {
@@ -311,12 +338,13 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
     }
   }
 
-  // Pass 2, same ranges: weighting in place, compacting each chunk as dropped features vanish;
-  // with extra inputs (which can outnumber the n-grams), into a new chunk, each sample's
-  // weighted n-grams followed by its extra inputs, computed from the text it still has.
+  // Pass 2, same ranges: weighting in place, compacting each block as dropped features vanish;
+  // with extra inputs (which can outnumber the n-grams), into one new chunk per member, each
+  // sample's weighted n-grams followed by its extra inputs, computed from the text it still
+  // has (the member's blocks are then freed).
   set.sample_features.resize(n);
+  std::vector<std::vector<Feature>> extra_chunks(extras ? members : 0);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
-    std::vector<Feature>& chunk = set.feature_chunks[static_cast<size_t>(member)];
     std::vector<Feature> out;
     PredictScratch scratch;
     uint64_t read = 0, write = 0;
@@ -338,7 +366,21 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
       pending_texts.clear();
       pending_outs.clear();
     };
+    // Closes the block being compacted: drops its tail (only one block's worth is copied).
+    auto close_block = [&](uint32_t b) {
+      if (extras) return;
+      set.feature_chunks[b].resize(write);
+      set.feature_chunks[b].shrink_to_fit();
+    };
+    uint32_t current = end > begin ? block_of[begin] : 0;
     for (size_t i = begin; i < end; ++i) {
+      if (block_of[i] != current) {
+        close_block(current);
+        current = block_of[i];
+        read = 0;
+        write = 0;
+      }
+      std::vector<Feature>& chunk = set.feature_chunks[current];
       const uint64_t count = ends[i] - read;
       const size_t k =
           weigh_features(std::span<Feature>(chunk.data() + read, count), *idf, spec.weighting);
@@ -362,19 +404,34 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
       read = ends[i];
     }
     flush();
+    if (end > begin) close_block(current);
     if (extras) {
-      chunk = std::move(out);
+      out.shrink_to_fit();
+      std::vector<Feature>& mine = extra_chunks[static_cast<size_t>(member)];
+      mine = std::move(out);
+      uint64_t start = 0;
+      for (size_t i = begin; i < end; ++i) {
+        set.sample_features[i] =
+            std::span<const Feature>(mine.data() + start, kept[i - begin] - start);
+        start = kept[i - begin];
+      }
+      // The n-gram blocks of this member are copied into `mine`: free them.
+      if (end > begin) {
+        for (uint32_t b = block_of[begin]; b <= block_of[end - 1]; ++b) {
+          std::vector<Feature>().swap(set.feature_chunks[b]);
+        }
+      }
     } else {
-      chunk.resize(write);
-    }
-    chunk.shrink_to_fit();
-    uint64_t start = 0;
-    for (size_t i = begin; i < end; ++i) {
-      set.sample_features[i] =
-          std::span<const Feature>(chunk.data() + start, kept[i - begin] - start);
-      start = kept[i - begin];
+      uint64_t start = 0;
+      for (size_t i = begin; i < end; ++i) {
+        if (i > begin && block_of[i] != block_of[i - 1]) start = 0;
+        set.sample_features[i] = std::span<const Feature>(
+            set.feature_chunks[block_of[i]].data() + start, kept[i - begin] - start);
+        start = kept[i - begin];
+      }
     }
   });
+  if (extras) set.feature_chunks = std::move(extra_chunks);
   return set;
 }
 

@@ -2,8 +2,9 @@
 // heads (targets) and their labels from the training files, and turning texts into weighted
 // hashed features once, so that training epochs never touch text again.
 //
-// Memory: about 8 bytes per distinct n-gram per sample (a few KB per comment) plus the targets;
-// texts are dropped once featurized.
+// Memory: 8 bytes per distinct n-gram per sample (a few KB per comment) plus the targets,
+// stored in fixed-size blocks so that featurizing peaks at that size and not at a growing
+// vector's two or three copies; texts are dropped once featurized (docs/training.md "Memory").
 #pragma once
 
 #include <cstdint>
@@ -68,7 +69,8 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
 struct SampleSet {
   uint32_t num_outputs = 0;
   uint32_t num_heads = 0;
-  // Features live in one chunk per featurizing thread; each sample's span points into one.
+  // Features live in fixed-size blocks filled by the featurizing threads (a block is never
+  // reallocated once written); each sample's span points into one block.
   std::vector<std::vector<Feature>> feature_chunks;
   std::vector<std::span<const Feature>> sample_features;
   std::vector<uint8_t> targets;   // size() x num_outputs; 1 = gold label
