@@ -151,7 +151,7 @@ cpu_busy_percent() {
   a=$(head -n 1 /proc/stat); sleep "$1"; b=$(head -n 1 /proc/stat)
   awk -v a="$a" -v b="$b" 'BEGIN { n = split(a, x); split(b, y); t = 0
     for (i = 2; i <= n; i++) t += y[i] - x[i]
-    idle = (y[5] - x[5]) + (y[6] - x[6]); printf "%.0f", t > 0 ? 100 * (t - idle) / t : 0 }'
+    idle = (y[5] - x[5]) + (y[6] - x[6]); printf "%.0f", (t > 0) ? 100 * (t - idle) / t : 0 }'
 }
 load_before=$(uptime)
 results="$out/results.tsv"
