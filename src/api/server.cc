@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -15,7 +14,6 @@
 #include <mutex>
 
 #include "api/auth.h"
-#include "api/connection_pool.h"
 #include "api/line_writer.h"
 #include "api/request_metrics.h"
 #include "api/responses.h"
@@ -104,8 +102,6 @@ struct Server::Impl {
   std::unique_ptr<StaticFiles> web;
   HttpServer http;
   int bound_port = -1;
-  // The listener's worker threads (set when listening starts, before any request).
-  std::atomic<ConnectionPool*> pool{nullptr};
   bool jobs_started = false;
 
   void log_line(const std::string& line) { log_writer.append(line); }
@@ -198,21 +194,6 @@ struct Server::Impl {
                 const httplib::ContentReader* reader) {
     const auto t0 = std::chrono::steady_clock::now();
     std::string request_id = random_hex_id();
-    ConnectionPool* workers = pool.load(std::memory_order_acquire);
-    if (workers != nullptr &&
-        ConnectionPool::take_wait() > std::chrono::milliseconds(options.max_connection_wait_ms)) {
-      // This connection waited too long for a thread: refuse it rather than serve it late; the
-      // body is not read, so the connection closes.
-      res.set_header("Retry-After", "1");
-      res.set_header("Connection", "close");
-      res.set_header("X-Request-Id", request_id);
-      send_detail(res, 503,
-                  "Server busy: no HTTP thread was free within " +
-                      std::to_string(options.max_connection_wait_ms) + " ms; retry later");
-      metrics->record(slot_unmatched, res.status, 0);
-      access_log(req, "refused", res.status, 0, request_id, {});
-      return;
-    }
     const auto [raw_path, raw_query] = split_target(req.target);
     const std::string method = req.method == "HEAD" ? "GET" : req.method;
     RouteMatch m = router.match(method, raw_path);
@@ -241,9 +222,6 @@ struct Server::Impl {
       }
       send_detail(res, 404, "Not Found");
     }
-    // Other connections wait for a thread: this one yields its thread after this answer, so the
-    // queue moves (a keep-alive connection would otherwise hold its thread indefinitely).
-    if (workers != nullptr && workers->waiting() > 0) res.set_header("Connection", "close");
     res.set_header("X-Request-Id", request_id);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -332,10 +310,8 @@ struct Server::Impl {
   }
 
   void install_http() {
-    http.new_task_queue = [this, n = options.thread_pool_size] {
-      auto* created = new ConnectionPool(static_cast<size_t>(n > 0 ? n : 64));
-      pool.store(created, std::memory_order_release);
-      return created;
+    http.new_task_queue = [n = options.thread_pool_size] {
+      return new httplib::ThreadPool(static_cast<size_t>(n > 0 ? n : 64));
     };
     http.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options.keep_alive_max_count)));
     http.set_keep_alive_timeout(std::max(1, options.keep_alive_timeout_s));

@@ -46,9 +46,6 @@ struct ServerOptions {
   int thread_pool_size = 64;                       // HTTP threads: one per open connection
   int keep_alive_max_count = 10000;                // requests per keep-alive connection
   int keep_alive_timeout_s = 5;                    // idle seconds before a connection closes
-  // Longest a new connection may wait for an HTTP thread before it is answered 503 + Retry-After
-  // (api/connection_pool.h); while any connection waits, busy ones close after their request.
-  int max_connection_wait_ms = 500;
 
   bool access_log = true;  // one JSON line per request on stderr
 

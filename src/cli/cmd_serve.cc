@@ -205,11 +205,6 @@ CommandAction register_serve(CLI::App& root) {
                   "Idle seconds before a keep-alive connection is closed")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
-  cmd->add_option("--max-connection-wait-ms", o.max_connection_wait_ms,
-                  "Longest a connection waits for a free HTTP thread before a 503 with "
-                  "Retry-After")
-      ->check(CLI::Range(1, 3600000))
-      ->capture_default_str();
   cmd->add_flag("--no-access-log", [&o](int64_t) { o.access_log = false; },
                 "Do not write the per-request JSON log lines on stderr");
   cmd->footer(
