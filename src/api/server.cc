@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "api/auth.h"
+#include "api/line_writer.h"
 #include "api/request_metrics.h"
 #include "api/responses.h"
 #include "api/router.h"
@@ -86,6 +87,8 @@ void send_error(ServiceContext& ctx, ApiCall& call, const Status& status) {
 }
 
 struct Server::Impl {
+  // First member, so it is destroyed last: everything else may still log while it goes away.
+  LineWriter log_writer{stderr};
   ServerOptions options;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<jobs::JobService> jobs;
@@ -99,13 +102,9 @@ struct Server::Impl {
   std::unique_ptr<StaticFiles> web;
   HttpServer http;
   int bound_port = -1;
-  std::mutex log_mutex;
   bool jobs_started = false;
 
-  void log_line(const std::string& line) {
-    std::lock_guard lock(log_mutex);
-    std::fwrite(line.data(), 1, line.size(), stderr);
-  }
+  void log_line(const std::string& line) { log_writer.append(line); }
 
   void log_error(const std::string& request_id, const std::string& message) {
     nlohmann::ordered_json j;
@@ -476,6 +475,7 @@ void Server::stop() {
     impl_->jobs->stop();
     impl_->jobs_started = false;
   }
+  impl_->log_writer.flush();
 }
 
 Status Server::reload_keys() {
