@@ -86,9 +86,10 @@ std::string files_name(const std::vector<std::string>& paths) {
   return paths.size() == 1 ? paths[0] : std::string("the files");
 }
 
-// Every metadata.identity key of the files, in first-appearance order.
-Result<std::vector<std::string>> identity_keys_of(const std::vector<std::string>& paths) {
-  std::vector<std::string> keys;
+// Calls fn(line) for every non-blank line of the files, in order; an error fn returns gets the
+// file and line as context ("file:line: ...") and stops the walk.
+template <typename Fn>
+Status for_each_sample_line(const std::vector<std::string>& paths, Fn&& fn) {
   for (const std::string& path : paths) {
     WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path));
     LineReader reader(std::move(source));
@@ -97,10 +98,18 @@ Result<std::vector<std::string>> identity_keys_of(const std::vector<std::string>
       WINNOW_ASSIGN_OR_RETURN(const bool more, reader.next(&line));
       if (!more) break;
       if (is_blank_line(line)) continue;
-      Status st = collect_identity_keys(line, &keys);
+      Status st = fn(line);
       if (!st.is_ok()) return st.with_context(path + ":" + std::to_string(reader.line_number()));
     }
   }
+  return Status::ok();
+}
+
+// Every metadata.identity key of the files, in first-appearance order.
+Result<std::vector<std::string>> identity_keys_of(const std::vector<std::string>& paths) {
+  std::vector<std::string> keys;
+  WINNOW_RETURN_IF_ERROR(for_each_sample_line(
+      paths, [&](std::string_view line) { return collect_identity_keys(line, &keys); }));
   return keys;
 }
 
@@ -184,37 +193,30 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
   };
 
   ClassifierSample sample;
-  for (const std::string& path : paths) {
-    WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path));
-    LineReader reader(std::move(source));
-    std::string_view line;
-    for (;;) {
-      WINNOW_ASSIGN_OR_RETURN(const bool more, reader.next(&line));
-      if (!more) break;
-      if (is_blank_line(line)) continue;
-      Status st = parse_classifier_line(line, &sample);
-      if (st.is_ok()) st = map_labels(sample, spec, &truths[batch]);
-      if (st.is_ok() && identity_count > 0) {
-        bool present = false;
-        st = read_identity_metadata(line, identity_names, &sample_identities, &present,
-                                    &identity_seen);
-        if (st.is_ok() && !present) {
-          st = Status::invalid_argument(
-              "metadata.identity: missing (every sample needs identity values for the bias "
-              "audit; 'winnow prepare --identity-columns' writes them, null where not "
-              "annotated)");
-        }
-        std::copy(sample_identities.begin(), sample_identities.end(),
-                  batch_identities.begin() + static_cast<std::ptrdiff_t>(batch * identity_count));
+  WINNOW_RETURN_IF_ERROR(for_each_sample_line(paths, [&](std::string_view line) -> Status {
+    Status st = parse_classifier_line(line, &sample);
+    if (st.is_ok()) st = map_labels(sample, spec, &truths[batch]);
+    if (st.is_ok() && identity_count > 0) {
+      bool present = false;
+      st = read_identity_metadata(line, identity_names, &sample_identities, &present,
+                                  &identity_seen);
+      if (st.is_ok() && !present) {
+        st = Status::invalid_argument(
+            "metadata.identity: missing (every sample needs identity values for the bias "
+            "audit; 'winnow prepare --identity-columns' writes them, null where not "
+            "annotated)");
       }
-      if (!st.is_ok()) return st.with_context(path + ":" + std::to_string(reader.line_number()));
-      if (texts.size() <= batch) texts.resize(batch + 1);
-      texts[batch] = sample_text(sample);
-      ++batch;
-      ++samples;
-      if (batch == batch_limit) flush();
+      std::copy(sample_identities.begin(), sample_identities.end(),
+                batch_identities.begin() + static_cast<std::ptrdiff_t>(batch * identity_count));
     }
-  }
+    if (!st.is_ok()) return st;
+    if (texts.size() <= batch) texts.resize(batch + 1);
+    texts[batch] = sample_text(sample);
+    ++batch;
+    ++samples;
+    if (batch == batch_limit) flush();
+    return Status::ok();
+  }));
   if (batch > 0) flush();
   if (samples == 0) return Status::invalid_argument(files_name(paths) + ": no samples");
   std::vector<std::string> unseen;
