@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -112,8 +113,10 @@ class ParquetScoreReader : public ScoreReader {
       const double v = rows_->is_null(c) ? std::nan("") : rows_->number(c);
       // null and NaN mean "not annotated", as empty cells do in CSV.
       if (!std::isnan(v) && !(v >= 0 && v <= 1)) {
-        return Status::invalid_argument(where(identity_columns_[j]) + ": identity value " +
-                                        std::to_string(v) + " is not in [0, 1]");
+        char text[32];  // shortest form, as the value was written: 2, not 2.000000
+        const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+        return Status::invalid_argument(where(identity_columns_[j]) + ": identity value '" +
+                                        std::string(text, end) + "' is not in [0, 1]");
       }
       row->identities[j] = v;
     }
