@@ -107,6 +107,17 @@ const SublinearTable kSublinear;
 
 }  // namespace
 
+float tfidf_value(float count, uint32_t bucket, std::span<const float> idf,
+                  const WeightingConfig& config) {
+  float v = count;
+  if (config.sublinear_tf) {
+    const auto c = static_cast<uint32_t>(v);
+    v = c < SublinearTable::kSize ? kSublinear.value[c] : 1.0f + std::log(v);
+  }
+  if (config.use_idf) v *= idf[bucket];
+  return v;
+}
+
 namespace {
 
 // The tf-idf value of each extracted feature into values[i] and the L2 scale of each group: the
@@ -117,12 +128,7 @@ void tfidf_and_scales(std::span<const Feature> features, std::span<const float> 
   double sq[2] = {0.0, 0.0};
   for (size_t i = 0; i < features.size(); ++i) {
     const Feature& f = features[i];
-    float v = f.value;
-    if (config.sublinear_tf) {
-      const auto count = static_cast<uint32_t>(v);
-      v = count < SublinearTable::kSize ? kSublinear.value[count] : 1.0f + std::log(v);
-    }
-    if (config.use_idf) v *= idf[feature_bucket(f.key)];
+    const float v = tfidf_value(f.value, feature_bucket(f.key), idf, config);
     values[i] = v;
     const double d = static_cast<double>(v);
     sq[static_cast<uint32_t>(feature_group(f.key))] += d * d;
@@ -155,6 +161,15 @@ size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
     features[kept++] = {feature_bucket(f.key), v};
   }
   return kept;
+}
+
+void group_scales(std::span<const Feature> features, std::span<const float> idf,
+                  const WeightingConfig& config, float scale[2]) {
+  struct Discard {
+    float sink;
+    float& operator[](size_t) { return sink; }
+  } values{0.0f};
+  tfidf_and_scales(features, idf, config, values, scale);
 }
 
 void feature_weights(std::span<const Feature> features, std::span<const float> idf,

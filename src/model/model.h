@@ -93,6 +93,18 @@ struct ModelSpec {
 size_t weigh_features(std::span<Feature> features, std::span<const float> idf,
                       const WeightingConfig& config);
 
+// The tf-idf value of one extracted feature before its group's L2 scale: tf(count) (1 + ln count
+// if config.sublinear_tf) times idf[bucket] if config.use_idf. The one formula weigh_features,
+// feature_weights and the trainer's compact features (train/compact_features.h) share.
+float tfidf_value(float count, uint32_t bucket, std::span<const float> idf,
+                  const WeightingConfig& config);
+
+// The L2 scale weigh_features gives each group (scale[0] words, scale[1] characters) of
+// `features` (as extracted): a feature's weight is tfidf_value(...) * scale[its group].
+// Summed in the order given, as weigh_features does.
+void group_scales(std::span<const Feature> features, std::span<const float> idf,
+                  const WeightingConfig& config, float scale[2]);
+
 // The weight weigh_features gives each of `features` (as extracted), without compacting:
 // (*weights)[i] belongs to features[i] (0 = dropped), bit-identical to weigh_features' values.
 void feature_weights(std::span<const Feature> features, std::span<const float> idf,

@@ -98,16 +98,23 @@ WINNOW_HOGWILD void LinearLearner::sgd_range(const SampleSet& data, std::span<co
     s.step[r] = lr / static_cast<float>(scale_[r]);
     s.loss[r] = 0.0;
   }
+  // Each sample is read (decoded, for compact sets) once, one sample ahead: while sample j is
+  // computed, the rows of sample j + stride, scattered over a table much larger than the
+  // caches, are being fetched.
+  std::vector<Feature>* current = &s.x[0];
+  std::vector<Feature>* ahead = &s.x[1];
+  std::span<const Feature> next;
+  if (member < batch.size()) next = data.features_of(batch[member], ahead);
   for (size_t j = member; j < batch.size(); j += stride) {
-    // Rows are scattered over a table much larger than the caches: fetch the next sample's rows
-    // while this one is computed.
+    std::swap(current, ahead);
+    const std::span<const Feature> x = next;
     if (j + stride < batch.size()) {
-      for (const Feature& f : data.features_of(batch[j + stride])) {
+      next = data.features_of(batch[j + stride], ahead);
+      for (const Feature& f : next) {
         __builtin_prefetch(w + static_cast<size_t>(f.key) * row_len, 1, 1);
       }
     }
     const uint32_t i = batch[j];
-    const std::span<const Feature> x = data.features_of(i);
     std::fill(z, z + row_len, 0.0f);
     for (const Feature& f : x) axpy(f.value, w + static_cast<size_t>(f.key) * row_len, z, row_len);
     const uint8_t* y = data.targets_of(i);
@@ -183,14 +190,22 @@ void LinearLearner::evaluate(const SampleSet& data, const std::vector<LossUnit>&
     std::vector<double>& acc = partial[static_cast<size_t>(member)];
     std::vector<float> zbuf(row_len_);
     float* zpad = zbuf.data();
+    std::vector<Feature> buffers[2];
+    std::vector<Feature>* current = &buffers[0];
+    std::vector<Feature>* ahead = &buffers[1];
+    std::span<const Feature> next;
+    if (begin < end) next = data.features_of(begin, ahead);
     for (size_t i = begin; i < end; ++i) {
+      std::swap(current, ahead);
+      const std::span<const Feature> x = next;
       if (i + 1 < end) {
-        for (const Feature& f : data.features_of(i + 1)) {
+        next = data.features_of(i + 1, ahead);
+        for (const Feature& f : next) {
           __builtin_prefetch(weights_.data() + static_cast<size_t>(f.key) * row_len_, 0, 1);
         }
       }
       std::fill(zpad, zpad + row_len_, 0.0f);
-      for (const Feature& f : data.features_of(i)) {
+      for (const Feature& f : x) {
         axpy(f.value, weights_.data() + static_cast<size_t>(f.key) * row_len_, zpad, row_len_);
       }
       float* z = scores->data() + i * out_len;

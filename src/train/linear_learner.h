@@ -68,6 +68,8 @@ class LinearLearner final : public Learner {
   struct alignas(64) Scratch {
     std::vector<float> z, grad, step;
     std::vector<double> loss;
+    // Decoded features of the current and the next sample (compact sets decode into these).
+    std::vector<Feature> x[2];
   };
   std::vector<Scratch> scratch_;
 };

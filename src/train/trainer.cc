@@ -294,7 +294,8 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   for (uint64_t v : valid_raw.invalid_lines_per_file) valid_invalid_lines += v;
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
   WINNOW_ASSIGN_OR_RETURN(d.train,
-                          featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team));
+                          featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team,
+                                          FeatureStorage::kCompact));
   // The parsed lines (labels, line numbers) are not needed once featurized: free them before
   // the validation split's features are added.
   train_raw = RawSplit();

@@ -9,12 +9,15 @@
 
 #include "data/byte_source.h"
 #include "text/feature_hasher.h"
+#include "train/compact_features.h"
 
 namespace winnow {
 
 // Features per storage block of a SampleSet (32 MB): large enough that the blocks' ends waste
 // little, small enough that closing one (shrink_to_fit copies it) adds little to the peak.
 constexpr size_t kBlockFeatures = size_t{1} << 22;
+// Bytes per block of compact storage (32 MB, for the same reasons).
+constexpr size_t kBlockBytes = size_t{1} << 25;
 
 Result<TrainFileSpec> parse_train_file_arg(const std::string& arg) {
   TrainFileSpec spec{arg, 1.0};
@@ -216,6 +219,32 @@ Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOpti
   return heads;
 }
 
+std::span<const Feature> SampleSet::features_of(size_t i) const {
+  WINNOW_CHECK(!compact);
+  return sample_features[i];
+}
+
+std::span<const Feature> SampleSet::features_of(size_t i, std::vector<Feature>* buffer) const {
+  if (!compact) return sample_features[i];
+  buffer->clear();
+  const float* scale = compact_scales.data() + 2 * i;
+  for_each_count(compact_samples[i], [&](uint32_t key, uint32_t count) {
+    // weigh_features' arithmetic exactly: tfidf_value, times the group's scale, 0 dropped.
+    const uint32_t bucket = feature_bucket(key);
+    const float v = tfidf_value(static_cast<float>(count), bucket, idf, weighting) *
+                    scale[static_cast<uint32_t>(feature_group(key))];
+    if (v != 0.0f) buffer->push_back({bucket, v});
+  });
+  return *buffer;
+}
+
+uint64_t SampleSet::feature_bytes() const {
+  uint64_t n = 0;
+  for (const auto& b : feature_chunks) n += b.capacity() * sizeof(Feature);
+  for (const auto& b : compact_blocks) n += b.capacity();
+  return n;
+}
+
 uint64_t SampleSet::total_tokens() const {
   uint64_t n = 0;
   for (uint32_t t : tokens) n += t;
@@ -252,10 +281,106 @@ Status set_targets(const ClassifierSample& sample, const ModelSpec& spec,
   return Status::ok();
 }
 
+// idf from document frequencies (smooth idf = ln((1+n)/(1+df)) + 1, 0 under min_df).
+void idf_from_df(const std::vector<uint32_t>& df, size_t docs, uint32_t min_df,
+                 std::vector<float>* idf) {
+  idf->resize(df.size());
+  const double n = static_cast<double>(docs);
+  for (size_t b = 0; b < df.size(); ++b) {
+    (*idf)[b] = df[b] < min_df ? 0.0f
+                               : static_cast<float>(std::log((1.0 + n) / (1.0 + df[b])) + 1.0);
+  }
+}
+
+// FeatureStorage::kCompact for architectures without extra inputs. Pass 1 (parallel by
+// contiguous ranges) hashes each text, encodes its sorted counts into the member's current
+// byte block (fixed size, never reallocated: the spans stay valid), counts document
+// frequencies per member and frees the text; then the idf; pass 2 computes each sample's group
+// scales from its decoded counts. The peak is the encoded bytes, never 8 bytes per n-gram of
+// the whole split.
+void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
+                       std::vector<float>* idf, WorkerTeam* team, SampleSet* set) {
+  const size_t n = raw->samples.size();
+  const size_t members = static_cast<size_t>(team->size());
+  const uint32_t buckets = spec.features.buckets();
+  const bool count_df = compute_idf && spec.weighting.use_idf;
+  std::vector<std::vector<std::vector<uint8_t>>> member_blocks(members);
+  std::vector<std::vector<uint32_t>> member_df(count_df ? members : 0);
+  std::vector<uint64_t> begins(n, 0), ends(n, 0);
+  std::vector<uint32_t> block_of(n, 0);
+  const FeatureHasher hasher(spec.features);
+  team->run_ranges(n, [&](size_t begin, size_t end, int member) {
+    FeatureScratch scratch;
+    std::vector<Feature> one;
+    std::vector<uint8_t> bytes;
+    std::vector<std::vector<uint8_t>>& blocks = member_blocks[static_cast<size_t>(member)];
+    std::vector<uint32_t>* df = nullptr;
+    if (count_df) {
+      df = &member_df[static_cast<size_t>(member)];
+      df->assign(buckets, 0);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      set->tokens[i] = hasher.extract(raw->samples[i].text, &scratch, &one);
+      std::string().swap(raw->samples[i].text);
+      if (df != nullptr) {
+        for (const Feature& f : one) ++(*df)[feature_bucket(f.key)];
+      }
+      bytes.clear();
+      encode_counts(&one, &bytes);
+      if (blocks.empty() || blocks.back().capacity() - blocks.back().size() < bytes.size()) {
+        blocks.emplace_back();
+        blocks.back().reserve(std::max(kBlockBytes, bytes.size()));
+      }
+      std::vector<uint8_t>& block = blocks.back();
+      begins[i] = block.size();
+      block.insert(block.end(), bytes.begin(), bytes.end());
+      ends[i] = block.size();
+      block_of[i] = static_cast<uint32_t>(blocks.size() - 1);
+    }
+    // The last block's unused reservation (up to 32 MB a member) is given back.
+    if (!blocks.empty()) blocks.back().shrink_to_fit();
+  });
+  std::vector<uint32_t> base(members, 0);
+  for (size_t m = 0; m < members; ++m) {
+    base[m] = static_cast<uint32_t>(set->compact_blocks.size());
+    for (auto& block : member_blocks[m]) set->compact_blocks.push_back(std::move(block));
+  }
+  if (compute_idf) {
+    idf->clear();
+    if (spec.weighting.use_idf) {
+      std::vector<uint32_t> df(buckets, 0);
+      for (const auto& d : member_df) {
+        for (uint32_t b = 0; b < buckets; ++b) df[b] += d[b];
+      }
+      member_df.clear();
+      idf_from_df(df, n, spec.weighting.min_df, idf);
+    }
+  }
+  set->compact = true;
+  set->idf = *idf;
+  set->weighting = spec.weighting;
+  set->compact_samples.resize(n);
+  set->compact_scales.assign(2 * n, 0.0f);
+  team->run_ranges(n, [&](size_t begin, size_t end, int member) {
+    std::vector<Feature> counts;
+    for (size_t i = begin; i < end; ++i) {
+      const std::vector<uint8_t>& block =
+          set->compact_blocks[base[static_cast<size_t>(member)] + block_of[i]];
+      set->compact_samples[i] = std::span<const uint8_t>(block.data() + begins[i], ends[i] - begins[i]);
+      counts.clear();
+      for_each_count(set->compact_samples[i], [&](uint32_t key, uint32_t count) {
+        counts.push_back({key, static_cast<float>(count)});
+      });
+      group_scales(counts, *idf, spec.weighting, &set->compact_scales[2 * i]);
+    }
+  });
+}
+
 }  // namespace
 
 Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
-                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team) {
+                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team,
+                                  FeatureStorage storage) {
   const Architecture* arch = find_architecture(spec.architecture);
   WINNOW_CHECK(arch != nullptr);
   const bool extras = arch->append_extra_inputs != nullptr;
@@ -277,6 +402,10 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
       return st.with_context(raw->files[raw->file_of_sample[i]] + ":" +
                              std::to_string(raw->line_of_sample[i]));
     }
+  }
+  if (storage == FeatureStorage::kCompact && !extras) {
+    featurize_compact(raw, spec, compute_idf, idf, team, &set);
+    return set;
   }
 
   // Pass 1 (parallel by contiguous ranges): distinct n-gram counts per sample, appended to the
@@ -328,13 +457,7 @@ Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const vo
       for (const auto& chunk : set.feature_chunks) {
         for (const Feature& f : chunk) ++df[feature_bucket(f.key)];
       }
-      idf->resize(buckets);
-      const double docs = static_cast<double>(n);
-      for (uint32_t b = 0; b < buckets; ++b) {
-        (*idf)[b] = df[b] < spec.weighting.min_df
-                        ? 0.0f
-                        : static_cast<float>(std::log((1.0 + docs) / (1.0 + df[b])) + 1.0);
-      }
+      idf_from_df(df, n, spec.weighting.min_df, idf);
     }
   }
 

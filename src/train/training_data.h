@@ -65,6 +65,14 @@ struct HeadOptions {
 // or < 0.
 Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options);
 
+// How featurize_split stores a split's n-grams.
+enum class FeatureStorage {
+  kPlain,    // weighted Features (8 bytes each) in extraction order: exactly what Model::logits
+             // sees for the same text (validation scores match the served model's bit for bit)
+  kCompact,  // train/compact_features.h: 2-3 bytes each, sorted by key, values recomputed when
+             // read (the training split: ~1/3 of the memory; docs/training.md "Memory")
+};
+
 // Samples of one split turned into features and targets for a given spec.
 struct SampleSet {
   uint32_t num_outputs = 0;
@@ -78,6 +86,16 @@ struct SampleSet {
   std::vector<uint32_t> tokens;   // words per sample
   std::vector<uint32_t> file_of_sample;
 
+  // FeatureStorage::kCompact instead of feature_chunks/sample_features: each sample's encoding
+  // in fixed-size byte blocks, its two group scales (words, characters), and the idf and
+  // weighting its values are recomputed with.
+  bool compact = false;
+  std::vector<std::vector<uint8_t>> compact_blocks;
+  std::vector<std::span<const uint8_t>> compact_samples;
+  std::vector<float> compact_scales;  // 2 per sample
+  std::vector<float> idf;
+  WeightingConfig weighting;
+
   SampleSet() = default;
   SampleSet(SampleSet&&) = default;  // spans stay valid: chunk buffers move along
   SampleSet& operator=(SampleSet&&) = default;
@@ -85,7 +103,13 @@ struct SampleSet {
   SampleSet& operator=(const SampleSet&) = delete;
 
   size_t size() const { return tokens.size(); }
-  std::span<const Feature> features_of(size_t i) const { return sample_features[i]; }
+  // The weighted features of sample i. Plain storage only (WINNOW_CHECKed).
+  std::span<const Feature> features_of(size_t i) const;
+  // Either storage: the stored span (plain), or the features decoded into *buffer (compact),
+  // valid until *buffer is next changed. Thread-safe with one buffer per thread.
+  std::span<const Feature> features_of(size_t i, std::vector<Feature>* buffer) const;
+  // Bytes held by the n-gram storage (either kind), for logs and tests.
+  uint64_t feature_bytes() const;
   const uint8_t* targets_of(size_t i) const { return targets.data() + i * num_outputs; }
   const uint8_t* heads_of(size_t i) const { return has_head.data() + i * num_heads; }
   uint64_t total_tokens() const;
@@ -97,7 +121,10 @@ struct SampleSet {
 // error naming the file and line ("valid.jsonl:17: labels.moderation: ...").
 // `runtime` is what the architecture's bind built from its fixed tensors (for its extra
 // inputs, which follow each sample's n-grams); texts are released once featurized.
+// `storage` kCompact applies to architectures without extra inputs (the encoder's dense
+// inputs are stored plain whatever is asked).
 Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
-                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team);
+                                  bool compute_idf, std::vector<float>* idf, WorkerTeam* team,
+                                  FeatureStorage storage = FeatureStorage::kPlain);
 
 }  // namespace winnow

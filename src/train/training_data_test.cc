@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "text/feature_hasher.h"
@@ -105,6 +106,63 @@ TEST(FeaturizeSplit, ASampleLargerThanABlockGetsItsOwnBlock) {
                            [](const Feature& a, const Feature& b) {
                              return a.key == b.key && a.value == b.value;
                            }));
+  }
+}
+
+// Compact storage (the training split's) gives every sample exactly what weighing its n-grams
+// sorted by key gives, bit for bit: the same values, none lost or invented, across many blocks
+// and both threads, with counts above 1 (repeated words), empty samples and dropped buckets.
+TEST(FeaturizeSplit, CompactStorageDecodesToTheExactWeightedFeatures) {
+  const size_t n = 3000;
+  RawSplit raw = blocks_random_split(n, 1500, 21);
+  for (size_t i = 0; i < n; i += 7) raw.samples[i].text += " the the the cat the cat";
+  std::vector<std::string> texts;
+  for (const ClassifierSample& s : raw.samples) texts.push_back(s.text);
+  for (const bool sublinear : {true, false}) {
+    RawSplit copy = raw;
+    ModelSpec spec = blocks_spec();
+    spec.weighting.sublinear_tf = sublinear;
+    spec.weighting.min_df = 2;  // some buckets are dropped (idf 0)
+    WorkerTeam team(2);
+    std::vector<float> idf;
+    Result<SampleSet> set =
+        featurize_split(&copy, spec, nullptr, true, &idf, &team, FeatureStorage::kCompact);
+    ASSERT_TRUE(set.is_ok()) << set.status().message();
+    ASSERT_TRUE(set->compact);
+    ASSERT_EQ(set->size(), n);
+    EXPECT_GE(set->compact_blocks.size(), 2u) << "both threads should have stored samples";
+
+    // The same split stored plain: the same idf, and per sample the same features as a multiset.
+    RawSplit plain_raw = raw;
+    std::vector<float> plain_idf;
+    Result<SampleSet> plain = featurize_split(&plain_raw, spec, nullptr, true, &plain_idf, &team);
+    ASSERT_TRUE(plain.is_ok());
+    ASSERT_EQ(idf, plain_idf);
+    EXPECT_LT(set->feature_bytes() * 2, plain->feature_bytes())
+        << "compact storage should take well under half the bytes";
+
+    const FeatureHasher hasher(spec.features);
+    FeatureScratch scratch;
+    std::vector<Feature> expected, buffer;
+    uint64_t repeated = 0, dropped = 0;
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_TRUE(copy.samples[i].text.empty()) << "text " << i << " not released";
+      hasher.extract(texts[i], &scratch, &expected);
+      std::sort(expected.begin(), expected.end(),
+                [](const Feature& a, const Feature& b) { return a.key < b.key; });
+      for (const Feature& f : expected) repeated += f.value > 1.0f ? 1 : 0;
+      const size_t extracted = expected.size();
+      expected.resize(weigh_features(expected, idf, spec.weighting));
+      dropped += extracted - expected.size();
+      const std::span<const Feature> got = set->features_of(i, &buffer);
+      ASSERT_EQ(got.size(), expected.size()) << "sample " << i;
+      for (size_t k = 0; k < got.size(); ++k) {
+        ASSERT_EQ(got[k].key, expected[k].key) << "sample " << i << " feature " << k;
+        ASSERT_EQ(got[k].value, expected[k].value) << "sample " << i << " feature " << k;
+      }
+    }
+    EXPECT_GT(repeated, 0u) << "the test should cover counts above 1";
+    EXPECT_GT(dropped, 0u) << "the test should cover buckets under min_df";
   }
 }
 
