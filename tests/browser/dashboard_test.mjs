@@ -399,10 +399,11 @@ async function run(args) {
     check((await page.locator("table.bias-audit").count()) === 0, "no audit table without an audit");
     await shot(page, args.out, "desktop-9-model");
 
-    // --- Bias audit: a model whose validation file carries identity values shows the table.
-    const audited = withIdentities(validText);
+    // --- Bias audit: a model whose validation file carries identity values shows the table. The
+    // validation and test splits together give one subgroup over the minimum of 100 (male).
+    const audited = withIdentities(validText + readFileSync(join(prepared, "test_file.jsonl"), "utf8"));
     const expectedRows = Object.entries(audited.counts).filter(([, n]) => n > 0);
-    check(expectedRows.length >= 3 && expectedRows.some(([, n]) => n < 100), `identity subgroups made (${expectedRows.map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    check(expectedRows.length >= 3 && expectedRows.some(([, n]) => n < 100) && expectedRows.some(([, n]) => n >= 100), `identity subgroups made (${expectedRows.map(([k, n]) => `${k} ${n}`).join(", ")})`);
     const auditModel = await trainOverApi(base, trainId, "validation_identities.jsonl", audited.jsonl, "audit");
     check(typeof auditModel === "string" && auditModel.includes(":audit:"), `model trained with identities (${auditModel})`);
     await go(page, base, `#/models/${encodeURIComponent(auditModel)}`);
@@ -432,8 +433,13 @@ async function run(args) {
       const small = t.rows.filter((r) => r.size < 100);
       check(small.length > 0 && small.every((r) => r.averaged === "false" && r.averagedText === "no (size < 100)"), `${t.label}: subgroups under 100 samples are marked not averaged`);
       check(t.rows.every((r) => r.header === r.name), `${t.label}: each row is headed by its subgroup`);
-      check(t.means.startsWith("Power mean (p = -5)") && /^Final bias metric (\d\.\d{4} = |— )/.test(t.final), `${t.label}: power means and the final metric (${t.final})`);
+      const large = t.rows.filter((r) => r.size >= 100);
+      check(large.every((r) => (r.averaged === "true" && r.averagedText === "yes") || (r.averaged === "false" && r.averagedText.endsWith("undefined)"))), `${t.label}: subgroups of 100 or more are averaged unless an AUC is undefined`);
+      const averaged = t.rows.some((r) => r.averaged === "true");
+      check(t.means.startsWith("Power mean (p = -5)") && (averaged ? /^Final bias metric 0\.\d{4} = /.test(t.final) : t.final.startsWith("Final bias metric — ")), `${t.label}: power means and the final metric (${t.final})`);
     }
+    const toxicity = tables.find((t) => t.label === "toxicity");
+    check(toxicity !== undefined && /^Final bias metric 0\.\d{4}/.test(toxicity.final), `toxicity has a final bias metric (${toxicity?.final})`);
     await page.locator("[data-testid=bias-audit]").scrollIntoViewIfNeeded();
     await shot(page, args.out, "desktop-9b-bias-audit");
 
