@@ -155,5 +155,33 @@ TEST_F(ServeBiasAudit, AModelWithoutAnAuditOrNoModelIs404WithADetail) {
   EXPECT_EQ(anonymous_call->status, 401);
 }
 
+// A bad identity value in a validation file fails the job at validation, naming the file by its
+// upload name and the line, before any training.
+TEST_F(ServeBiasAudit, ABadIdentityValueFailsValidationNamingFileAndLine) {
+  const std::string train = upload("training_file.jsonl", moderation_jsonl(120, 1))["id"];
+  const std::string valid =
+      upload("validation_file.jsonl",
+             "{\"text\": \"the vote\", \"labels\": {\"moderation\": [\"safe\"]}, \"metadata\": "
+             "{\"identity\": {\"muslim\": 0}}}\n"
+             "{\"text\": \"you idiot\", \"labels\": {\"moderation\": [\"toxicity\"]}, "
+             "\"metadata\": {\"identity\": {\"muslim\": \"yes\"}}}\n")["id"];
+  nlohmann::json req = {{"model", "ministral-3b-latest"},
+                        {"training_files", {{{"file_id", train}, {"weight", 1}}}},
+                        {"validation_files", {valid}},
+                        {"auto_start", false},
+                        {"job_type", "classifier"},
+                        {"hyperparameters", {{"training_steps", 5}, {"learning_rate", 5e-05}}}};
+  auto created = client().Post("/v1/fine_tuning/jobs", req.dump(), "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 200) << created->body;
+  const nlohmann::json job = wait_job(json_of(created)["id"], {"QUEUED", "VALIDATING"});
+  EXPECT_EQ(job["status"], "FAILED_VALIDATION") << job.dump();
+  const std::string text = job.dump();
+  EXPECT_NE(text.find("validation_file.jsonl (file " + valid +
+                      ") line 2: metadata.identity.muslim: expected a number in [0, 1]"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace winnow::testing
