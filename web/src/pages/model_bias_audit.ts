@@ -74,7 +74,7 @@ function labelTable(audit: BiasAuditHead, label: BiasAuditLabel): HTMLElement {
       { "data-subgroup": g.name, "data-averaged": String(g.averaged), class: g.averaged ? "" : "not-averaged" },
       h("th", { scope: "row" }, g.name),
       [formatCount(g.size), formatCount(g.positives), formatMetric(g.subgroup_auc), formatMetric(g.bpsn_auc), formatMetric(g.bnsp_auc)].map((v) => h("td", { class: "num" }, v)),
-      h("td", { title: g.not_averaged_reason ?? "" }, averagedText(g, audit.min_subgroup_size)),
+      h("td", { class: "averaged", title: g.not_averaged_reason ?? "" }, averagedText(g, audit.min_subgroup_size)),
     ),
   );
   const means = h(
