@@ -29,6 +29,46 @@ json error_schemas() {
   };
 }
 
+// One head's audit as eval/bias_audit_json.h writes it (docs/bias-audit.md).
+json bias_audit_head_schema() {
+  const json auc = nullable(number());
+  json subgroup = object({{"name", str()},
+                          {"size", integer()},
+                          {"positives", integer()},
+                          {"negatives", integer()},
+                          {"unannotated", integer()},
+                          {"subgroup_auc", auc},
+                          {"bpsn_auc", auc},
+                          {"bnsp_auc", auc},
+                          {"undefined", {{"type", "object"}, {"additionalProperties", str()}}},
+                          {"averaged", boolean()},
+                          {"not_averaged_reason", nullable(str())}},
+                         {"name", "size", "positives", "subgroup_auc", "bpsn_auc", "bnsp_auc",
+                          "averaged", "not_averaged_reason"});
+  json label = object({{"name", str()},
+                       {"samples", integer()},
+                       {"positives", integer()},
+                       {"overall_auc", auc},
+                       {"subgroups", array_of(std::move(subgroup))},
+                       {"subgroups_averaged", integer()},
+                       {"power_mean", object({{"subgroup_auc", auc}, {"bpsn_auc", auc}, {"bnsp_auc", auc}})},
+                       {"final_metric", auc},
+                       {"final_metric_note", nullable(str())}},
+                      {"name", "samples", "positives", "overall_auc", "subgroups", "final_metric"});
+  return object({{"head", str()},
+                 {"samples", integer()},
+                 {"identities", array_of(str())},
+                 {"identity_threshold", number()},
+                 {"min_subgroup_size", integer()},
+                 {"power", number()},
+                 {"weights", object({{"overall_auc", number()},
+                                     {"subgroup_auc", number()},
+                                     {"bpsn_auc", number()},
+                                     {"bnsp_auc", number()}})},
+                 {"labels", array_of(std::move(label))}},
+                {"head", "samples", "identities", "min_subgroup_size", "labels"});
+}
+
 json component_schemas() {
   json file = object({{"id", {{"type", "string"}, {"format", "uuid"}}},
                       {"object", str()},
@@ -212,6 +252,9 @@ json component_schemas() {
       {"ModelMetrics", object({{"model", str()}, {"heads", array_of(json::object())},
                                {"curves", {{"type", "object"}}}},
                               {"model", "heads", "curves"})},
+      {"BiasAudit", object({{"model", str()}, {"job", str()},
+                            {"bias_audit", array_of(bias_audit_head_schema())}},
+                           {"model", "job", "bias_audit"})},
   };
   schemas.update(error_schemas());
   return schemas;

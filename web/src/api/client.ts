@@ -15,6 +15,7 @@ import type {
   Job,
   JobDetails,
   ListResponse,
+  ModelBiasAudit,
   ModelCard,
   ModelMetrics,
   ServerInfo,
@@ -93,6 +94,7 @@ export const api = {
   archiveModel: (id: string) => request<ArchiveResponse>("POST", `/v1/fine_tuning/models/${enc(id)}/archive`),
   unarchiveModel: (id: string) => request<ArchiveResponse>("DELETE", `/v1/fine_tuning/models/${enc(id)}/archive`),
   modelMetrics: (id: string) => request<ModelMetrics>("GET", `/v1/winnow/models/${enc(id)}/metrics`),
+  modelBiasAudit: (id: string) => request<ModelBiasAudit>("GET", `/v1/winnow/models/${enc(id)}/bias-audit`),
 
   classify: (model: string, input: string[]) =>
     request<ClassificationResponse>("POST", "/v1/classifications", { model, input }),

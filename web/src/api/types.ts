@@ -269,6 +269,55 @@ export interface ModelMetrics {
   curves: Record<string, { roc?: RocCurve; pr?: PrCurve }>;
 }
 
+/** One identity subgroup of a label's bias audit (docs/bias-audit.md). An AUC is null when it is
+ * undefined for the subgroup's samples (one class absent); `undefined` then says why. */
+export interface BiasAuditSubgroup {
+  name: string;
+  size: number;
+  positives: number;
+  negatives: number;
+  unannotated: number;
+  subgroup_auc: number | null;
+  bpsn_auc: number | null;
+  bnsp_auc: number | null;
+  undefined: Record<string, string>;
+  /** In the power means: at least min_subgroup_size samples and all three AUCs defined. */
+  averaged: boolean;
+  not_averaged_reason: string | null;
+}
+
+export interface BiasAuditLabel {
+  name: string;
+  samples: number;
+  positives: number;
+  overall_auc: number | null;
+  subgroups: BiasAuditSubgroup[];
+  subgroups_averaged: number;
+  power_mean: { subgroup_auc: number | null; bpsn_auc: number | null; bnsp_auc: number | null };
+  /** Jigsaw's final bias metric; null (with final_metric_note) when no subgroup is averaged. */
+  final_metric: number | null;
+  final_metric_note: string | null;
+}
+
+/** The audit of one multi-label head, as `winnow eval --identity-columns ... --json` prints it. */
+export interface BiasAuditHead {
+  head: string;
+  samples: number;
+  identities: string[];
+  identity_threshold: number;
+  min_subgroup_size: number;
+  power: number;
+  weights: { overall_auc: number; subgroup_auc: number; bpsn_auc: number; bnsp_auc: number };
+  labels: BiasAuditLabel[];
+}
+
+/** GET /v1/winnow/models/{id}/bias-audit: the audit training stored (404 when the model has none). */
+export interface ModelBiasAudit {
+  model: string;
+  job: string;
+  bias_audit: BiasAuditHead[];
+}
+
 /** POST /v1/classifications */
 export interface ClassificationResponse {
   id: string;
