@@ -67,6 +67,9 @@ if [ -s "$pid_file" ]; then
   fi
   rm -f "$pid_file"
 fi
+# The log exists before the server starts: the background shell opens it only after the fork,
+# and the wait below must not read a file that is not there yet (a race seen under load).
+: > "$log"
 nohup "$WINNOW" serve --data-dir "$OUT/winnow-data" --host "${WINNOW_HOST:-127.0.0.1}" \
   --port "${WINNOW_PORT:-8080}" --api-key "$key" > "$log" 2>&1 < /dev/null &
 pid=$!
