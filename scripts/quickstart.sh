@@ -67,6 +67,8 @@ if [ -s "$pid_file" ]; then
   fi
   rm -f "$pid_file"
 fi
+# Created here, not by the background job's redirection: the loop below may read it first.
+: > "$log"
 nohup "$WINNOW" serve --data-dir "$OUT/winnow-data" --host "${WINNOW_HOST:-127.0.0.1}" \
   --port "${WINNOW_PORT:-8080}" --api-key "$key" > "$log" 2>&1 < /dev/null &
 pid=$!
