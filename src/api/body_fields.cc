@@ -67,6 +67,16 @@ std::optional<int64_t> int_field(const json& obj, const char* key, json where, i
   return v;
 }
 
+std::optional<bool> bool_field(const json& obj, const char* key, json where, FieldErrors* errors) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    errors->wrong_type(JsonType::kBoolean, std::move(where), *it);
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
 std::optional<std::string> string_field(const json& obj, const char* key, json where,
                                         FieldErrors* errors) {
   auto it = obj.find(key);

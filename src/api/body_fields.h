@@ -26,6 +26,10 @@ std::optional<int64_t> int_field(const nlohmann::json& obj, const char* key, nlo
                                  int64_t min, FieldErrors* errors,
                                  int64_t max = std::numeric_limits<int64_t>::max());
 
+// A boolean at obj[key] (no coercion: "true" or 1 are "bool_type").
+std::optional<bool> bool_field(const nlohmann::json& obj, const char* key, nlohmann::json where,
+                               FieldErrors* errors);
+
 // A string at obj[key].
 std::optional<std::string> string_field(const nlohmann::json& obj, const char* key,
                                         nlohmann::json where, FieldErrors* errors);

@@ -187,10 +187,7 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
       }
     }
   }
-  if (auto it = b.find("auto_start"); it != b.end() && !it->is_null()) {
-    if (!it->is_boolean()) errors.wrong_type(JsonType::kBoolean, body_loc({"auto_start"}), *it);
-    else draft.auto_start = it->get<bool>();
-  }
+  if (auto a = bool_field(b, "auto_start", body_loc({"auto_start"}), &errors)) draft.auto_start = *a;
   if (auto p = number_field(b, "invalid_sample_skip_percentage", body_loc({"invalid_sample_skip_percentage"}),
                             0, 0.5, false, &errors)) {
     draft.invalid_sample_skip_percentage = *p;
