@@ -12,7 +12,7 @@ PACKAGES=(
   libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas-pthread-dev
   python3 python3-pandas python3-sklearn python3-matplotlib python3-tqdm fasttext
-  clang libclang-rt-14-dev bc time
+  clang libclang-rt-14-dev clang-format bc time
   curl jq wrk nodejs
   chromium
 )

@@ -8,14 +8,22 @@ std::string body_too_large_text(size_t limit) {
 
 const char* transport_error_text(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return kNotFoundText;
-    case 405: return kMethodNotAllowedText;
-    case 408: return "Request Timeout";
-    case 413: return "Request body too large";
-    case 414: return "URI Too Long";
-    case 416: return "Range Not Satisfiable";
-    default: return status >= 500 ? kInternalErrorText : "Bad Request";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return kNotFoundText;
+    case 405:
+      return kMethodNotAllowedText;
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Request body too large";
+    case 414:
+      return "URI Too Long";
+    case 416:
+      return "Range Not Satisfiable";
+    default:
+      return status >= 500 ? kInternalErrorText : "Bad Request";
   }
 }
 

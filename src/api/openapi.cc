@@ -57,6 +57,53 @@ json error_schemas() {
   };
 }
 
+// The identity-bias audit as eval/bias_audit_json.h writes it (docs/bias-audit.md), one head at
+// a time; every field is always written.
+json bias_audit_schemas() {
+  const json auc = nullable(number());
+  json subgroup = all_required({{"name", str()},
+                                {"size", integer()},
+                                {"positives", integer()},
+                                {"negatives", integer()},
+                                {"unannotated", integer()},
+                                {"subgroup_auc", auc},
+                                {"bpsn_auc", auc},
+                                {"bnsp_auc", auc},
+                                {"undefined", map_of(str())},
+                                {"averaged", boolean()},
+                                {"not_averaged_reason", nullable(str())}});
+  json label = all_required(
+      {{"name", str()},
+       {"samples", integer()},
+       {"positives", integer()},
+       {"overall_auc", auc},
+       {"subgroups", array_of(ref("BiasAuditSubgroup"))},
+       {"subgroups_averaged", integer()},
+       {"power_mean", all_required({{"subgroup_auc", auc}, {"bpsn_auc", auc}, {"bnsp_auc", auc}})},
+       {"final_metric", auc},
+       {"final_metric_note", nullable(str())}});
+  json head = all_required({{"head", str()},
+                            {"samples", integer()},
+                            {"identities", array_of(str())},
+                            {"identity_threshold", number()},
+                            {"min_subgroup_size", integer()},
+                            {"power", number()},
+                            {"weights", all_required({{"overall_auc", number()},
+                                                      {"subgroup_auc", number()},
+                                                      {"bpsn_auc", number()},
+                                                      {"bnsp_auc", number()}})},
+                            {"labels", array_of(ref("BiasAuditLabel"))}});
+  return {
+      {"BiasAuditSubgroup", subgroup},
+      {"BiasAuditLabel", label},
+      {"BiasAuditHead", head},
+      // GET /v1/winnow/models/{id}/bias-audit
+      {"BiasAudit",
+       all_required(
+           {{"model", str()}, {"job", str()}, {"bias_audit", array_of(ref("BiasAuditHead"))}})},
+  };
+}
+
 // §2.1 files (wire_json.cc file_json) and the winnow file views (routes_winnow.cc).
 json file_schemas() {
   json file = closed({{"id", {{"type", "string"}, {"format", "uuid"}}},
@@ -414,8 +461,9 @@ json service_schemas() {
 
 json component_schemas() {
   json schemas = json::object();
-  for (const json& group : {file_schemas(), job_schemas(), model_schemas(), classify_schemas(),
-                            metrics_schemas(), service_schemas(), error_schemas()}) {
+  for (const json& group :
+       {file_schemas(), job_schemas(), model_schemas(), classify_schemas(), metrics_schemas(),
+        bias_audit_schemas(), service_schemas(), error_schemas()}) {
     schemas.update(group);
   }
   return schemas;

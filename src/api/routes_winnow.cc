@@ -170,6 +170,39 @@ void model_metrics(ServiceContext& ctx, ApiCall& call, MetricsMemo& memo) {
   send_json_text(call.response, 200, std::move(text));
 }
 
+// The identity-bias audit training stored in the model file (metadata.validation.bias_audit,
+// docs/bias-audit.md) when the job's validation files carried identities: read from the model,
+// never recomputed. 404 in the API's error shape when the model has none.
+void model_bias_audit(ServiceContext& ctx, ApiCall& call) {
+  const std::string& id = call.param("model_id");
+  Result<store::ModelRecord> model = ctx.store.get_model(call.workspace, id);
+  if (!model.is_ok()) {
+    return send_error(ctx, call, model_error(model.status()));
+  }
+  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
+      call.workspace, id, [&]() { return load_model_for_serving(id, ctx.store.model_path(*model)); });
+  if (!loaded.is_ok()) return send_error(ctx, call, loaded.status());
+  const json metadata = json::parse((*loaded)->classifier.metadata_json(), nullptr, false);
+  const json* audit = nullptr;
+  if (metadata.is_object()) {
+    const auto v = metadata.find("validation");
+    if (v != metadata.end() && v->is_object()) {
+      const auto a = v->find("bias_audit");
+      if (a != v->end() && a->is_array() && !a->empty()) audit = &*a;
+    }
+  }
+  if (audit == nullptr) {
+    return send_detail(call.response, 404,
+                       "This model has no bias audit: train it with a validation file prepared "
+                       "with 'winnow prepare --identity-columns'");
+  }
+  OrderedJson out;
+  out["model"] = id;
+  out["job"] = model->job_id;
+  out["bias_audit"] = OrderedJson::parse(audit->dump());
+  send_json(call.response, 200, out);
+}
+
 }  // namespace
 
 void add_winnow_routes(Router& router, ServiceContext& ctx) {
@@ -194,6 +227,11 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
               "Per-head evaluation and ROC/PR curves on the job's validation files", "winnow",
               true, BodyKind::kNone, nullptr, schema_ref("ModelMetrics"), kJsonType, {409}},
              [c, memo](ApiCall& call) { model_metrics(*c, call, *memo); });
+  router.add({"GET", "/v1/winnow/models/{model_id}/bias-audit",
+              "The identity-bias audit stored at training (validation files with "
+              "metadata.identity); 404 when the model has none",
+              "winnow", true, BodyKind::kNone, nullptr, schema_ref("BiasAudit")},
+             [c](ApiCall& call) { model_bias_audit(*c, call); });
 }
 
 void add_service_routes(Router& router, ServiceContext& ctx) {

@@ -129,6 +129,36 @@ class Progress {
 // everything", so the flag carries no information.
 constexpr double kFlagEverythingRate = 0.95;
 
+// One line per audited head when training stored a bias audit (the validation samples carry
+// identities): its size and each label's final bias metric; the table itself is `winnow eval`'s
+// and the dashboard's (docs/bias-audit.md).
+void print_bias_audit_line(const nlohmann::json& metadata, const std::string& path) {
+  const nlohmann::json& validation = metadata["validation"];
+  const auto it = validation.find("bias_audit");
+  if (it == validation.end() || !it->is_array()) return;
+  const nlohmann::json& files = metadata["training_data"]["validation_files"];
+  const std::string file =
+      files.size() == 1 ? files[0].get<std::string>() : std::string("VALIDATION_FILE");
+  for (const nlohmann::json& a : *it) {
+    std::string finals;
+    for (const nlohmann::json& l : a["labels"]) {
+      char buf[64];
+      const nlohmann::json& f = l["final_metric"];
+      if (f.is_number()) {
+        std::snprintf(buf, sizeof buf, "%.4f", f.get<double>());
+      } else {
+        std::snprintf(buf, sizeof buf, "-");
+      }
+      finals += (finals.empty() ? "" : ", ") + l["name"].get<std::string>() + " " + buf;
+    }
+    std::printf(
+        "bias audit stored (head %s, %zu identities, %llu validation samples): final bias "
+        "metric %s; the table: winnow eval %s %s --identity-columns all\n",
+        a["head"].get<std::string>().c_str(), a["identities"].size(),
+        a["samples"].get<unsigned long long>(), finals.c_str(), path.c_str(), file.c_str());
+  }
+}
+
 void print_summary(const Model& model, const std::string& path, uint64_t bytes) {
   const nlohmann::json& m = model.metadata();
   std::printf("model: %s (%.1f MB)\n", path.c_str(), static_cast<double>(bytes) / 1e6);
@@ -172,6 +202,7 @@ void print_summary(const Model& model, const std::string& path, uint64_t bytes) 
       }
     }
   }
+  print_bias_audit_line(m, path);
   for (const std::string& w : warnings) std::fprintf(stderr, "winnow train: warning: %s\n", w.c_str());
 }
 

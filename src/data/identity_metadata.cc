@@ -165,10 +165,12 @@ Status read_identity_metadata(std::string_view line, const std::vector<std::stri
   return Status::ok();
 }
 
-Status collect_identity_keys(std::string_view line, std::vector<std::string>* keys) {
+Status collect_identity_keys(std::string_view line, std::vector<std::string>* keys,
+                             bool* present_out) {
   simdjson::dom::object identity;
   bool present = false;
   WINNOW_RETURN_IF_ERROR(find_identity_object(line, &identity, &present));
+  if (present_out != nullptr) *present_out = present;
   if (!present) return Status::ok();
   for (auto [key, value] : identity) {
     double ignored = 0;

@@ -50,7 +50,9 @@ Status read_identity_metadata(std::string_view line, const std::vector<std::stri
                               std::vector<uint8_t>* keys_seen = nullptr);
 
 // The keys of the line's `metadata.identity` object, appended to *keys if not there yet (for
-// "--identity-columns all" on a file: every identity any sample has). Same errors.
-Status collect_identity_keys(std::string_view line, std::vector<std::string>* keys);
+// "--identity-columns all" on a file: every identity any sample has). With `present`, it is
+// set to whether the line has a `metadata.identity` object. Same errors.
+Status collect_identity_keys(std::string_view line, std::vector<std::string>* keys,
+                             bool* present = nullptr);
 
 }  // namespace winnow

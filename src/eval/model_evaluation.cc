@@ -129,6 +129,35 @@ Result<std::vector<std::string>> resolve_identities(const std::vector<std::strin
 
 }  // namespace
 
+Result<std::vector<std::string>> identities_in_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> keys;
+  uint64_t with = 0, without = 0;
+  ClassifierSample sample;
+  Status scanned = for_each_sample_line(paths, [&](std::string_view line) -> Status {
+    if (!parse_classifier_line(line, &sample).is_ok()) return Status::ok();
+    bool present = false;
+    Status st = collect_identity_keys(line, &keys, &present);
+    ++(present ? with : without);
+    return st;
+  });
+  if (!scanned.is_ok()) return scanned;
+  if (with == 0 || without == 0) return keys;
+  // Mixed: a second walk names the first sample without identities (only on this error path).
+  Status missing = for_each_sample_line(paths, [&](std::string_view line) -> Status {
+    if (!parse_classifier_line(line, &sample).is_ok()) return Status::ok();
+    bool present = false;
+    Status st = collect_identity_keys(line, &keys, &present);
+    if (!st.is_ok() || present) return st;
+    return Status::invalid_argument(
+        "metadata.identity: missing, while " + std::to_string(with) + " of the " +
+        std::to_string(with + without) +
+        " samples have one (every sample needs identity values for the bias audit; 'winnow "
+        "prepare --identity-columns' writes them, null where not annotated)");
+  });
+  if (!missing.is_ok()) return missing;
+  return keys;
+}
+
 Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std::string>& paths,
                                        const EvaluateOptions& options) {
   const ModelSpec& spec = model.spec();

@@ -70,6 +70,16 @@ struct ModelEvaluation {
 Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std::string>& paths,
                                        const EvaluateOptions& options);
 
+// The identities of an audit of "every identity the files carry" (what training audits its
+// validation files on, and `winnow eval --identity-columns all`): every metadata.identity key
+// of the files, in first-appearance order; empty when no sample has a metadata.identity
+// object. Lines that are not valid classifier JSONL are passed over (the caller's reader judges
+// them). Checks up front what evaluate_model would refuse about the identities, so that a
+// caller can refuse the files before any work (kInvalidArgument, "file:line: ..."): a value that
+// is not a number in [0, 1], a boolean or null; a sample without metadata.identity when others
+// have it (the first such line is named). Unreadable files as evaluate_model.
+Result<std::vector<std::string>> identities_in_files(const std::vector<std::string>& paths);
+
 // {"samples": N, "heads": [the metrics_json.h report of each head with samples, in model order],
 //  "heads_without_samples": [names of heads no sample carries]}, and with identity columns
 //  "bias_audit": [the bias_audit_json.h audit of each multi-label head with samples].

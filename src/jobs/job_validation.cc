@@ -7,6 +7,7 @@
 
 #include "data/byte_source.h"
 #include "data/classifier_jsonl.h"
+#include "eval/model_evaluation.h"
 #include "store/file_io.h"
 #include "text/feature_hasher.h"
 #include "train/schedule.h"
@@ -244,6 +245,33 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
     }
   }
   WINNOW_RETURN_IF_ERROR(check_split(valid_split, skip, "validation"));
+  // Identity values (metadata.identity) make training audit the model (docs/bias-audit.md); a
+  // bad one is refused here, naming the file by its upload name, rather than when training starts.
+  if (!job.validation_files.empty()) {
+    std::vector<std::string> paths;
+    for (const std::string& id : job.validation_files) {
+      paths.push_back(training_input_path(store, job.id, id));
+    }
+    Result<std::vector<std::string>> identities = eval::identities_in_files(paths);
+    if (!identities.is_ok()) {
+      // "<path>:<line>: problem" as this file's other messages say it: "<label> line N: problem".
+      std::string message = identities.status().message();
+      for (size_t i = 0; i < paths.size(); ++i) {
+        const size_t at = message.find(paths[i] + ":");
+        if (at == std::string::npos) continue;
+        const size_t number = at + paths[i].size() + 1;
+        const size_t end = message.find(':', number);
+        if (end == std::string::npos) {
+          message.replace(at, paths[i].size(), label_of(job.validation_files[i]));
+        } else {
+          message.replace(at, end - at,
+                          label_of(job.validation_files[i]) + " line " +
+                              message.substr(number, end - number));
+        }
+      }
+      return Status(identities.status().code(), message);
+    }
+  }
 
   // Tokens and the step plan, computed as the trainer will (weighted sampler, plan_steps).
   double weighted_samples = 0, weighted_tokens = 0;

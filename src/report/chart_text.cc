@@ -1,5 +1,7 @@
 #include "report/chart_text.h"
 
+#include <cairo.h>
+
 #include <cstdio>
 
 namespace winnow {

@@ -3,11 +3,13 @@
 // measure against the font currently set on `cr`.
 #pragma once
 
-#include <cairo.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+// Cairo's context, declared as cairo.h declares it, so this header needs no Cairo headers:
+// only the .cc files that draw include cairo.h.
+typedef struct _cairo cairo_t;
 
 namespace winnow {
 

@@ -18,9 +18,14 @@
 
 namespace winnow {
 
+// Sorts `features` by key, ascending (stable); *scratch is working space.
+void sort_by_key(std::vector<Feature>* features, std::vector<Feature>* scratch);
+
 // Sorts `counts` (extracted n-grams: value = a whole count >= 1) by key and appends their
-// encoding to *out. Every extracted count is encodable, so this cannot fail.
-void encode_counts(std::vector<Feature>* counts, std::vector<uint8_t>* out);
+// encoding to *out. Every extracted count is encodable, so this cannot fail. *scratch is
+// working space (kept by the caller so that a loop over samples allocates nothing).
+void encode_counts(std::vector<Feature>* counts, std::vector<Feature>* scratch,
+                   std::vector<uint8_t>* out);
 
 // Calls f(key, count) for each n-gram of one sample's encoding, in ascending key order.
 // `bytes` must be exactly what encode_counts appended for that sample (trusted input: the

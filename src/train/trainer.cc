@@ -11,6 +11,8 @@
 
 #include "core/worker_team.h"
 #include "eval/binary_metrics.h"
+#include "eval/bias_audit_json.h"
+#include "eval/model_evaluation.h"
 #include "model/architecture.h"
 #include "train/hyperparameters.h"
 #include "train/learner.h"
@@ -258,6 +260,9 @@ struct PreparedData {
   std::vector<float> idf;
   SampleSet train, valid;
   nlohmann::json data_summary;
+  // The identities of the validation files' samples (eval::identities_in_files): the finished
+  // model is audited on them (stage 5). Empty: no audit.
+  std::vector<std::string> audit_identities;
 };
 
 // Stage 1: read both splits, derive the heads, load the architecture's fixed tensors, featurize.
@@ -287,11 +292,21 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   RawSplit valid_raw;
   if (!o.validation_files.empty()) {
     WINNOW_ASSIGN_OR_RETURN(valid_raw, read_split(o.validation_files, o.max_invalid_fraction));
+    // Checked now, before any training, so that bad identity values fail in seconds.
+    WINNOW_ASSIGN_OR_RETURN(d.audit_identities, eval::identities_in_files(o.validation_files));
   }
   const std::vector<uint64_t> samples_per_file = train_raw.samples_per_file;
   const std::vector<uint64_t> invalid_per_file = train_raw.invalid_lines_per_file;
   uint64_t valid_invalid_lines = 0;
   for (uint64_t v : valid_raw.invalid_lines_per_file) valid_invalid_lines += v;
+  if (!d.audit_identities.empty() && valid_invalid_lines > 0) {
+    // The audit scores every line, as `winnow eval` does, so that its numbers are eval's.
+    return Status::invalid_argument(
+        "the validation files carry identity values (metadata.identity) for a bias audit, which "
+        "needs every line valid, but " + std::to_string(valid_invalid_lines) +
+        " invalid lines were skipped: fix them, or leave metadata.identity out to train "
+        "without an audit");
+  }
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
   WINNOW_ASSIGN_OR_RETURN(d.train,
                           featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team,
@@ -502,6 +517,27 @@ Result<nlohmann::json> score_and_tune(const Model& model, const SampleSet& valid
                          loss / static_cast<double>(std::max<size_t>(1, valid.size())));
 }
 
+// Stage 5: the identity-bias audit of the finished model on the validation files, by
+// eval::evaluate_model (what `winnow eval --identity-columns all` runs, with its default
+// options: the same scores, through Model::predict_batch, and the same numbers), one
+// bias_audit_json.h object per audited (multi-label) head.
+Result<nlohmann::json> audit_validation(const Model& model, const TrainOptions& o,
+                                        const std::vector<std::string>& identities) {
+  eval::EvaluateOptions options;
+  options.threads = o.threads;
+  options.identity_columns = identities;
+  Result<eval::ModelEvaluation> evaluation =
+      eval::evaluate_model(model, o.validation_files, options);
+  if (!evaluation.is_ok()) {
+    return evaluation.status().with_context("bias audit of the validation files");
+  }
+  nlohmann::json audits = nlohmann::json::array();
+  for (const eval::HeadEvaluation& h : evaluation->heads) {
+    if (h.bias_audit) audits.push_back(eval::to_json(*h.bias_audit));
+  }
+  return audits;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
@@ -586,8 +622,21 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   done.total_steps = plan.total_steps;
   done.tokens = fitted.tokens;
   done.epoch = static_cast<double>(fitted.tokens) / pass;
-  done.details = metadata;
-  WINNOW_ASSIGN_OR_RETURN(model, model->with_spec(std::move(spec), std::move(metadata)));
+  const ModelSpec tuned = spec;
+  WINNOW_ASSIGN_OR_RETURN(model, model->with_spec(std::move(spec), metadata));
+  // 5. the bias audit, when the validation samples carry identities: stored beside the
+  // validation metrics (docs/model-format.md), absent otherwise. Only multi-label heads are
+  // audited; with none, nothing is stored.
+  if (!d.audit_identities.empty()) {
+    if (cancelled()) return Status::cancelled("training cancelled before the bias audit");
+    WINNOW_ASSIGN_OR_RETURN(nlohmann::json audit,
+                            audit_validation(*model, o, d.audit_identities));
+    if (!audit.empty()) {
+      metadata["validation"]["bias_audit"] = std::move(audit);
+      WINNOW_ASSIGN_OR_RETURN(model, model->with_spec(tuned, metadata));
+    }
+  }
+  done.details = std::move(metadata);
   emit(std::move(done));
   return model;
 }

@@ -1,7 +1,9 @@
 // `winnow train` as a library call: reads classifier JSONL files, trains every head found in
 // the data, keeps for each label (each softmax head) the checkpoint and L2 strength with the
 // lowest validation loss, tunes per-label thresholds on validation (best F1) and returns the
-// finished model (not yet saved; see model_io.h). docs/training.md explains the engine.
+// finished model (not yet saved; see model_io.h). When the validation samples carry identity
+// values (metadata.identity), the finished model's identity-bias audit on them is stored in its
+// metadata as validation.bias_audit (docs/bias-audit.md). docs/training.md explains the engine.
 //
 // Hyperparameters keep Mistral's meaning (schedule.h): a step is one learning-rate update over
 // a batch of about tokens_per_step words; learning_rate is relative to Mistral's default 1e-4,

@@ -228,14 +228,23 @@ std::span<const Feature> SampleSet::features_of(size_t i, std::vector<Feature>* 
   if (!compact) return sample_features[i];
   buffer->clear();
   const float* scale = compact_scales.data() + 2 * i;
+  const bool use_idf = weighting.use_idf;
   for_each_count(compact_samples[i], [&](uint32_t key, uint32_t count) {
-    // weigh_features' arithmetic exactly: tfidf_value, times the group's scale, 0 dropped.
+    // weigh_features' arithmetic exactly: tfidf_value's tf (from the table for common counts),
+    // times idf[bucket], times the group's scale; weight 0 dropped.
     const uint32_t bucket = feature_bucket(key);
-    const float v = tfidf_value(static_cast<float>(count), bucket, idf, weighting) *
-                    scale[static_cast<uint32_t>(feature_group(key))];
+    float v = count < kTfTableSize ? tf_table[count] : compact_tf(count);
+    if (use_idf) v *= idf[bucket];
+    v *= scale[static_cast<uint32_t>(feature_group(key))];
     if (v != 0.0f) buffer->push_back({bucket, v});
   });
   return *buffer;
+}
+
+float SampleSet::compact_tf(uint32_t count) const {
+  WeightingConfig tf_only = weighting;
+  tf_only.use_idf = false;
+  return tfidf_value(static_cast<float>(count), 0, {}, tf_only);
 }
 
 uint64_t SampleSet::feature_bytes() const {
@@ -312,6 +321,7 @@ void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {
     FeatureScratch scratch;
     std::vector<Feature> one;
+    std::vector<Feature> sort_scratch;
     std::vector<uint8_t> bytes;
     std::vector<std::vector<uint8_t>>& blocks = member_blocks[static_cast<size_t>(member)];
     std::vector<uint32_t>* df = nullptr;
@@ -326,7 +336,7 @@ void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
         for (const Feature& f : one) ++(*df)[feature_bucket(f.key)];
       }
       bytes.clear();
-      encode_counts(&one, &bytes);
+      encode_counts(&one, &sort_scratch, &bytes);
       if (blocks.empty() || blocks.back().capacity() - blocks.back().size() < bytes.size()) {
         blocks.emplace_back();
         blocks.back().reserve(std::max(kBlockBytes, bytes.size()));
@@ -359,6 +369,7 @@ void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
   set->compact = true;
   set->idf = *idf;
   set->weighting = spec.weighting;
+  for (uint32_t c = 0; c < SampleSet::kTfTableSize; ++c) set->tf_table[c] = set->compact_tf(c);
   set->compact_samples.resize(n);
   set->compact_scales.assign(2 * n, 0.0f);
   team->run_ranges(n, [&](size_t begin, size_t end, int member) {

@@ -2,9 +2,10 @@
 // heads (targets) and their labels from the training files, and turning texts into weighted
 // hashed features once, so that training epochs never touch text again.
 //
-// Memory: 8 bytes per distinct n-gram per sample (a few KB per comment) plus the targets,
-// stored in fixed-size blocks so that featurizing peaks at that size and not at a growing
-// vector's two or three copies; texts are dropped once featurized (docs/training.md "Memory").
+// Memory: the training split's n-grams are stored compact (train/compact_features.h: about 2
+// bytes per distinct n-gram per sample), other splits as 8-byte Features; both in fixed-size
+// blocks so that featurizing peaks at that size and not at a growing vector's two or three
+// copies; texts are dropped once featurized (docs/training.md "Memory").
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,11 @@ struct SampleSet {
   std::vector<float> compact_scales;  // 2 per sample
   std::vector<float> idf;
   WeightingConfig weighting;
+  // tf of counts below kTfTableSize (tfidf_value without the idf factor), so decoding calls
+  // no function per n-gram; compact_tf computes the others.
+  static constexpr uint32_t kTfTableSize = 64;
+  float tf_table[kTfTableSize] = {};
+  float compact_tf(uint32_t count) const;
 
   SampleSet() = default;
   SampleSet(SampleSet&&) = default;  // spans stay valid: chunk buffers move along

@@ -3,8 +3,10 @@
 // Starts `winnow serve --port 0 --data-dir <tmp> --api-key k --web-dir <web/dist>`, drives Debian's
 // headless Chromium with playwright-core through the whole workflow (key, uploads by picker and
 // by drag-and-drop, a failed upload, validation with bad lines, Step 2 charts, a job created,
-// started and trained to SUCCESS with its loss curve, model metrics and management, playground
-// scores) and saves a screenshot of every page at 1280x800 and at a phone size.
+// started and trained to SUCCESS with its loss curve, model metrics and management, the bias
+// audit's note and, for a second model trained (over the API) on a validation file with identity
+// values, its audit table, playground scores) and saves a screenshot of every page at 1280x800
+// and at a phone size.
 //
 // Usage (ctest runs it; label `browser`):
 //   node tests/browser/dashboard_test.mjs --winnow build/winnow --web-dir web/dist \
@@ -117,6 +119,79 @@ async function chartWithPoints(page, name) {
 
 async function go(page, base, hash) {
   await page.goto(`${base}/${hash}`);
+}
+
+// Identity annotations made from the validation texts' words (the civil_spans files have none):
+// a text mentioning the identity is a member (1), others not (0), every 13th text unannotated.
+const IDENTITY_PATTERNS = {
+  male: /\b(men|man|males?|boys?|he|him|his)\b/i,
+  female: /\b(women|woman|females?|girls?|she|her)\b/i,
+  christian: /\b(christians?|christianity)\b/i,
+  muslim: /\b(muslims?|islam\w*)\b/i,
+  jewish: /\b(jews?|jewish)\b/i,
+  black: /\bblacks?\b/i,
+  white: /\bwhites?\b/i,
+};
+
+/** The JSONL text with metadata.identity on every line, and each identity's member count. */
+function withIdentities(text) {
+  const counts = Object.fromEntries(Object.keys(IDENTITY_PATTERNS).map((k) => [k, 0]));
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const out = lines.map((line, i) => {
+    const sample = JSON.parse(line);
+    const identity = {};
+    for (const [name, re] of Object.entries(IDENTITY_PATTERNS)) {
+      if (i % 13 === 12) {
+        identity[name] = null;
+      } else {
+        const member = re.test(sample.text);
+        identity[name] = member ? 1 : 0;
+        if (member) counts[name] += 1;
+      }
+    }
+    sample.metadata = { identity };
+    return JSON.stringify(sample);
+  });
+  return { jsonl: out.join("\n") + "\n", counts };
+}
+
+/** A JSON call to the server with the API key; resolves with the parsed body, throws on non-2xx. */
+async function apiCall(base, method, path, body) {
+  const init = { method, headers: { Authorization: `Bearer ${KEY}` } };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Trains a model over the API (auto-started job) and resolves with its id once SUCCESS. */
+async function trainOverApi(base, trainId, validationName, validationText, suffix) {
+  const form = new FormData();
+  form.append("file", new Blob([validationText]), validationName);
+  form.append("purpose", "fine-tune");
+  const valid = await apiCall(base, "POST", "/v1/files", form);
+  const job = await apiCall(base, "POST", "/v1/fine_tuning/jobs", {
+    model: "ministral-3b-latest",
+    training_files: [{ file_id: trainId, weight: 1 }],
+    validation_files: [valid.id],
+    auto_start: true,
+    job_type: "classifier",
+    suffix,
+    hyperparameters: { training_steps: 30, learning_rate: 0.0001 },
+  });
+  const deadline = Date.now() + JOB_TIMEOUT_MS;
+  for (;;) {
+    const j = await apiCall(base, "GET", `/v1/fine_tuning/jobs/${job.id}`);
+    if (j.status === "SUCCESS") return j.fine_tuned_model;
+    if (["FAILED", "CANCELLED", "FAILED_VALIDATION"].includes(j.status)) throw new Error(`job ${job.id} ended ${j.status}: ${JSON.stringify(j)}`);
+    if (Date.now() > deadline) throw new Error(`job ${job.id} still ${j.status} after ${JOB_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function run(args) {
@@ -318,7 +393,55 @@ async function run(args) {
     await page.click("button:text-is('Unarchive')");
     await page.waitForSelector("button:text-is('Archive')");
     check((await page.locator("h1 .badge.archived").count()) === 0, "archive and unarchive round-trip");
+    // Its validation file has no identities: no audit, and a note says how to get one.
+    await page.waitForSelector("[data-testid=no-bias-audit]");
+    check((await page.textContent("[data-testid=no-bias-audit]")).includes("winnow prepare --identity-columns"), "a model without an audit says how to get one");
+    check((await page.locator("table.bias-audit").count()) === 0, "no audit table without an audit");
     await shot(page, args.out, "desktop-9-model");
+
+    // --- Bias audit: a model whose validation file carries identity values shows the table. The
+    // validation and test splits together give one subgroup over the minimum of 100 (male).
+    const audited = withIdentities(validText + readFileSync(join(prepared, "test_file.jsonl"), "utf8"));
+    const expectedRows = Object.entries(audited.counts).filter(([, n]) => n > 0);
+    check(expectedRows.length >= 3 && expectedRows.some(([, n]) => n < 100) && expectedRows.some(([, n]) => n >= 100), `identity subgroups made (${expectedRows.map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    const auditModel = await trainOverApi(base, trainId, "validation_identities.jsonl", audited.jsonl, "audit");
+    check(typeof auditModel === "string" && auditModel.includes(":audit:"), `model trained with identities (${auditModel})`);
+    await go(page, base, `#/models/${encodeURIComponent(auditModel)}`);
+    await page.waitForSelector("[data-testid=bias-audit] table.bias-audit tbody tr");
+    const tables = await page.$$eval("[data-testid=bias-audit] .bias-audit-label", (divs) =>
+      divs.map((d) => ({
+        label: d.getAttribute("data-label"),
+        caption: d.querySelector("caption")?.textContent ?? "",
+        headers: [...d.querySelectorAll("thead th[scope=col]")].map((th) => th.textContent),
+        rows: [...d.querySelectorAll("tbody tr[data-subgroup]")].map((tr) => ({
+          name: tr.getAttribute("data-subgroup"),
+          header: tr.querySelector("th[scope=row]")?.textContent,
+          size: Number(tr.querySelectorAll("td")[0].textContent.replace(/,/g, "")),
+          averaged: tr.getAttribute("data-averaged"),
+          averagedText: tr.querySelectorAll("td")[5].textContent,
+        })),
+        means: d.querySelector("tbody tr.macro th")?.textContent ?? "",
+        final: d.querySelector("[data-testid=final-metric]")?.textContent ?? "",
+      })),
+    );
+    const card = await apiCall(base, "GET", `/v1/models/${encodeURIComponent(auditModel)}`);
+    const labelNames = card.classifier_targets?.[0]?.labels ?? [];
+    check(tables.length > 0 && tables.length === labelNames.length, `one audit table per label (${tables.map((t) => t.label).join(", ")})`);
+    for (const t of tables) {
+      check(t.caption.startsWith(`Label “${t.label}”`) && t.headers.join("|") === "Subgroup|Size|Positives|Subgroup AUC|BPSN AUC|BNSP AUC|Averaged", `${t.label}: a captioned table with column headers`);
+      check(JSON.stringify(t.rows.map((r) => [r.name, r.size])) === JSON.stringify(expectedRows), `${t.label}: one row per subgroup with its size (${t.rows.map((r) => `${r.name} ${r.size}`).join(", ")})`);
+      const small = t.rows.filter((r) => r.size < 100);
+      check(small.length > 0 && small.every((r) => r.averaged === "false" && r.averagedText === "no (size < 100)"), `${t.label}: subgroups under 100 samples are marked not averaged`);
+      check(t.rows.every((r) => r.header === r.name), `${t.label}: each row is headed by its subgroup`);
+      const large = t.rows.filter((r) => r.size >= 100);
+      check(large.every((r) => (r.averaged === "true" && r.averagedText === "yes") || (r.averaged === "false" && r.averagedText.endsWith("undefined)"))), `${t.label}: subgroups of 100 or more are averaged unless an AUC is undefined`);
+      const averaged = t.rows.some((r) => r.averaged === "true");
+      check(t.means.startsWith("Power mean (p = -5)") && (averaged ? /^Final bias metric 0\.\d{4} = /.test(t.final) : t.final.startsWith("Final bias metric — ")), `${t.label}: power means and the final metric (${t.final})`);
+    }
+    const toxicity = tables.find((t) => t.label === "toxicity");
+    check(toxicity !== undefined && /^Final bias metric 0\.\d{4}/.test(toxicity.final), `toxicity has a final bias metric (${toxicity?.final})`);
+    await page.locator("[data-testid=bias-audit]").scrollIntoViewIfNeeded();
+    await shot(page, args.out, "desktop-9b-bias-audit");
 
     // --- Playground: scores against thresholds.
     await go(page, base, `#/playground?model=${encodeURIComponent(modelId)}`);
@@ -353,6 +476,7 @@ async function run(args) {
       ["job", `#/jobs/${jobId}`, 'figure[data-chart="loss"]'],
       ["models", "#/models", "table.models-table"],
       ["model", `#/models/${encodeURIComponent(modelId)}`, 'figure[data-chart="roc-moderation"]'],
+      ["model-audit", `#/models/${encodeURIComponent(auditModel)}`, "table.bias-audit"],
       ["playground", `#/playground?model=${encodeURIComponent(modelId)}`, "textarea[name=text]"],
     ];
     for (const [name, hash, ready] of pages) {

@@ -5,8 +5,10 @@
 // Also the smoke test on the 69-row Kaggle-layout file of ../shared/data/raw.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "model/model_io.h"
 #include "test_support.h"
 
 namespace winnow::testing {
@@ -264,6 +266,96 @@ TEST_F(BiasAuditCli, IdentitiesNoSampleHasAndSamplesWithoutIdentitiesAreNamed) {
 
   CommandResult usage = eval("--identity-columns muslim,,female");
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+// Training audits the finished model on validation samples that carry identities and stores it
+// in the model file; the stored audit is, number for number, what `winnow eval --identity-columns
+// all` computes on the saved model and the same file (default minimum subgroup size, 100).
+TEST_F(BiasAuditCli, TrainStoresTheAuditEvalComputesOnTheSameValidationFile) {
+  CommandResult t = run_command(kWinnow + " train --train " + dir_.file("train.jsonl") +
+                                " --validation " + dir_.file("test.jsonl") + " --out " + model() +
+                                " --hash-bits 12 --epochs 5 --threads 1 --quiet");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("bias audit stored (head moderation, 3 identities, 600 validation "
+                       "samples): final bias metric "),
+            std::string::npos)
+      << t.out;
+  Result<std::shared_ptr<const Model>> loaded = load_model(model());
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  const nlohmann::json& validation = (*loaded)->metadata()["validation"];
+  ASSERT_TRUE(validation.contains("bias_audit")) << validation.dump();
+  const nlohmann::json stored = validation["bias_audit"];
+
+  CommandResult e = eval("--identity-columns all --json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json computed = nlohmann::json::parse(e.out)["bias_audit"];
+  EXPECT_EQ(stored, computed) << "stored: " << stored.dump() << "\neval: " << computed.dump();
+
+  // Not an empty or degenerate audit: the learned bias is in it, and the default minimum applies.
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0]["min_subgroup_size"], 100);
+  // Every identity of the file, in first-appearance order (the generator's JSON sorts its keys).
+  EXPECT_EQ(stored[0]["identities"], nlohmann::json::array({"buddhist", "female", "muslim"}));
+  for (const auto& l : stored[0]["labels"]) {
+    if (l["name"] != "toxicity") continue;
+    const nlohmann::json& buddhist = l["subgroups"][0];
+    const nlohmann::json& muslim = l["subgroups"][2];
+    ASSERT_EQ(muslim["name"], "muslim");
+    ASSERT_TRUE(muslim["bpsn_auc"].is_number()) << l.dump();
+    EXPECT_LT(muslim["bpsn_auc"].get<double>(), l["overall_auc"].get<double>());
+    EXPECT_FALSE(buddhist["averaged"].get<bool>());
+  }
+}
+
+TEST_F(BiasAuditCli, TrainWithoutIdentitiesStoresNoAudit) {
+  std::string plain;
+  for (const BiasSample& s : test_samples_) {
+    plain += nlohmann::json{{"text", s.text},
+                            {"labels", {{"moderation", {s.toxic ? "toxicity" : "safe"}}}}}
+                 .dump() +
+             "\n";
+  }
+  write_file(dir_.file("plain.jsonl"), plain);
+  CommandResult t = run_command(kWinnow + " train --train " + dir_.file("train.jsonl") +
+                                " --validation " + dir_.file("plain.jsonl") + " --out " + model() +
+                                " --hash-bits 12 --epochs 2 --threads 1 --quiet");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_EQ(t.out.find("bias audit"), std::string::npos) << t.out;
+  Result<std::shared_ptr<const Model>> loaded = load_model(model());
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  const nlohmann::json& validation = (*loaded)->metadata()["validation"];
+  EXPECT_TRUE(validation["macro_roc_auc"].is_number());
+  EXPECT_FALSE(validation.contains("bias_audit")) << validation.dump();
+}
+
+// Identity problems in the validation file fail training before any step, naming the line.
+TEST_F(BiasAuditCli, TrainRefusesBadValidationIdentitiesUpFront) {
+  std::string lines = read_file(dir_.file("test.jsonl"));
+  lines += "{\"text\": \"no identities here\", \"labels\": {\"moderation\": [\"safe\"]}}\n";
+  write_file(dir_.file("mixed.jsonl"), lines);
+  CommandResult m = run_command(kWinnow + " train --train " + dir_.file("train.jsonl") +
+                                " --validation " + dir_.file("mixed.jsonl") + " --out " + model() +
+                                " --hash-bits 12 --epochs 2 --threads 1");
+  EXPECT_EQ(m.exit_code, 1);
+  EXPECT_NE(m.err.find("mixed.jsonl:601: metadata.identity: missing, while 600 of the 601 samples "
+                       "have one"),
+            std::string::npos)
+      << m.err;
+  EXPECT_EQ(m.err.find("step "), std::string::npos) << "failed only after training: " << m.err;
+  EXPECT_FALSE(std::filesystem::exists(model()));
+
+  write_file(dir_.file("bad.jsonl"),
+             "{\"text\": \"a idiot\", \"labels\": {\"moderation\": [\"toxicity\"]}, "
+             "\"metadata\": {\"identity\": {\"muslim\": 0}}}\n"
+             "{\"text\": \"a b\", \"labels\": {\"moderation\": [\"safe\"]}, \"metadata\": "
+             "{\"identity\": {\"muslim\": \"yes\"}}}\n");
+  CommandResult b = run_command(kWinnow + " train --train " + dir_.file("train.jsonl") +
+                                " --validation " + dir_.file("bad.jsonl") + " --out " + model() +
+                                " --hash-bits 12 --epochs 2 --threads 1 --quiet");
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.err.find("bad.jsonl:2: metadata.identity.muslim: expected a number in [0, 1]"),
+            std::string::npos)
+      << b.err;
 }
 
 TEST(BiasAuditPrepare, MissingIdentityColumnsAreNamedWithTheFile) {

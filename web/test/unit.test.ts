@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeErrorBody } from "../src/api/errors";
-import type { ModelMetrics } from "../src/api/types";
+import type { BiasAuditLabel, BiasAuditSubgroup, ModelMetrics } from "../src/api/types";
 import { formatBytes, formatMetric, formatPercent } from "../src/components/format";
+import { averagedText, subgroupRows } from "../src/lib/bias_audit";
 import { byteToUtf16, segments } from "../src/lib/highlight";
 import { splitProblem } from "../src/lib/problems";
 import { thresholdsFrom } from "../src/lib/thresholds";
@@ -119,4 +120,27 @@ test("segments leaves out spans off code-point boundaries, overlapping or zero, 
   ]);
   assert.equal(segs.map((s) => s.text).join(""), text);
   assert.deepEqual(segs.filter((s) => s.contribution !== undefined).map((s) => s.text), ["idiot"]);
+});
+
+function subgroup(name: string, size: number, over: Partial<BiasAuditSubgroup> = {}): BiasAuditSubgroup {
+  return { name, size, positives: 0, negatives: size, unannotated: 0, subgroup_auc: 0.9, bpsn_auc: 0.8, bnsp_auc: 0.85, undefined: {}, averaged: false, not_averaged_reason: "r", ...over };
+}
+
+test("subgroupRows keeps subgroups with samples in order and names the empty ones", () => {
+  const label: BiasAuditLabel = {
+    name: "toxicity", samples: 300, positives: 90, overall_auc: 0.9, subgroups_averaged: 1,
+    subgroups: [subgroup("muslim", 150, { averaged: true }), subgroup("jewish", 0), subgroup("female", 40), subgroup("asian", 0)],
+    power_mean: { subgroup_auc: 0.9, bpsn_auc: 0.8, bnsp_auc: 0.85 }, final_metric: 0.86, final_metric_note: null,
+  };
+  const { rows, withoutSamples } = subgroupRows(label);
+  assert.deepEqual(rows.map((g) => g.name), ["muslim", "female"]);
+  assert.deepEqual(withoutSamples, ["jewish", "asian"]);
+});
+
+test("averagedText gives the first reason a subgroup is not averaged", () => {
+  assert.equal(averagedText(subgroup("a", 150, { averaged: true }), 100), "yes");
+  assert.equal(averagedText(subgroup("a", 99), 100), "no (size < 100)");
+  assert.equal(averagedText(subgroup("a", 150, { subgroup_auc: null, bpsn_auc: null }), 100), "no (subgroup AUC undefined)");
+  assert.equal(averagedText(subgroup("a", 150, { bpsn_auc: null }), 100), "no (BPSN undefined)");
+  assert.equal(averagedText(subgroup("a", 150, { bnsp_auc: null }), 100), "no (BNSP undefined)");
 });

@@ -83,6 +83,8 @@ export const api = {
       `/v1/fine_tuning/models/${enc(id)}/archive`,
     ),
   modelMetrics: (id: string) => request<Ok<"/v1/winnow/models/{model_id}/metrics", "get">>("GET", `/v1/winnow/models/${enc(id)}/metrics`),
+  modelBiasAudit: (id: string) =>
+    request<Ok<"/v1/winnow/models/{model_id}/bias-audit", "get">>("GET", `/v1/winnow/models/${enc(id)}/bias-audit`),
 
   classify: (model: string, input: string[]) =>
     request<Ok<"/v1/classifications", "post">>("POST", "/v1/classifications", {

@@ -417,6 +417,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/winnow/models/{model_id}/bias-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity-bias audit stored at training (validation files with metadata.identity); 404 when the model has none */
+        get: operations["GET /v1/winnow/models/{model_id}/bias-audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/winnow/models/{model_id}/metrics": {
         parameters: {
             query?: never;
@@ -443,6 +460,56 @@ export interface components {
             id: string;
             /** @constant */
             object: "model";
+        };
+        BiasAudit: {
+            bias_audit: components["schemas"]["BiasAuditHead"][];
+            job: string;
+            model: string;
+        };
+        BiasAuditHead: {
+            head: string;
+            identities: string[];
+            identity_threshold: number;
+            labels: components["schemas"]["BiasAuditLabel"][];
+            min_subgroup_size: number;
+            power: number;
+            samples: number;
+            weights: {
+                bnsp_auc: number;
+                bpsn_auc: number;
+                overall_auc: number;
+                subgroup_auc: number;
+            };
+        };
+        BiasAuditLabel: {
+            final_metric: number | null;
+            final_metric_note: string | null;
+            name: string;
+            overall_auc: number | null;
+            positives: number;
+            power_mean: {
+                bnsp_auc: number | null;
+                bpsn_auc: number | null;
+                subgroup_auc: number | null;
+            };
+            samples: number;
+            subgroups: components["schemas"]["BiasAuditSubgroup"][];
+            subgroups_averaged: number;
+        };
+        BiasAuditSubgroup: {
+            averaged: boolean;
+            bnsp_auc: number | null;
+            bpsn_auc: number | null;
+            name: string;
+            negatives: number;
+            not_averaged_reason: string | null;
+            positives: number;
+            size: number;
+            subgroup_auc: number | null;
+            unannotated: number;
+            undefined: {
+                [key: string]: string;
+            };
         };
         ChatClassificationRequest: {
             input: {
@@ -3479,6 +3546,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"] | components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the cause is in the server's log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "GET /v1/winnow/models/{model_id}/bias-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BiasAudit"];
+                };
+            };
+            /** @description Malformed request body, or the record's state does not allow this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
                 };
             };
             /** @description Not found */

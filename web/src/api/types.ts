@@ -79,6 +79,15 @@ export type PrCurve = Schemas["PrCurve"];
 /** GET /v1/winnow/models/{id}/metrics (409 when the job had no validation files). */
 export type ModelMetrics = Schemas["ModelMetrics"];
 
+/** One identity subgroup of a label's bias audit (docs/bias-audit.md). An AUC is null when it is
+ * undefined for the subgroup's samples (one class absent); `undefined` then says why. */
+export type BiasAuditSubgroup = Schemas["BiasAuditSubgroup"];
+export type BiasAuditLabel = Schemas["BiasAuditLabel"];
+/** The audit of one multi-label head, as `winnow eval --identity-columns ... --json` prints it. */
+export type BiasAuditHead = Schemas["BiasAuditHead"];
+/** GET /v1/winnow/models/{id}/bias-audit: the audit training stored (404 when the model has none). */
+export type ModelBiasAudit = Schemas["BiasAudit"];
+
 /** POST /v1/classifications */
 export type ClassificationResponse = Schemas["ClassificationResponse"];
 /** One span of an explanation: UTF-8 byte offsets into the input, the exact substring, logit units. */

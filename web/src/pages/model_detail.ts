@@ -1,5 +1,6 @@
 // One model: rename / archive / unarchive / delete, per-head per-label metrics (ROC-AUC, PR-AUC,
-// F1, threshold) and ROC and precision-recall curves from /v1/winnow/models/{id}/metrics.
+// F1, threshold) and ROC and precision-recall curves from /v1/winnow/models/{id}/metrics, and
+// the identity-bias audit training stored (model_bias_audit.ts).
 import { api } from "../api/client";
 import type { ModelCard, ModelMetrics, MultiLabelHeadMetrics, SingleLabelHeadMetrics } from "../api/types";
 import { color, makeChart } from "../components/charts";
@@ -7,17 +8,20 @@ import { h, replace, uid } from "../components/dom";
 import { formatCount, formatMetric, formatTime, shortId } from "../components/format";
 import { empty, errorBox, loading } from "../components/states";
 import { link, type PageContext } from "../router";
+import { loadBiasAudit } from "./model_bias_audit";
 
 export async function renderModelDetail(ctx: PageContext, id: string): Promise<void> {
   const header = h("div", {}, loading("model"));
   const manage = h("div", {});
   const metricsBox = h("div", { "data-testid": "model-metrics" }, loading("metrics"));
+  const auditBox = h("div", { "data-testid": "bias-audit" }, loading("bias audit"));
   replace(
     ctx.root,
     h("p", { class: "crumbs" }, h("a", { href: link("models") }, "← Models")),
     header,
     h("section", { "aria-labelledby": "manage-h" }, h("h2", { id: "manage-h" }, "Manage"), manage),
     h("section", { "aria-labelledby": "mm-h" }, h("h2", { id: "mm-h" }, "Validation metrics"), metricsBox),
+    h("section", { "aria-labelledby": "ba-h" }, h("h2", { id: "ba-h" }, "Identity-bias audit"), auditBox),
   );
 
   const showCard = (card: ModelCard): void => {
@@ -50,6 +54,7 @@ export async function renderModelDetail(ctx: PageContext, id: string): Promise<v
     if (!ctx.left) replace(header, h("h1", {}, "Model"), errorBox(err, "Could not load the model"));
   }
 
+  const audit = loadBiasAudit(ctx, id, auditBox);
   try {
     const metrics = await api.modelMetrics(id);
     if (ctx.left) return;
@@ -57,6 +62,7 @@ export async function renderModelDetail(ctx: PageContext, id: string): Promise<v
   } catch (err) {
     if (!ctx.left) replace(metricsBox, errorBox(err, "No metrics"));
   }
+  await audit;
 }
 
 function manageForm(card: ModelCard, onChange: (card: ModelCard) => void): HTMLElement {
