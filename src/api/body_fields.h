@@ -26,6 +26,10 @@ std::optional<int64_t> int_field(const nlohmann::json& obj, const char* key, nlo
                                  int64_t min, FieldErrors* errors,
                                  int64_t max = std::numeric_limits<int64_t>::max());
 
+// A boolean at obj[key] (no coercion: "true" or 1 are "bool_type").
+std::optional<bool> bool_field(const nlohmann::json& obj, const char* key, nlohmann::json where,
+                               FieldErrors* errors);
+
 // A string at obj[key].
 std::optional<std::string> string_field(const nlohmann::json& obj, const char* key,
                                         nlohmann::json where, FieldErrors* errors);
@@ -33,6 +37,12 @@ std::optional<std::string> string_field(const nlohmann::json& obj, const char* k
 // A string at obj[key] that must be there: absent or null is "missing" ("Field required").
 std::optional<std::string> required_string_field(const nlohmann::json& obj, const char* key,
                                                  nlohmann::json where, FieldErrors* errors);
+
+// A field a PATCH body may set to null to clear it: absent is nullopt (leave it as it is), null
+// is an engaged empty optional (clear it), a string is the new value; anything else is reported
+// ("string_type") and nullopt.
+std::optional<std::optional<std::string>> clearable_string_field(
+    const nlohmann::json& obj, const char* key, nlohmann::json where, FieldErrors* errors);
 
 // A list of strings at obj[key]; each element that is not a string is reported at its index.
 std::optional<std::vector<std::string>> string_list_field(const nlohmann::json& obj, const char* key,

@@ -81,5 +81,61 @@ TEST(BodyFields, StringListsNameEveryBadElementByIndex) {
   EXPECT_EQ(only_error(not_list)["type"], "list_type");
 }
 
+TEST(BodyFields, ClearableStringTellsAbsentFromNullFromAValue) {
+  const json body = {{"n", nullptr}, {"s", "x"}, {"i", 3}};
+  FieldErrors errors;
+  EXPECT_EQ(clearable_string_field(body, "absent", body_loc({"absent"}), &errors), std::nullopt);
+  const auto cleared = clearable_string_field(body, "n", body_loc({"n"}), &errors);
+  ASSERT_TRUE(cleared.has_value());
+  EXPECT_EQ(*cleared, std::nullopt);
+  const auto set = clearable_string_field(body, "s", body_loc({"s"}), &errors);
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(*set, std::optional<std::string>("x"));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(clearable_string_field(body, "i", body_loc({"i"}), &errors), std::nullopt);
+  const json e = only_error(errors);
+  EXPECT_EQ(e["type"], "string_type");
+  EXPECT_EQ(e["loc"], json::array({"body", "i"}));
+  EXPECT_EQ(e["input"], 3);
+}
+
+TEST(BodyFields, BooleansAreNotCoerced) {
+  FieldErrors ok;
+  EXPECT_EQ(bool_field({{"b", false}}, "b", body_loc({"b"}), &ok), false);
+  EXPECT_EQ(bool_field({{"b", nullptr}}, "b", body_loc({"b"}), &ok), std::nullopt);
+  EXPECT_TRUE(ok.empty());
+  FieldErrors bad;
+  EXPECT_EQ(bool_field({{"b", "true"}}, "b", body_loc({"b"}), &bad), std::nullopt);
+  EXPECT_EQ(only_error(bad)["type"], "bool_type");
+  EXPECT_EQ(only_error(bad)["msg"], "Input should be a valid boolean");
+}
+
+// The one table of pydantic's (type, msg) per expected JSON type (responses.h JsonType).
+TEST(FieldErrorsTable, EachExpectedTypeHasItsPydanticTypeAndMessage) {
+  const std::pair<JsonType, std::pair<const char*, const char*>> table[] = {
+      {JsonType::kString, {"string_type", "Input should be a valid string"}},
+      {JsonType::kInteger, {"int_type", "Input should be a valid integer"}},
+      {JsonType::kNumber, {"float_type", "Input should be a valid number"}},
+      {JsonType::kBoolean, {"bool_type", "Input should be a valid boolean"}},
+      {JsonType::kList, {"list_type", "Input should be a valid list"}},
+      {JsonType::kObject,
+       {"model_attributes_type",
+        "Input should be a valid dictionary or object to extract fields from"}},
+      {JsonType::kUuid, {"uuid_type", "Input should be a valid UUID"}},
+  };
+  for (const auto& [expected, text] : table) {
+    FieldErrors errors;
+    errors.wrong_type(expected, body_loc({"f"}), 1);
+    const json e = only_error(errors);
+    EXPECT_EQ(e["type"], text.first);
+    EXPECT_EQ(e["msg"], text.second);
+    EXPECT_EQ(e["input"], 1);
+  }
+  FieldErrors missing;
+  missing.missing(body_loc({"f"}));
+  EXPECT_EQ(only_error(missing),
+            json({{"type", "missing"}, {"loc", {"body", "f"}}, {"msg", "Field required"}}));
+}
+
 }  // namespace
 }  // namespace winnow::api

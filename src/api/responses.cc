@@ -1,5 +1,7 @@
 #include "api/responses.h"
 
+#include "api/error_texts.h"
+
 namespace winnow::api {
 
 std::string dump_json(const nlohmann::json& j) {
@@ -28,6 +30,29 @@ void send_detail(httplib::Response& res, int status, std::string_view detail) {
   nlohmann::ordered_json j;
   j["detail"] = std::string(detail);
   send_json(res, status, j);
+}
+
+void FieldErrors::missing(nlohmann::json loc) { add("missing", std::move(loc), "Field required"); }
+
+void FieldErrors::wrong_type(JsonType expected, nlohmann::json loc, nlohmann::json input) {
+  struct Text {
+    const char* type;
+    const char* msg;
+  };
+  Text t{"string_type", "Input should be a valid string"};
+  switch (expected) {
+    case JsonType::kString: break;
+    case JsonType::kInteger: t = {"int_type", "Input should be a valid integer"}; break;
+    case JsonType::kNumber: t = {"float_type", "Input should be a valid number"}; break;
+    case JsonType::kBoolean: t = {"bool_type", "Input should be a valid boolean"}; break;
+    case JsonType::kList: t = {"list_type", "Input should be a valid list"}; break;
+    case JsonType::kObject:
+      t = {"model_attributes_type",
+           "Input should be a valid dictionary or object to extract fields from"};
+      break;
+    case JsonType::kUuid: t = {"uuid_type", "Input should be a valid UUID"}; break;
+  }
+  add(t.type, std::move(loc), t.msg, std::move(input));
 }
 
 void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg) {
@@ -76,12 +101,12 @@ std::string send_status(httplib::Response& res, const Status& status) {
   // A full disk is the operator's to fix, not a bug: 507 with a detail saying so.
   if (status.code() == StatusCode::kIoError &&
       status.message().find("No space left on device") != std::string::npos) {
-    send_detail(res, 507, "Insufficient storage: no space left on device");
+    send_detail(res, 507, kDiskFullText);
     return status.to_string();
   }
   const int code = http_status_for(status);
   if (code >= 500) {
-    send_detail(res, code, code == 503 ? status.message() : "Internal Server Error");
+    send_detail(res, code, code == 503 ? status.message() : kInternalErrorText);
     return status.to_string();
   }
   send_detail(res, code, status.message());
@@ -92,12 +117,6 @@ nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts) {
   nlohmann::json l = nlohmann::json::array({"body"});
   for (const nlohmann::json& p : parts) l.push_back(p);
   return l;
-}
-
-Status file_not_found() { return Status::not_found("File not found"); }
-
-Status file_error(const Status& s) {
-  return s.code() == StatusCode::kNotFound ? file_not_found() : s;
 }
 
 }  // namespace winnow::api

@@ -37,9 +37,28 @@ struct FieldError {
   bool has_input = false;
 };
 
+// The JSON type a field should have had; with FieldErrors::wrong_type, the one table of
+// pydantic's type and msg for each (responses.cc), so that a wrong string reads the same on
+// every route.
+enum class JsonType {
+  kString,   // string_type             "Input should be a valid string"
+  kInteger,  // int_type                "Input should be a valid integer"
+  kNumber,   // float_type              "Input should be a valid number"
+  kBoolean,  // bool_type               "Input should be a valid boolean"
+  kList,     // list_type               "Input should be a valid list"
+  kObject,   // model_attributes_type   "Input should be a valid dictionary or object to extract
+             //                          fields from"
+  kUuid,     // uuid_type               "Input should be a valid UUID"
+};
+
 // Collects field errors of one request; send() answers 422 with all of them.
 class FieldErrors {
  public:
+  // "missing", "Field required".
+  void missing(nlohmann::json loc);
+  // `input` at `loc` is not of type `expected`.
+  void wrong_type(JsonType expected, nlohmann::json loc, nlohmann::json input);
+  // Any other error (range checks, parse failures, ...).
   void add(std::string type, nlohmann::json loc, std::string msg);
   void add(std::string type, nlohmann::json loc, std::string msg, nlohmann::json input);
   bool empty() const { return errors_.empty(); }
@@ -52,12 +71,6 @@ class FieldErrors {
 
 // ["body", parts...]: the `loc` of a field error in the request body.
 nlohmann::json body_loc(std::initializer_list<nlohmann::json> parts);
-
-// The spec's 404 for a file: "File not found".
-Status file_not_found();
-// A store error on a file as the API states it: not found is file_not_found(); anything else
-// unchanged.
-Status file_error(const Status& s);
 
 // The HTTP status for a non-OK Status: invalid argument 422, not found 404, already exists 409,
 // failed precondition 400, cancelled 409, unavailable 503, everything else 500.

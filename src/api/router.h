@@ -40,6 +40,9 @@ struct RouteSpec {
   nlohmann::json request_schema;   // OpenAPI schema of the body (null: none / multipart)
   nlohmann::json response_schema;  // OpenAPI schema of the 200 answer (null: unspecified)
   std::string response_type = "application/json";
+  // Error statuses of this route beyond the ones every route may answer (400, 401, 404, 413, 422,
+  // 500, 503: openapi.cc error_responses), for the OpenAPI document; e.g. 409 for a conflict.
+  std::vector<int> errors = {};
 };
 
 struct Route {

@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <charconv>
 
-#include "api/body_fields.h"
 #include "api/auth.h"
+#include "api/body_fields.h"
+#include "api/error_texts.h"
 #include "api/openapi.h"
 #include "api/responses.h"
 #include "api/service_context.h"
@@ -28,7 +29,7 @@ enum class InputKind { kText, kChat, kModerationChat };
 std::optional<std::string> conversation_text(const json& messages, const json& where,
                                              FieldErrors* errors) {
   if (!messages.is_array()) {
-    errors->add("list_type", where, "Input should be a valid list", messages);
+    errors->wrong_type(JsonType::kList, where, messages);
     return std::nullopt;
   }
   if (messages.empty()) {
@@ -42,7 +43,7 @@ std::optional<std::string> conversation_text(const json& messages, const json& w
     json at = where;
     at.push_back(i);
     if (!m.is_object()) {
-      errors->add("model_attributes_type", at, "Input should be a valid dictionary or object", m);
+      errors->wrong_type(JsonType::kObject, at, m);
       ok = false;
       continue;
     }
@@ -88,7 +89,7 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
   std::vector<std::string> texts;
   auto it = body.find("input");
   if (it == body.end() || it->is_null()) {
-    errors->add("missing", body_loc({"input"}), "Field required");
+    errors->missing(body_loc({"input"}));
     return texts;
   }
   const json& input = *it;
@@ -113,7 +114,7 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
       if (input.size() > max_inputs) break;
       for (size_t i = 0; i < input.size(); ++i) {
         if (!input[i].is_string()) {
-          errors->add("string_type", body_loc({"input", i}), "Input should be a valid string", input[i]);
+          errors->wrong_type(JsonType::kString, body_loc({"input", i}), input[i]);
         } else if (input[i].get_ref<const std::string&>().empty()) {
           errors->add("string_too_short", body_loc({"input", i}), "String should have at least 1 character", input[i]);
         } else {
@@ -131,7 +132,7 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
         auto messages = conv.find("messages");
         where.push_back("messages");
         if (messages == conv.end()) {
-          errors->add("missing", where, "Field required");
+          errors->missing(where);
           return;
         }
         if (auto text = conversation_text(*messages, where, errors)) texts.push_back(std::move(*text));
@@ -189,10 +190,7 @@ std::shared_ptr<const LoadedModel> serving_model(ServiceContext& ctx, ApiCall& c
   Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
       call.workspace, model_id, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
         Result<store::ModelRecord> record = ctx.store.get_model(call.workspace, model_id);
-        if (!record.is_ok()) {
-          if (record.status().code() == StatusCode::kNotFound) return Status::not_found("Model not found");
-          return record.status();
-        }
+        if (!record.is_ok()) return model_error(record.status());
         return load_model_for_serving(model_id, ctx.store.model_path(*record));
       });
   if (!loaded.is_ok()) {

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "api/auth.h"
+#include "api/error_texts.h"
 #include "api/openapi.h"
 #include "api/query_args.h"
 #include "api/responses.h"
@@ -96,7 +97,7 @@ void upload(ServiceContext& ctx, ApiCall& call) {
         return total <= limit + kMultipartOverheadBytes;
       });
     }
-    errors.add("missing", nlohmann::json::array({"body", "file"}), "Field required");
+    errors.missing(nlohmann::json::array({"body", "file"}));
     errors.send(res);
     return;
   }
@@ -167,7 +168,7 @@ void upload(ServiceContext& ctx, ApiCall& call) {
     return;
   }
   if (!have_file) {
-    errors.add("missing", nlohmann::json::array({"body", "file"}), "Field required");
+    errors.missing(nlohmann::json::array({"body", "file"}));
     errors.send(res);
     return;
   }
@@ -353,11 +354,11 @@ void add_file_routes(Router& router, ServiceContext& ctx) {
              [c](ApiCall& call) { delete_file(*c, call); });
   router.add({"GET", "/v1/files/{file_id}/content",
               "Download a file's bytes (or with a signed URL's expires & sig, without a key)",
-              "files", true, BodyKind::kNone, nullptr, nullptr, "application/octet-stream"},
+              "files", true, BodyKind::kNone, nullptr, schema_ref("FileBytes"),
+              "application/octet-stream", {403, 416}},
              [c](ApiCall& call) { download(*c, call); });
   router.add({"GET", "/v1/files/{file_id}/url", "A signed download URL (expiry: hours, 1-168)",
-              "files", true, BodyKind::kNone, nullptr,
-              {{"type", "object"}, {"properties", {{"url", {{"type", "string"}}}}}}},
+              "files", true, BodyKind::kNone, nullptr, schema_ref("SignedUrl")},
              [c](ApiCall& call) { signed_url(*c, call); });
 }
 

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "api/body_fields.h"
+#include "api/error_texts.h"
 #include "api/openapi.h"
 #include "api/query_args.h"
 #include "api/responses.h"
@@ -14,21 +15,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kJobNotFound = "No fine tuning job matches the given query.";
-
-Status job_error(const Status& s) {
-  return s.code() == StatusCode::kNotFound ? Status::not_found(kJobNotFound) : s;
-}
-
 void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErrors* errors) {
   auto it = body.find("hyperparameters");
   if (it == body.end()) {
-    errors->add("missing", body_loc({"hyperparameters"}), "Field required");
+    errors->missing(body_loc({"hyperparameters"}));
     return;
   }
   if (!it->is_object()) {
-    errors->add("model_attributes_type", body_loc({"hyperparameters"}),
-                "Input should be a valid dictionary or object to extract fields from", *it);
+    errors->wrong_type(JsonType::kObject, body_loc({"hyperparameters"}), *it);
     return;
   }
   const json& hp = *it;
@@ -60,7 +54,7 @@ void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErr
 void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* errors) {
   auto it = body.find("training_files");
   if (it != body.end() && !it->is_null() && !it->is_array()) {
-    errors->add("list_type", body_loc({"training_files"}), "Input should be a valid list", *it);
+    errors->wrong_type(JsonType::kList, body_loc({"training_files"}), *it);
     return;
   }
   if (it != body.end() && it->is_array()) {
@@ -71,7 +65,7 @@ void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* 
         tf.file_id = f.get<std::string>();
       } else if (f.is_object()) {
         auto id = string_field(f, "file_id", body_loc({"training_files", i, "file_id"}), errors);
-        if (!f.contains("file_id")) errors->add("missing", body_loc({"training_files", i, "file_id"}), "Field required");
+        if (!f.contains("file_id")) errors->missing(body_loc({"training_files", i, "file_id"}));
         if (id) tf.file_id = *id;
         if (f.contains("weight") && !f["weight"].is_null()) {
           auto w = number_field(f, "weight", body_loc({"training_files", i, "weight"}), 0, 1e9, true, errors);
@@ -95,29 +89,28 @@ void parse_targets(const json& body, store::JobRecord* job, FieldErrors* errors)
   auto it = body.find("classifier_targets");
   if (it == body.end() || it->is_null()) return;
   if (!it->is_array()) {
-    errors->add("list_type", body_loc({"classifier_targets"}), "Input should be a valid list", *it);
+    errors->wrong_type(JsonType::kList, body_loc({"classifier_targets"}), *it);
     return;
   }
   for (size_t i = 0; i < it->size(); ++i) {
     const json& t = (*it)[i];
     if (!t.is_object()) {
-      errors->add("model_attributes_type", body_loc({"classifier_targets", i}),
-                  "Input should be a valid dictionary or object to extract fields from", t);
+      errors->wrong_type(JsonType::kObject, body_loc({"classifier_targets", i}), t);
       continue;
     }
     store::ClassifierTarget target;
-    if (!t.contains("name")) errors->add("missing", body_loc({"classifier_targets", i, "name"}), "Field required");
+    if (!t.contains("name")) errors->missing(body_loc({"classifier_targets", i, "name"}));
     if (auto n = string_field(t, "name", body_loc({"classifier_targets", i, "name"}), errors)) target.name = *n;
     auto labels = t.find("labels");
     if (labels == t.end()) {
-      errors->add("missing", body_loc({"classifier_targets", i, "labels"}), "Field required");
+      errors->missing(body_loc({"classifier_targets", i, "labels"}));
     } else if (!labels->is_array()) {
-      errors->add("list_type", body_loc({"classifier_targets", i, "labels"}), "Input should be a valid list", *labels);
+      errors->wrong_type(JsonType::kList, body_loc({"classifier_targets", i, "labels"}), *labels);
     } else {
       for (size_t k = 0; k < labels->size(); ++k) {
         if (!(*labels)[k].is_string()) {
-          errors->add("string_type", body_loc({"classifier_targets", i, "labels", k}),
-                      "Input should be a valid string", (*labels)[k]);
+          errors->wrong_type(JsonType::kString, body_loc({"classifier_targets", i, "labels", k}),
+                             (*labels)[k]);
         } else {
           target.labels.push_back((*labels)[k].get<std::string>());
         }
@@ -142,7 +135,7 @@ void parse_integrations(const json& body, store::JobRecord* job, FieldErrors* er
   auto it = body.find("integrations");
   if (it == body.end() || it->is_null()) return;
   if (!it->is_array()) {
-    errors->add("list_type", body_loc({"integrations"}), "Input should be a valid list", *it);
+    errors->wrong_type(JsonType::kList, body_loc({"integrations"}), *it);
     return;
   }
   for (size_t i = 0; i < it->size(); ++i) {
@@ -152,7 +145,7 @@ void parse_integrations(const json& body, store::JobRecord* job, FieldErrors* er
       errors->add("literal_error", body_loc({"integrations", i, "type"}), "Input should be 'wandb'", in);
       continue;
     }
-    if (!in.contains("project")) errors->add("missing", body_loc({"integrations", i, "project"}), "Field required");
+    if (!in.contains("project")) errors->missing(body_loc({"integrations", i, "project"}));
     json out;  // echoed without the api_key
     out["type"] = "wandb";
     out["project"] = in.value("project", json(nullptr));
@@ -168,7 +161,7 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
   FieldErrors errors;
   store::JobRecord draft;
   draft.workspace = call.workspace;
-  if (!b.contains("model")) errors.add("missing", body_loc({"model"}), "Field required");
+  if (!b.contains("model")) errors.missing(body_loc({"model"}));
   if (auto m = string_field(b, "model", body_loc({"model"}), &errors)) draft.model = *m;
   if (auto jt = string_field(b, "job_type", body_loc({"job_type"}), &errors)) {
     if (*jt == "completion") {
@@ -183,21 +176,18 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
   parse_training_files(b, &draft, &errors);
   if (auto it = b.find("validation_files"); it != b.end() && !it->is_null()) {
     if (!it->is_array()) {
-      errors.add("list_type", body_loc({"validation_files"}), "Input should be a valid list", *it);
+      errors.wrong_type(JsonType::kList, body_loc({"validation_files"}), *it);
     } else {
       for (size_t i = 0; i < it->size(); ++i) {
         if (!(*it)[i].is_string()) {
-          errors.add("uuid_type", body_loc({"validation_files", i}), "Input should be a valid UUID", (*it)[i]);
+          errors.wrong_type(JsonType::kUuid, body_loc({"validation_files", i}), (*it)[i]);
         } else {
           draft.validation_files.push_back((*it)[i].get<std::string>());
         }
       }
     }
   }
-  if (auto it = b.find("auto_start"); it != b.end() && !it->is_null()) {
-    if (!it->is_boolean()) errors.add("bool_type", body_loc({"auto_start"}), "Input should be a valid boolean", *it);
-    else draft.auto_start = it->get<bool>();
-  }
+  if (auto a = bool_field(b, "auto_start", body_loc({"auto_start"}), &errors)) draft.auto_start = *a;
   if (auto p = number_field(b, "invalid_sample_skip_percentage", body_loc({"invalid_sample_skip_percentage"}),
                             0, 0.5, false, &errors)) {
     draft.invalid_sample_skip_percentage = *p;
@@ -294,7 +284,7 @@ void cancel_job(ServiceContext& ctx, ApiCall& call) {
 void add_job_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
   router.add({"POST", "/v1/fine_tuning/jobs", "Create a classifier fine-tuning job", "fine-tuning",
-              true, BodyKind::kJson, schema_ref("JobIn"), schema_ref("Job")},
+              true, BodyKind::kJson, schema_ref("JobIn"), schema_ref("Job"), kJsonType, {409}},
              [c](ApiCall& call) { create_job(*c, call); });
   router.add({"GET", "/v1/fine_tuning/jobs",
               "List jobs (page, page_size, model, created_after, created_before, created_by_me, "

@@ -1,4 +1,6 @@
 // Models: M1 list, M2 retrieve, M3 delete, M4 update, M5 archive, M6 unarchive (docs/api.md).
+#include "api/body_fields.h"
+#include "api/error_texts.h"
 #include "api/openapi.h"
 #include "api/responses.h"
 #include "api/service_context.h"
@@ -8,10 +10,6 @@ namespace winnow::api {
 namespace {
 
 using nlohmann::json;
-
-Status model_error(const Status& s) {
-  return s.code() == StatusCode::kNotFound ? Status::not_found("Model not found") : s;
-}
 
 const jobs::BaseModel* find_base(ServiceContext& ctx, const std::string& id) {
   for (const jobs::BaseModel& b : ctx.jobs.base_models()) {
@@ -71,21 +69,11 @@ void update_model(ServiceContext& ctx, ApiCall& call) {
     return send_detail(call.response, 400, "Base models cannot be updated");
   }
   FieldErrors errors;
-  std::optional<std::optional<std::string>> fields[2];
-  const char* names[2] = {"name", "description"};
-  for (int i = 0; i < 2; ++i) {
-    auto it = call.body.find(names[i]);
-    if (it == call.body.end()) continue;
-    if (it->is_null()) {
-      fields[i] = std::optional<std::string>();
-    } else if (it->is_string()) {
-      fields[i] = std::optional<std::string>(it->get<std::string>());
-    } else {
-      errors.add("string_type", json::array({"body", names[i]}), "Input should be a valid string", *it);
-    }
-  }
+  const auto name = clearable_string_field(call.body, "name", body_loc({"name"}), &errors);
+  const auto description =
+      clearable_string_field(call.body, "description", body_loc({"description"}), &errors);
   if (!errors.empty()) return errors.send(call.response);
-  Result<store::ModelRecord> m = ctx.store.update_model(call.workspace, id, fields[0], fields[1]);
+  Result<store::ModelRecord> m = ctx.store.update_model(call.workspace, id, name, description);
   if (!m.is_ok()) return send_error(ctx, call, model_error(m.status()));
   send_json(call.response, 200, classifier_fine_tuned_model(*m));
 }
@@ -108,10 +96,6 @@ void set_archived(ServiceContext& ctx, ApiCall& call, bool archived) {
 
 void add_model_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
-  const json archived = {{"type", "object"},
-                         {"properties", {{"id", {{"type", "string"}}},
-                                         {"object", {{"type", "string"}}},
-                                         {"archived", {{"type", "boolean"}}}}}};
   router.add({"GET", "/v1/models", "List base and fine-tuned models (model, provider)", "models",
               true, BodyKind::kNone, nullptr, schema_ref("ModelList")},
              [c](ApiCall& call) { list_models(*c, call); });
@@ -126,10 +110,11 @@ void add_model_routes(Router& router, ServiceContext& ctx) {
               schema_ref("UpdateModelIn"), schema_ref("ClassifierFineTunedModel")},
              [c](ApiCall& call) { update_model(*c, call); });
   router.add({"POST", "/v1/fine_tuning/models/{model_id}/archive", "Archive a fine-tuned model",
-              "models", true, BodyKind::kNone, nullptr, archived},
+              "models", true, BodyKind::kNone, nullptr, schema_ref("ArchivedModel")},
              [c](ApiCall& call) { set_archived(*c, call, true); });
   router.add({"DELETE", "/v1/fine_tuning/models/{model_id}/archive",
-              "Unarchive a fine-tuned model", "models", true, BodyKind::kNone, nullptr, archived},
+              "Unarchive a fine-tuned model", "models", true, BodyKind::kNone, nullptr,
+              schema_ref("ArchivedModel")},
              [c](ApiCall& call) { set_archived(*c, call, false); });
 }
 

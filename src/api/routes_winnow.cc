@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "api/error_texts.h"
 #include "api/model_metrics.h"
 #include "api/openapi.h"
 #include "api/query_args.h"
@@ -125,8 +126,7 @@ void model_metrics(ServiceContext& ctx, ApiCall& call, MetricsMemo& memo) {
   const std::string& id = call.param("model_id");
   Result<store::ModelRecord> model = ctx.store.get_model(call.workspace, id);
   if (!model.is_ok()) {
-    return send_error(ctx, call, model.status().code() == StatusCode::kNotFound
-                                     ? Status::not_found("Model not found") : model.status());
+    return send_error(ctx, call, model_error(model.status()));
   }
   const std::string key = call.workspace + '\0' + id;
   {
@@ -177,8 +177,7 @@ void model_bias_audit(ServiceContext& ctx, ApiCall& call) {
   const std::string& id = call.param("model_id");
   Result<store::ModelRecord> model = ctx.store.get_model(call.workspace, id);
   if (!model.is_ok()) {
-    return send_error(ctx, call, model.status().code() == StatusCode::kNotFound
-                                     ? Status::not_found("Model not found") : model.status());
+    return send_error(ctx, call, model_error(model.status()));
   }
   Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
       call.workspace, id, [&]() { return load_model_for_serving(id, ctx.store.model_path(*model)); });
@@ -210,9 +209,7 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
   auto memo = std::make_shared<MetricsMemo>();
   router.add({"GET", "/v1/winnow/info", "Server version and whether API keys are required",
-              "winnow", false, BodyKind::kNone, nullptr,
-              {{"type", "object"},
-               {"properties", {{"version", {{"type", "string"}}}, {"auth_required", {{"type", "boolean"}}}}}}},
+              "winnow", false, BodyKind::kNone, nullptr, schema_ref("ServerInfo")},
              [c](ApiCall& call) { info(*c, call); });
   router.add({"GET", "/v1/winnow/files/{file_id}/preview",
               "The first lines of a file (lines: default 20, max 1000) and its line count",
@@ -228,7 +225,7 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
              [c](ApiCall& call) { stats(*c, call); });
   router.add({"GET", "/v1/winnow/models/{model_id}/metrics",
               "Per-head evaluation and ROC/PR curves on the job's validation files", "winnow",
-              true, BodyKind::kNone, nullptr, schema_ref("ModelMetrics")},
+              true, BodyKind::kNone, nullptr, schema_ref("ModelMetrics"), kJsonType, {409}},
              [c, memo](ApiCall& call) { model_metrics(*c, call, *memo); });
   router.add({"GET", "/v1/winnow/models/{model_id}/bias-audit",
               "The identity-bias audit stored at training (validation files with "
@@ -240,17 +237,17 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
 void add_service_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
   router.add({"GET", "/health", "Liveness: {\"status\": \"ok\"}", "service", false,
-              BodyKind::kNone, nullptr,
-              {{"type", "object"}, {"properties", {{"status", {{"type", "string"}}}}}}},
+              BodyKind::kNone, nullptr, schema_ref("Health")},
              [](ApiCall& call) { send_json_text(call.response, 200, "{\"status\":\"ok\"}"); });
   router.add({"GET", "/metrics", "Prometheus metrics (requests, latency, jobs, model cache)",
-              "service", false, BodyKind::kNone, nullptr, nullptr, "text/plain"},
+              "service", false, BodyKind::kNone, nullptr, schema_ref("PrometheusText"),
+              "text/plain"},
              [c](ApiCall& call) {
                call.response.status = 200;
                call.response.set_content(c->prometheus_text(), "text/plain; version=0.0.4");
              });
   router.add({"GET", "/v1/openapi.json", "This OpenAPI 3.1 document", "service", false,
-              BodyKind::kNone, nullptr, nullptr},
+              BodyKind::kNone, nullptr, schema_ref("OpenApiDocument")},
              [c](ApiCall& call) {
                send_json(call.response, 200, openapi_document(c->router, WINNOW_VERSION));
              });

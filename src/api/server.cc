@@ -14,8 +14,10 @@
 #include <mutex>
 
 #include "api/auth.h"
+#include "api/error_texts.h"
 #include "api/line_writer.h"
 #include "api/request_metrics.h"
+#include "api/response_recorder.h"
 #include "api/responses.h"
 #include "api/router.h"
 #include "api/service_context.h"
@@ -43,19 +45,6 @@ std::string utc_timestamp() {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
-}
-
-const char* reason_detail(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Request body too large";
-    case 414: return "URI Too Long";
-    case 416: return "Range Not Satisfiable";
-    default: return status >= 500 ? "Internal Server Error" : "Bad Request";
-  }
 }
 
 // Deepest nesting of arrays and objects in a JSON text (brackets inside strings ignored).
@@ -100,6 +89,7 @@ struct Server::Impl {
   std::unique_ptr<RequestMetrics> metrics;
   size_t slot_unmatched = 0, slot_static = 0;
   std::unique_ptr<StaticFiles> web;
+  std::unique_ptr<ResponseRecorder> recorder;  // null unless WINNOW_RECORD_RESPONSES is set
   HttpServer http;
   int bound_port = -1;
   bool jobs_started = false;
@@ -131,7 +121,7 @@ struct Server::Impl {
 
   void unauthorized(httplib::Response& res, const std::string& request_id) {
     nlohmann::ordered_json j;
-    j["message"] = "Unauthorized";
+    j["message"] = kUnauthorizedText;
     j["request_id"] = request_id;
     send_json(res, 401, j);
   }
@@ -184,9 +174,9 @@ struct Server::Impl {
   static void refuse_body(httplib::Response& res, BodyRead outcome, size_t limit) {
     res.set_header("Connection", "close");
     if (outcome == BodyRead::kTooLarge) {
-      send_detail(res, 413, "Request body larger than the limit of " + std::to_string(limit) + " bytes");
+      send_detail(res, 413, body_too_large_text(limit));
     } else {
-      send_detail(res, 400, "Malformed or incomplete request body");
+      send_detail(res, 400, kMalformedBodyText);
     }
   }
 
@@ -215,14 +205,17 @@ struct Server::Impl {
       std::string allow;
       for (const std::string& a : m.allowed_methods) allow += (allow.empty() ? "" : ", ") + a;
       res.set_header("Allow", allow);
-      send_detail(res, 405, "Method Not Allowed");
+      send_detail(res, 405, kMethodNotAllowedText);
     } else {
       if (drain_body(req, reader, options.max_json_body_bytes) != BodyRead::kOk) {
         res.set_header("Connection", "close");  // the body's framing is lost
       }
-      send_detail(res, 404, "Not Found");
+      send_detail(res, 404, kNotFoundText);
     }
     res.set_header("X-Request-Id", request_id);
+    if (recorder != nullptr && route_name != "static") {
+      recorder->record(req.method, m.route != nullptr ? std::string_view(route_name) : "", res);
+    }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     metrics->record(slot, res.status, seconds);
@@ -275,8 +268,7 @@ struct Server::Impl {
       }
       if (!parsed.is_object()) {
         FieldErrors errors;
-        errors.add("model_attributes_type", nlohmann::json::array({"body"}),
-                   "Input should be a valid dictionary or object to extract fields from", parsed);
+        errors.wrong_type(JsonType::kObject, nlohmann::json::array({"body"}), parsed);
         errors.send(res);
         return workspace;
       }
@@ -295,16 +287,16 @@ struct Server::Impl {
       res.headers.erase("Content-Disposition");
       res.content_length_ = 0;
       res.content_provider_ = nullptr;
-      send_detail(res, 500, "Internal Server Error");
+      send_detail(res, 500, kInternalErrorText);
     } catch (...) {
       log_error(request_id, "handler threw a non-standard exception");
       res.content_length_ = 0;
       res.content_provider_ = nullptr;
-      send_detail(res, 500, "Internal Server Error");
+      send_detail(res, 500, kInternalErrorText);
     }
     if (res.status < 0) {
       log_error(request_id, "handler left no answer");
-      send_detail(res, 500, "Internal Server Error");
+      send_detail(res, 500, kInternalErrorText);
     }
     return workspace;
   }
@@ -339,7 +331,7 @@ struct Server::Impl {
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
-      send_detail(res, res.status, reason_detail(res.status));
+      send_detail(res, res.status, transport_error_text(res.status));
       return httplib::Server::HandlerResponse::Handled;
     }));
     http.set_exception_handler(
@@ -352,7 +344,7 @@ struct Server::Impl {
           } catch (...) {
           }
           log_error("-", "transport exception: " + what);
-          send_detail(res, 500, "Internal Server Error");
+          send_detail(res, 500, kInternalErrorText);
         });
   }
 };
@@ -392,6 +384,7 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   }
   WINNOW_ASSIGN_OR_RETURN(UrlSigner signer, UrlSigner::open(o.data_dir));
   impl->signer = std::make_unique<UrlSigner>(std::move(signer));
+  WINNOW_ASSIGN_OR_RETURN(impl->recorder, ResponseRecorder::from_environment());
   if (!o.web_dir.empty()) impl->web = std::make_unique<StaticFiles>(o.web_dir);
   else impl->web = std::make_unique<StaticFiles>("");
 

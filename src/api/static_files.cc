@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "api/error_texts.h"
 #include "api/responses.h"
 #include "api/url.h"
 
@@ -53,7 +54,7 @@ void StaticFiles::serve(const std::string& raw_path, httplib::Response& res) con
       res.status = 200;
       res.set_content(kNotBuiltPage, "text/plain; charset=utf-8");
     } else {
-      send_detail(res, 404, "Not Found");
+      send_detail(res, 404, kNotFoundText);
     }
     return;
   }
@@ -64,7 +65,7 @@ void StaticFiles::serve(const std::string& raw_path, httplib::Response& res) con
     if (!d || d->empty() || d->front() == '.' || d->find('/') != std::string::npos ||
         d->find('\\') != std::string::npos || d->find('\0') != std::string::npos) {
       if (d && d->empty()) continue;
-      send_detail(res, 404, "Not Found");
+      send_detail(res, 404, kNotFoundText);
       return;
     }
     rel += "/" + *d;
@@ -74,7 +75,7 @@ void StaticFiles::serve(const std::string& raw_path, httplib::Response& res) con
   int64_t size = 0;
   if (!regular_file(path, &size)) {
     if (has_extension || !regular_file(dir_ + "/index.html", &size)) {
-      send_detail(res, 404, "Not Found");
+      send_detail(res, 404, kNotFoundText);
       return;
     }
     path = dir_ + "/index.html";
@@ -83,7 +84,7 @@ void StaticFiles::serve(const std::string& raw_path, httplib::Response& res) con
     if (f != nullptr) std::fclose(f);
   });
   if (!file) {
-    send_detail(res, 404, "Not Found");
+    send_detail(res, 404, kNotFoundText);
     return;
   }
   res.status = 200;

@@ -32,18 +32,23 @@ test("splitProblem separates the field from the problem only when there is one",
 });
 
 test("thresholdsFrom keeps each head's tuned thresholds and skips heads without them", () => {
+  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   const metrics: ModelMetrics = {
     model: "ft:classifier:x",
+    job: "6b8cd9a8-acc6-48c9-a719-d59f6f7cb19a",
+    samples: 10,
     heads: [
       {
         kind: "multi_label",
         head: "moderation",
         samples: 10,
+        threshold_rule: "score >= threshold",
         labels: [
-          { name: "toxicity", positives: 3, negatives: 7, roc_auc: 0.9, average_precision: 0.8, threshold: 0.4, precision: 1, recall: 1, f1: 1 },
-          { name: "insult", positives: 0, negatives: 10, roc_auc: null, average_precision: null, threshold: null, precision: 0, recall: 0, f1: 0 },
+          { name: "toxicity", positives: 3, negatives: 7, roc_auc: 0.9, average_precision: 0.8, threshold: 0.4, precision: 1, recall: 1, f1: 1, ...counts },
+          { name: "insult", positives: 0, negatives: 10, roc_auc: null, average_precision: null, threshold: null, precision: 0, recall: 0, f1: 0, ...counts },
         ],
-        macro: { roc_auc: 0.9, average_precision: 0.8, f1: 0.5, precision: 0.5, recall: 0.5 },
+        macro: { roc_auc: 0.9, average_precision: 0.8, labels_without_roc_auc: ["insult"], labels_without_average_precision: ["insult"], f1: 0.5, precision: 0.5, recall: 0.5 },
+        micro: { precision: 1, recall: 1, f1: 1, ...counts },
       },
       {
         kind: "single_label",
@@ -51,8 +56,10 @@ test("thresholdsFrom keeps each head's tuned thresholds and skips heads without 
         samples: 10,
         accuracy: 1,
         classes: [{ name: "en", support: 5, predicted: 5, precision: 1, recall: 1, f1: 1 }],
-        macro: { precision: 1, recall: 1, f1: 1 },
+        macro: { classes: 1, precision: 1, recall: 1, f1: 1 },
+        confusion_matrix: { classes: ["en"], counts: [[5]] },
       },
+      { head: "topic", samples: 0 },
     ],
     curves: {},
   };

@@ -1,26 +1,9 @@
 // Typed client for the routes the dashboard uses. Every method resolves with the parsed 200
-// body or rejects with an ApiError carrying the server's own explanation. A 401 also calls the
+// body, typed by its route from the server's OpenAPI document (types.ts Ok/Body), or rejects with an ApiError carrying the server's own explanation. A 401 also calls the
 // unauthorized handler (the app then asks for a key again).
 import { getApiKey } from "./auth";
 import { ApiError, describeErrorBody } from "./errors";
-import type {
-  ArchiveResponse,
-  ClassificationResponse,
-  CreateJobRequest,
-  DeleteResponse,
-  ExplainResponse,
-  FileObject,
-  FilePreview,
-  FileStats,
-  Job,
-  JobDetails,
-  ListResponse,
-  ModelBiasAudit,
-  ModelCard,
-  ModelMetrics,
-  ServerInfo,
-  ValidationReport,
-} from "./types";
+import type { Body, Ok } from "./types";
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -63,41 +46,55 @@ async function request<T>(method: Method, path: string, body?: BodyInit | object
 }
 
 export const api = {
-  info: () => request<ServerInfo>("GET", "/v1/winnow/info"),
+  info: () => request<Ok<"/v1/winnow/info", "get">>("GET", "/v1/winnow/info"),
 
-  listFiles: () => request<ListResponse<FileObject>>("GET", "/v1/files?page_size=1000"),
-  getFile: (id: string) => request<FileObject>("GET", `/v1/files/${enc(id)}`),
+  listFiles: () => request<Ok<"/v1/files", "get">>("GET", "/v1/files?page_size=1000"),
+  getFile: (id: string) => request<Ok<"/v1/files/{file_id}", "get">>("GET", `/v1/files/${enc(id)}`),
   uploadFile: (file: File) => {
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("purpose", "fine-tune");
-    return request<FileObject>("POST", "/v1/files", form);
+    return request<Ok<"/v1/files", "post">>("POST", "/v1/files", form);
   },
-  deleteFile: (id: string) => request<DeleteResponse>("DELETE", `/v1/files/${enc(id)}`),
+  deleteFile: (id: string) => request<Ok<"/v1/files/{file_id}", "delete">>("DELETE", `/v1/files/${enc(id)}`),
   previewFile: (id: string, lines: number) =>
-    request<FilePreview>("GET", `/v1/winnow/files/${enc(id)}/preview?lines=${lines}`),
-  validateFile: (id: string) => request<ValidationReport>("GET", `/v1/winnow/files/${enc(id)}/validation`),
+    request<Ok<"/v1/winnow/files/{file_id}/preview", "get">>("GET", `/v1/winnow/files/${enc(id)}/preview?lines=${lines}`),
+  validateFile: (id: string) => request<Ok<"/v1/winnow/files/{file_id}/validation", "get">>("GET", `/v1/winnow/files/${enc(id)}/validation`),
   fileStats: (id: string, head?: string) =>
-    request<FileStats>("GET", `/v1/winnow/files/${enc(id)}/stats${head ? `?head=${enc(head)}` : ""}`),
+    request<Ok<"/v1/winnow/files/{file_id}/stats", "get">>("GET", `/v1/winnow/files/${enc(id)}/stats${head ? `?head=${enc(head)}` : ""}`),
 
-  listJobs: () => request<ListResponse<Job>>("GET", "/v1/fine_tuning/jobs?page_size=100"),
-  getJob: (id: string) => request<JobDetails>("GET", `/v1/fine_tuning/jobs/${enc(id)}`),
-  createJob: (body: CreateJobRequest) => request<Job>("POST", "/v1/fine_tuning/jobs", body),
-  startJob: (id: string) => request<JobDetails>("POST", `/v1/fine_tuning/jobs/${enc(id)}/start`),
-  cancelJob: (id: string) => request<JobDetails>("POST", `/v1/fine_tuning/jobs/${enc(id)}/cancel`),
+  listJobs: () => request<Ok<"/v1/fine_tuning/jobs", "get">>("GET", "/v1/fine_tuning/jobs?page_size=100"),
+  getJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}", "get">>("GET", `/v1/fine_tuning/jobs/${enc(id)}`),
+  createJob: (body: Body<"/v1/fine_tuning/jobs", "post">) =>
+    request<Ok<"/v1/fine_tuning/jobs", "post">>("POST", "/v1/fine_tuning/jobs", body),
+  startJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}/start", "post">>("POST", `/v1/fine_tuning/jobs/${enc(id)}/start`),
+  cancelJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}/cancel", "post">>("POST", `/v1/fine_tuning/jobs/${enc(id)}/cancel`),
 
-  listModels: () => request<ListResponse<ModelCard>>("GET", "/v1/models"),
-  getModel: (id: string) => request<ModelCard>("GET", `/v1/models/${enc(id)}`),
-  deleteModel: (id: string) => request<DeleteResponse>("DELETE", `/v1/models/${enc(id)}`),
+  listModels: () => request<Ok<"/v1/models", "get">>("GET", "/v1/models"),
+  getModel: (id: string) => request<Ok<"/v1/models/{model_id}", "get">>("GET", `/v1/models/${enc(id)}`),
+  deleteModel: (id: string) => request<Ok<"/v1/models/{model_id}", "delete">>("DELETE", `/v1/models/${enc(id)}`),
   renameModel: (id: string, name: string | null) =>
-    request<ModelCard>("PATCH", `/v1/fine_tuning/models/${enc(id)}`, { name }),
-  archiveModel: (id: string) => request<ArchiveResponse>("POST", `/v1/fine_tuning/models/${enc(id)}/archive`),
-  unarchiveModel: (id: string) => request<ArchiveResponse>("DELETE", `/v1/fine_tuning/models/${enc(id)}/archive`),
-  modelMetrics: (id: string) => request<ModelMetrics>("GET", `/v1/winnow/models/${enc(id)}/metrics`),
-  modelBiasAudit: (id: string) => request<ModelBiasAudit>("GET", `/v1/winnow/models/${enc(id)}/bias-audit`),
+    request<Ok<"/v1/fine_tuning/models/{model_id}", "patch">>("PATCH", `/v1/fine_tuning/models/${enc(id)}`, {
+      name,
+    } satisfies Body<"/v1/fine_tuning/models/{model_id}", "patch">),
+  archiveModel: (id: string) => request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "post">>("POST", `/v1/fine_tuning/models/${enc(id)}/archive`),
+  unarchiveModel: (id: string) => request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "delete">>(
+      "DELETE",
+      `/v1/fine_tuning/models/${enc(id)}/archive`,
+    ),
+  modelMetrics: (id: string) => request<Ok<"/v1/winnow/models/{model_id}/metrics", "get">>("GET", `/v1/winnow/models/${enc(id)}/metrics`),
+  modelBiasAudit: (id: string) =>
+    request<Ok<"/v1/winnow/models/{model_id}/bias-audit", "get">>("GET", `/v1/winnow/models/${enc(id)}/bias-audit`),
 
   classify: (model: string, input: string[]) =>
-    request<ClassificationResponse>("POST", "/v1/classifications", { model, input }),
+    request<Ok<"/v1/classifications", "post">>("POST", "/v1/classifications", {
+      model,
+      input,
+    } satisfies Body<"/v1/classifications", "post">),
   explain: (model: string, input: string[], topK: number) =>
-    request<ExplainResponse>("POST", "/v1/winnow/explain", { model, input, top_k: topK }),
+    request<Ok<"/v1/winnow/explain", "post">>("POST", "/v1/winnow/explain", {
+      model,
+      input,
+      top_k: topK,
+    } satisfies Body<"/v1/winnow/explain", "post">),
 };

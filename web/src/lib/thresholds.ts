@@ -7,9 +7,10 @@ export type Thresholds = Map<string, Map<string, number>>;
 export function thresholdsFrom(metrics: ModelMetrics): Thresholds {
   const out: Thresholds = new Map();
   for (const head of metrics.heads) {
+    // Single-label heads decide by argmax; a head no validation sample carries has no report.
+    if (!("kind" in head) || head.kind !== "multi_label") continue;
     const m = new Map<string, number>();
-    const rows = head.kind === "multi_label" ? head.labels : head.classes;
-    for (const row of rows) if (typeof row.threshold === "number") m.set(row.name, row.threshold);
+    for (const row of head.labels) if (typeof row.threshold === "number") m.set(row.name, row.threshold);
     if (m.size > 0) out.set(head.head, m);
   }
   return out;

@@ -84,16 +84,16 @@ function fact(term: string, value: Node | string): HTMLElement[] {
 
 function validationView(report: ValidationReport): HTMLElement {
   const problems: ValidationProblem[] = report.problems;
-  const ok = report.valid ?? (problems.length === 0 && !report.error);
+  const ok = report.valid;
   const summary = ok
     ? h("p", { class: "verdict ok", role: "status" }, "✓ Valid: ", `${formatCount(report.samples)} samples in ${formatCount(report.lines)} lines.`)
     : h(
         "p",
         { class: "verdict bad", role: "alert" },
         "✗ Invalid: ",
-        report.error ?? `${formatCount(report.problem_count ?? problems.length)} problem${(report.problem_count ?? problems.length) === 1 ? "" : "s"} (every one is listed below).`,
+        `${formatCount(report.problem_count)} problem${report.problem_count === 1 ? "" : "s"} (every one is listed below).`,
       );
-  const heads = (report.heads ?? []).map((head) => {
+  const heads = report.heads.map((head) => {
     const total = head.samples;
     return h(
       "div",

@@ -2,7 +2,7 @@
 // F1, threshold) and ROC and precision-recall curves from /v1/winnow/models/{id}/metrics, and
 // the identity-bias audit training stored (model_bias_audit.ts).
 import { api } from "../api/client";
-import type { HeadMetrics, ModelCard, ModelMetrics } from "../api/types";
+import type { ModelCard, ModelMetrics, MultiLabelHeadMetrics, SingleLabelHeadMetrics } from "../api/types";
 import { color, makeChart } from "../components/charts";
 import { h, replace, uid } from "../components/dom";
 import { formatCount, formatMetric, formatTime, shortId } from "../components/format";
@@ -107,12 +107,15 @@ function manageForm(card: ModelCard, onChange: (card: ModelCard) => void): HTMLE
 function metricsView(ctx: PageContext, metrics: ModelMetrics): HTMLElement[] {
   if (metrics.heads.length === 0) return [empty("The model has no heads.")];
   return metrics.heads.map((head) => {
+    if (!("kind" in head)) {
+      return h("div", { class: "head-metrics", "data-head": head.head }, h("h3", {}, `Head “${head.head}”`), empty("No validation sample carries this head: no metrics."));
+    }
     const labels = head.kind === "multi_label" ? head.labels.map((l) => l.name) : head.classes.map((c) => c.name);
     return h("div", { class: "head-metrics", "data-head": head.head }, h("h3", {}, `Head “${head.head}”`, h("span", { class: "muted" }, ` ${head.kind.replace("_", "-")}, ${formatCount(head.samples)} validation samples`)), headTable(head), curves(ctx, head.head, labels, metrics));
   });
 }
 
-function headTable(head: HeadMetrics): HTMLElement {
+function headTable(head: MultiLabelHeadMetrics | SingleLabelHeadMetrics): HTMLElement {
   const cols = ["Label", "Positives", "ROC-AUC", "PR-AUC", "F1", "Threshold", "Precision", "Recall"];
   const th = cols.map((c, i) => h("th", { scope: "col", class: i > 0 ? "num" : "" }, c));
   let rows: HTMLElement[];
@@ -124,7 +127,7 @@ function headTable(head: HeadMetrics): HTMLElement {
     macro = h("tr", { class: "macro" }, h("th", { scope: "row" }, "macro"), ...["", formatMetric(head.macro.roc_auc), formatMetric(head.macro.average_precision), formatMetric(head.macro.f1), "", formatMetric(head.macro.precision), formatMetric(head.macro.recall)].map((v) => h("td", { class: "num" }, v)));
   } else {
     rows = head.classes.map((c) =>
-      h("tr", {}, h("th", { scope: "row" }, c.name), ...[formatCount(c.support), formatMetric(c.roc_auc), formatMetric(c.average_precision), formatMetric(c.f1), c.threshold === undefined ? "argmax" : formatMetric(c.threshold), formatMetric(c.precision), formatMetric(c.recall)].map((v) => h("td", { class: "num" }, v))),
+      h("tr", {}, h("th", { scope: "row" }, c.name), ...[formatCount(c.support), "—", "—", formatMetric(c.f1), "argmax", formatMetric(c.precision), formatMetric(c.recall)].map((v) => h("td", { class: "num" }, v))),
     );
     macro = h("tr", { class: "macro" }, h("th", { scope: "row" }, `macro (accuracy ${formatMetric(head.accuracy)})`), ...["", "", "", formatMetric(head.macro.f1), "", formatMetric(head.macro.precision), formatMetric(head.macro.recall)].map((v) => h("td", { class: "num" }, v)));
   }
