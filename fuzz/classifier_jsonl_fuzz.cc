@@ -98,11 +98,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   fuzz_check(report->lines_total == lines, "validate counts other lines");
   fuzz_check(report->samples_valid == samples, "validate counts other samples");
   fuzz_check(line_problems == bad, "validate reports other bad lines");
-  fuzz_check(report->ok() == (bad == 0 && samples > 0 && [&] {
-               for (const winnow::HeadSchema& h : schema.heads())
-                 if (h.labels.size() < 2) return false;
-               return true;
-             }()),
+  fuzz_check(report->ok() == (bad == 0 && samples > 0 &&
+                              [&] {
+                                for (const winnow::HeadSchema& h : schema.heads())
+                                  if (h.labels.size() < 2) return false;
+                                return true;
+                              }()),
              "validate's verdict");
   return 0;
 }

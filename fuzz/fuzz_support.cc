@@ -28,9 +28,9 @@ class ScratchDir {
  public:
   ScratchDir() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string base = tmp != nullptr && *tmp != '\0' ? tmp
+    std::string base = tmp != nullptr && *tmp != '\0'              ? tmp
                        : std::filesystem::is_directory("/dev/shm") ? "/dev/shm"
-                                                                    : "/tmp";
+                                                                   : "/tmp";
     path_ = base + "/winnow-fuzz-" + std::to_string(::getpid());
     std::filesystem::create_directories(path_);
   }

@@ -32,7 +32,8 @@ Outcome read_all(const std::string& path, size_t read_bytes) {
     winnow::Result<size_t> n = (*source)->read(buffer.data(), buffer.size());
     if (!n.is_ok()) {
       out.error = n.status().to_string();
-      fuzz_check(n.status().code() == winnow::StatusCode::kCorruption, "not kCorruption: " + out.error);
+      fuzz_check(n.status().code() == winnow::StatusCode::kCorruption,
+                 "not kCorruption: " + out.error);
       fuzz_check(out.error.find(path) != std::string::npos, "error without the path");
       break;
     }

@@ -80,7 +80,8 @@ void connect_or_die(int fd, int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return;
   // An interrupted connect() goes on in the background: wait for it to finish.
-  fuzz_check(errno == EINTR || errno == EINPROGRESS, std::string("connect: ") + std::strerror(errno));
+  fuzz_check(errno == EINTR || errno == EINPROGRESS,
+             std::string("connect: ") + std::strerror(errno));
   for (;;) {
     pollfd p{fd, POLLOUT, 0};
     const int r = ::poll(&p, 1, kAnswerDeadlineMs);
@@ -116,7 +117,8 @@ std::string exchange(int port, const uint8_t* data, size_t size) {
       std::chrono::steady_clock::now() + std::chrono::milliseconds(kAnswerDeadlineMs);
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now()).count();
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     pollfd p{fd, POLLIN, 0};
     const int r = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
     if (r < 0 && errno == EINTR) continue;

@@ -23,14 +23,18 @@ void read_columns(std::string_view data) {
   const std::string path = "<fuzz>.parquet";
   auto file = winnow::parquet::ParquetFile::open(winnow::parquet::memory_source(data, path));
   if (!file.is_ok()) {
-    fuzz_check(file.status().message().rfind(path, 0) == 0, "open error without the path: " + file.status().message());
+    fuzz_check(file.status().message().rfind(path, 0) == 0,
+               "open error without the path: " + file.status().message());
     return;
   }
   const winnow::parquet::FileMetadata& meta = file.value()->metadata();
   std::vector<int> fields;
   for (size_t i = 0; i < meta.fields.size(); ++i) {
     if (meta.fields[i].leaf < 0) continue;
-    if (!winnow::parquet::unsupported_column_reason(meta.leaves[static_cast<size_t>(meta.fields[i].leaf)]).empty()) continue;
+    if (!winnow::parquet::unsupported_column_reason(
+             meta.leaves[static_cast<size_t>(meta.fields[i].leaf)])
+             .empty())
+      continue;
     fields.push_back(static_cast<int>(i));
   }
   auto reader = winnow::parquet::ParquetRowReader::open(*file.value(), fields);
@@ -40,7 +44,8 @@ void read_columns(std::string_view data) {
   for (; rows < kRowsMax; ++rows) {
     auto more = r.next();
     if (!more.is_ok()) {
-      fuzz_check(more.status().message().rfind(path, 0) == 0, "read error without the path: " + more.status().message());
+      fuzz_check(more.status().message().rfind(path, 0) == 0,
+                 "read error without the path: " + more.status().message());
       fuzz_check(more.status().message().find("row group") != std::string::npos,
                  "read error without the row group: " + more.status().message());
       return;
@@ -48,7 +53,8 @@ void read_columns(std::string_view data) {
     if (!more.value()) break;
     for (size_t c = 0; c < fields.size(); ++c) {
       if (r.is_null(c)) continue;
-      const auto& leaf = meta.leaves[static_cast<size_t>(meta.fields[static_cast<size_t>(fields[c])].leaf)];
+      const auto& leaf =
+          meta.leaves[static_cast<size_t>(meta.fields[static_cast<size_t>(fields[c])].leaf)];
       if (leaf.physical_type == static_cast<int32_t>(winnow::parquet::PhysicalType::kByteArray)) {
         const std::string_view s = r.string(c);
         volatile char sink = s.empty() ? 0 : s[s.size() - 1];  // touch the bytes (ASan checks)
@@ -56,7 +62,8 @@ void read_columns(std::string_view data) {
       }
     }
   }
-  if (rows < kRowsMax) fuzz_check(static_cast<int64_t>(rows) == meta.num_rows, "row count differs from the footer's");
+  if (rows < kRowsMax)
+    fuzz_check(static_cast<int64_t>(rows) == meta.num_rows, "row count differs from the footer's");
 }
 
 void read_as_split(std::string_view data) {

@@ -61,7 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   options.missing = static_cast<winnow::MissingScore>(choice % 3);
   if (choice & 0x04) options.labels = {"toxicity", "insult"};
   if (choice & 0x08) options.text_column = "comment_text";
-  const char* name = (choice & 0x30) == 0x10 ? "input.jsonl" : (choice & 0x30) == 0x20 ? "input" : "input.csv";
+  const char* name = (choice & 0x30) == 0x10   ? "input.jsonl"
+                     : (choice & 0x30) == 0x20 ? "input"
+                                               : "input.csv";
   read_all(data, winnow::fuzz::write_scratch_file(name, data), options);
   return 0;
 }

@@ -86,9 +86,9 @@ CommandResult run_command(const std::string& command) {
 
 std::string sanitizer_reports(const std::string& log) {
   size_t first = std::string::npos;
-  for (const char* marker : {"WARNING: ThreadSanitizer:", "ERROR: ThreadSanitizer:",
-                             "FATAL: ThreadSanitizer", "ERROR: AddressSanitizer:",
-                             "ERROR: LeakSanitizer:", ": runtime error: "}) {
+  for (const char* marker :
+       {"WARNING: ThreadSanitizer:", "ERROR: ThreadSanitizer:", "FATAL: ThreadSanitizer",
+        "ERROR: AddressSanitizer:", "ERROR: LeakSanitizer:", ": runtime error: "}) {
     first = std::min(first, log.find(marker));
   }
   if (first == std::string::npos) return {};

@@ -2,11 +2,11 @@
 // the real binary, and locating ../shared/data (tests that need it skip when it is absent).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace winnow::testing {
 
@@ -57,7 +57,7 @@ std::string shared_data(const std::string& relative);
 }  // namespace winnow::testing
 
 // Skips the current test (with a reason) when ../shared/data is not present, e.g. a user's clone.
-#define WINNOW_REQUIRE_SHARED_DATA(rel)                                              \
-  if (::winnow::testing::shared_data(rel).empty()) {                                 \
+#define WINNOW_REQUIRE_SHARED_DATA(rel)                                               \
+  if (::winnow::testing::shared_data(rel).empty()) {                                  \
     GTEST_SKIP() << "needs ../shared/data/" << (rel) << " (absent in this checkout)"; \
   }

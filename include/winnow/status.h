@@ -37,7 +37,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status ok() { return {}; }
-  static Status invalid_argument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status invalid_argument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status not_found(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status already_exists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status failed_precondition(std::string m) {
@@ -68,7 +70,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(data_).is_ok()) {
       data_ = Status::internal("Result constructed from an OK status");
@@ -105,10 +107,10 @@ class [[nodiscard]] Result {
 #define WINNOW_CONCAT(a, b) WINNOW_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if it is not OK.
-#define WINNOW_RETURN_IF_ERROR(expr)                       \
-  do {                                                     \
-    ::winnow::Status winnow_status_ = (expr);              \
-    if (!winnow_status_.is_ok()) return winnow_status_;    \
+#define WINNOW_RETURN_IF_ERROR(expr)                    \
+  do {                                                  \
+    ::winnow::Status winnow_status_ = (expr);           \
+    if (!winnow_status_.is_ok()) return winnow_status_; \
   } while (0)
 
 // `WINNOW_ASSIGN_OR_RETURN(auto x, make_x());` declares x from a Result or returns its Status.

@@ -17,8 +17,8 @@ namespace winnow::api {
 struct ApiCall {
   const httplib::Request& http;
   httplib::Response& response;
-  std::string request_id;  // 32 hex digits
-  std::string workspace;   // empty for routes without auth
+  std::string request_id;                                        // 32 hex digits
+  std::string workspace;                                         // empty for routes without auth
   std::vector<std::pair<std::string, std::string>> path_params;  // decoded
   QueryParams query;
   // Routes with BodyKind::kJson: the parsed body (an object; the dispatcher answered 422

@@ -12,8 +12,10 @@ namespace winnow::api {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -35,7 +37,8 @@ Result<std::vector<ApiKey>> parse_api_keys(std::string_view text) {
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
     ++line_no;
-    if (const size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (const size_t hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
     line = trim(line);
     if (line.empty()) continue;
     ApiKey key;
@@ -99,7 +102,8 @@ std::optional<std::string> ApiKeyTable::authenticate(std::string_view authorizat
   if (authorization.size() <= kBearer.size()) return std::nullopt;
   for (size_t i = 0; i < kBearer.size(); ++i) {
     const char c = authorization[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kBearer[i]) return std::nullopt;
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kBearer[i])
+      return std::nullopt;
   }
   const std::string_view key = trim(authorization.substr(kBearer.size()));
   if (key.empty()) return std::nullopt;

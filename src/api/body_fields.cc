@@ -27,14 +27,14 @@ std::optional<double> number_field(const json& obj, const char* key, json where,
   const double v = it->get<double>();
   if (!std::isfinite(v) || (min_exclusive ? v <= min : v < min)) {
     errors->add(min_exclusive ? "greater_than" : "greater_than_equal", where,
-                std::string("Input should be greater than ") + (min_exclusive ? "" : "or equal to ") +
-                    bound_text(min),
+                std::string("Input should be greater than ") +
+                    (min_exclusive ? "" : "or equal to ") + bound_text(min),
                 *it);
     return std::nullopt;
   }
   if (v > max) {
-    errors->add("less_than_equal", where, "Input should be less than or equal to " + bound_text(max),
-                *it);
+    errors->add("less_than_equal", where,
+                "Input should be less than or equal to " + bound_text(max), *it);
     return std::nullopt;
   }
   return v;
@@ -60,8 +60,8 @@ std::optional<int64_t> int_field(const json& obj, const char* key, json where, i
     return std::nullopt;
   }
   if (v > max) {
-    errors->add("less_than_equal", where, "Input should be less than or equal to " + std::to_string(max),
-                *it);
+    errors->add("less_than_equal", where,
+                "Input should be less than or equal to " + std::to_string(max), *it);
     return std::nullopt;
   }
   return v;

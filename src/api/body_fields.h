@@ -41,11 +41,14 @@ std::optional<std::string> required_string_field(const nlohmann::json& obj, cons
 // A field a PATCH body may set to null to clear it: absent is nullopt (leave it as it is), null
 // is an engaged empty optional (clear it), a string is the new value; anything else is reported
 // ("string_type") and nullopt.
-std::optional<std::optional<std::string>> clearable_string_field(
-    const nlohmann::json& obj, const char* key, nlohmann::json where, FieldErrors* errors);
+std::optional<std::optional<std::string>> clearable_string_field(const nlohmann::json& obj,
+                                                                 const char* key,
+                                                                 nlohmann::json where,
+                                                                 FieldErrors* errors);
 
 // A list of strings at obj[key]; each element that is not a string is reported at its index.
-std::optional<std::vector<std::string>> string_list_field(const nlohmann::json& obj, const char* key,
-                                                          nlohmann::json where, FieldErrors* errors);
+std::optional<std::vector<std::string>> string_list_field(const nlohmann::json& obj,
+                                                          const char* key, nlohmann::json where,
+                                                          FieldErrors* errors);
 
 }  // namespace winnow::api

@@ -70,8 +70,9 @@ TEST(BodyFields, StringListsNameEveryBadElementByIndex) {
             (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(ok.empty());
   FieldErrors bad;
-  EXPECT_EQ(string_list_field({{"l", json::array({"a", 1, "c", false})}}, "l", body_loc({"l"}), &bad),
-            std::nullopt);
+  EXPECT_EQ(
+      string_list_field({{"l", json::array({"a", 1, "c", false})}}, "l", body_loc({"l"}), &bad),
+      std::nullopt);
   const auto detail = bad.body()["detail"];
   ASSERT_EQ(detail.size(), 2u);
   EXPECT_EQ(json::parse(detail[0].dump())["loc"], json::array({"body", "l", 1}));

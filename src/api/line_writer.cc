@@ -47,8 +47,9 @@ void LineWriter::run() {
     const uint64_t upto = appended_;
     lock.unlock();
     if (dropped > 0) {
-      batch += "{\"level\":\"error\",\"error\":\"log writer fell behind: " +
-               std::to_string(dropped) + " log lines dropped\"}\n";
+      batch +=
+          "{\"level\":\"error\",\"error\":\"log writer fell behind: " + std::to_string(dropped) +
+          " log lines dropped\"}\n";
     }
     std::fwrite(batch.data(), 1, batch.size(), out_);
     std::fflush(out_);

@@ -63,7 +63,8 @@ TEST(LineWriter, PastTheBoundLinesAreDroppedAndTheDropIsReported) {
     LineWriter writer(f, /*max_pending=*/64);
     // Far more than 64 bytes at once: the writer cannot keep up, some lines must be dropped,
     // and append() still returns at once.
-    for (int i = 0; i < 20000; ++i) writer.append("line " + std::to_string(i) + " xxxxxxxxxxxxxxxx\n");
+    for (int i = 0; i < 20000; ++i)
+      writer.append("line " + std::to_string(i) + " xxxxxxxxxxxxxxxx\n");
     writer.flush();
   }
   std::fclose(f);
@@ -71,9 +72,12 @@ TEST(LineWriter, PastTheBoundLinesAreDroppedAndTheDropIsReported) {
   size_t kept = 0;
   bool reported = false;
   for (const std::string& l : lines) {
-    if (l.rfind("line ", 0) == 0) ++kept;
-    else if (l.find("dropped") != std::string::npos) reported = true;
-    else ADD_FAILURE() << "unexpected line: " << l;
+    if (l.rfind("line ", 0) == 0)
+      ++kept;
+    else if (l.find("dropped") != std::string::npos)
+      reported = true;
+    else
+      ADD_FAILURE() << "unexpected line: " << l;
   }
   EXPECT_LT(kept, 20000u);
   EXPECT_GT(kept, 0u);

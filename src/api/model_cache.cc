@@ -68,7 +68,7 @@ size_t ModelCache::size() const {
 }
 
 Result<std::shared_ptr<const LoadedModel>> load_model_for_serving(const std::string& id,
-                                                                 const std::string& path) {
+                                                                  const std::string& path) {
   WINNOW_ASSIGN_OR_RETURN(Classifier classifier, Classifier::load(path));
   auto model = std::make_shared<LoadedModel>(LoadedModel{id, std::move(classifier), {}});
   const auto& heads = model->classifier.heads();
@@ -76,8 +76,8 @@ Result<std::shared_ptr<const LoadedModel>> load_model_for_serving(const std::str
     std::vector<std::string> names;
     for (const std::string& label : head.labels) {
       const std::string name = heads.size() == 1 ? label : head.name + "/" + label;
-      names.push_back(nlohmann::json(name).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace));
+      names.push_back(
+          nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     model->category_names.push_back(std::move(names));
   }

@@ -64,6 +64,6 @@ class ModelCache {
 
 // Builds a LoadedModel from a model file (Classifier::load errors pass through).
 Result<std::shared_ptr<const LoadedModel>> load_model_for_serving(const std::string& id,
-                                                                 const std::string& path);
+                                                                  const std::string& path);
 
 }  // namespace winnow::api

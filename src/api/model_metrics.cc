@@ -15,8 +15,10 @@ nlohmann::json curves_of(std::span<const float> scores, std::span<const uint8_t>
   if (!ranking.is_ok()) return {{"roc", nullptr}, {"pr", nullptr}};
   Result<std::vector<eval::RocPoint>> roc = ranking->roc_curve(max_points);
   Result<std::vector<eval::PrPoint>> pr = ranking->pr_curve(max_points);
-  out["roc"] = roc.is_ok() ? eval::to_json(std::span<const eval::RocPoint>(*roc)) : nlohmann::json(nullptr);
-  out["pr"] = pr.is_ok() ? eval::to_json(std::span<const eval::PrPoint>(*pr)) : nlohmann::json(nullptr);
+  out["roc"] =
+      roc.is_ok() ? eval::to_json(std::span<const eval::RocPoint>(*roc)) : nlohmann::json(nullptr);
+  out["pr"] =
+      pr.is_ok() ? eval::to_json(std::span<const eval::PrPoint>(*pr)) : nlohmann::json(nullptr);
   return out;
 }
 
@@ -27,7 +29,8 @@ Result<nlohmann::json> evaluate_model_on_files(const Classifier& classifier,
                                                size_t max_curve_points) {
   // Bad lines are skipped (the job's validation step already judged the files).
   WINNOW_ASSIGN_OR_RETURN(RawSplit split, read_split(paths, /*max_invalid_fraction=*/1.0));
-  if (split.samples.empty()) return Status::failed_precondition("the validation files hold no valid sample");
+  if (split.samples.empty())
+    return Status::failed_precondition("the validation files hold no valid sample");
   const std::vector<ClassifierHead>& heads = classifier.heads();
   std::vector<Classification> scored;
   scored.reserve(split.samples.size());
@@ -43,8 +46,9 @@ Result<nlohmann::json> evaluate_model_on_files(const Classifier& classifier,
     std::vector<uint32_t> truth_class;
     for (size_t i = 0; i < split.samples.size(); ++i) {
       const ClassifierSample& s = split.samples[i];
-      auto value = std::find_if(s.labels.begin(), s.labels.end(),
-                                [&](const ClassifierSample::HeadValue& v) { return v.head == head.name; });
+      auto value =
+          std::find_if(s.labels.begin(), s.labels.end(),
+                       [&](const ClassifierSample::HeadValue& v) { return v.head == head.name; });
       if (value == s.labels.end()) continue;
       std::vector<uint8_t> row(labels, 0);
       bool known = false;
@@ -58,7 +62,8 @@ Result<nlohmann::json> evaluate_model_on_files(const Classifier& classifier,
       if (!known) continue;  // only labels the model does not know
       data.scores.insert(data.scores.end(), scored[i].scores[h].begin(), scored[i].scores[h].end());
       data.truth.insert(data.truth.end(), row.begin(), row.end());
-      truth_class.push_back(static_cast<uint32_t>(std::find(row.begin(), row.end(), 1) - row.begin()));
+      truth_class.push_back(
+          static_cast<uint32_t>(std::find(row.begin(), row.end(), 1) - row.begin()));
     }
     if (data.samples() == 0) {
       reports.push_back({{"head", head.name}, {"samples", 0}});
@@ -69,7 +74,8 @@ Result<nlohmann::json> evaluate_model_on_files(const Classifier& classifier,
                               eval::evaluate_multi_label(data, head.thresholds));
       reports.push_back(eval::to_json(report, head.name));
     } else {
-      WINNOW_ASSIGN_OR_RETURN(std::vector<uint32_t> predicted, eval::argmax_classes(data.scores, labels));
+      WINNOW_ASSIGN_OR_RETURN(std::vector<uint32_t> predicted,
+                              eval::argmax_classes(data.scores, labels));
       WINNOW_ASSIGN_OR_RETURN(eval::SingleLabelReport report,
                               eval::evaluate_single_label(head.labels, truth_class, predicted));
       reports.push_back(eval::to_json(report, head.name));
@@ -80,7 +86,8 @@ Result<nlohmann::json> evaluate_model_on_files(const Classifier& classifier,
       curves[head.name + "/" + head.labels[k]] = curves_of(s, t, max_curve_points);
     }
   }
-  return nlohmann::json{{"samples", split.samples.size()}, {"heads", std::move(reports)},
+  return nlohmann::json{{"samples", split.samples.size()},
+                        {"heads", std::move(reports)},
                         {"curves", std::move(curves)}};
 }
 

@@ -41,16 +41,27 @@ void FieldErrors::wrong_type(JsonType expected, nlohmann::json loc, nlohmann::js
   };
   Text t{"string_type", "Input should be a valid string"};
   switch (expected) {
-    case JsonType::kString: break;
-    case JsonType::kInteger: t = {"int_type", "Input should be a valid integer"}; break;
-    case JsonType::kNumber: t = {"float_type", "Input should be a valid number"}; break;
-    case JsonType::kBoolean: t = {"bool_type", "Input should be a valid boolean"}; break;
-    case JsonType::kList: t = {"list_type", "Input should be a valid list"}; break;
+    case JsonType::kString:
+      break;
+    case JsonType::kInteger:
+      t = {"int_type", "Input should be a valid integer"};
+      break;
+    case JsonType::kNumber:
+      t = {"float_type", "Input should be a valid number"};
+      break;
+    case JsonType::kBoolean:
+      t = {"bool_type", "Input should be a valid boolean"};
+      break;
+    case JsonType::kList:
+      t = {"list_type", "Input should be a valid list"};
+      break;
     case JsonType::kObject:
       t = {"model_attributes_type",
            "Input should be a valid dictionary or object to extract fields from"};
       break;
-    case JsonType::kUuid: t = {"uuid_type", "Input should be a valid UUID"}; break;
+    case JsonType::kUuid:
+      t = {"uuid_type", "Input should be a valid UUID"};
+      break;
   }
   add(t.type, std::move(loc), t.msg, std::move(input));
 }
@@ -59,8 +70,7 @@ void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg) {
   errors_.push_back({std::move(type), std::move(loc), std::move(msg), nullptr, false});
 }
 
-void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg,
-                      nlohmann::json input) {
+void FieldErrors::add(std::string type, nlohmann::json loc, std::string msg, nlohmann::json input) {
   errors_.push_back({std::move(type), std::move(loc), std::move(msg), std::move(input), true});
 }
 
@@ -83,16 +93,24 @@ void FieldErrors::send(httplib::Response& res) const { send_json(res, 422, body(
 
 int http_status_for(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 422;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kFailedPrecondition: return 400;
-    case StatusCode::kCancelled: return 409;
-    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 422;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 400;
+    case StatusCode::kCancelled:
+      return 409;
+    case StatusCode::kUnavailable:
+      return 503;
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }

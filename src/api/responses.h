@@ -30,10 +30,10 @@ void send_detail(httplib::Response& res, int status, std::string_view detail);
 
 // One entry of a 422 array-form error.
 struct FieldError {
-  std::string type;           // "missing", "string_type", "value_error", ...
-  nlohmann::json loc;         // ["body", "input", 0]
-  std::string msg;            // "Field required"
-  nlohmann::json input;       // the offending value (discarded when null)
+  std::string type;      // "missing", "string_type", "value_error", ...
+  nlohmann::json loc;    // ["body", "input", 0]
+  std::string msg;       // "Field required"
+  nlohmann::json input;  // the offending value (discarded when null)
   bool has_input = false;
 };
 

@@ -35,8 +35,10 @@ RouteMatch Router::match(std::string_view method, std::string_view raw_path) con
     for (size_t i = 0; i < decoded.size() && ok; ++i) {
       const std::string& seg = route->segments[i];
       if (is_param(seg)) {
-        if (decoded[i].empty()) ok = false;
-        else params.emplace_back(seg.substr(1, seg.size() - 2), decoded[i]);
+        if (decoded[i].empty())
+          ok = false;
+        else
+          params.emplace_back(seg.substr(1, seg.size() - 2), decoded[i]);
       } else {
         ok = seg == decoded[i];
       }

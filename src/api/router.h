@@ -34,8 +34,8 @@ struct RouteSpec {
   std::string method;   // GET, POST, PATCH, DELETE
   std::string pattern;  // "/v1/files/{file_id}"
   std::string summary;  // one line for the OpenAPI document
-  std::string tag;      // OpenAPI grouping: files, fine-tuning, models, classifiers, winnow, service
-  bool auth = true;     // needs an API key when the server requires auth
+  std::string tag;   // OpenAPI grouping: files, fine-tuning, models, classifiers, winnow, service
+  bool auth = true;  // needs an API key when the server requires auth
   BodyKind body = BodyKind::kNone;
   nlohmann::json request_schema;   // OpenAPI schema of the body (null: none / multipart)
   nlohmann::json response_schema;  // OpenAPI schema of the 200 answer (null: unspecified)
@@ -48,7 +48,7 @@ struct RouteSpec {
 struct Route {
   RouteSpec spec;
   RouteHandler handler;
-  size_t index = 0;  // position in the table (metrics use it)
+  size_t index = 0;                   // position in the table (metrics use it)
   std::vector<std::string> segments;  // "{name}" for parameters
 };
 

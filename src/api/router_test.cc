@@ -43,9 +43,9 @@ TEST(Router, KnownPathWithWrongMethodIsMethodNotAllowed) {
 TEST(Router, UnknownPathsAndEmptyParametersAreNotFound) {
   Router r = make_router();
   EXPECT_FALSE(r.match("GET", "/v1/nothing").path_known);
-  EXPECT_FALSE(r.match("GET", "/v1/models/").path_known);         // empty id
-  EXPECT_FALSE(r.match("GET", "/v1/models/a/b").path_known);      // extra segment
-  EXPECT_FALSE(r.match("GET", "/v1/models/%zz").path_known);      // broken escape
+  EXPECT_FALSE(r.match("GET", "/v1/models/").path_known);     // empty id
+  EXPECT_FALSE(r.match("GET", "/v1/models/a/b").path_known);  // extra segment
+  EXPECT_FALSE(r.match("GET", "/v1/models/%zz").path_known);  // broken escape
   EXPECT_NE(r.match("POST", "/v1/fine_tuning/models/m/archive").route, nullptr);
 }
 

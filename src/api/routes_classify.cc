@@ -33,7 +33,8 @@ std::optional<std::string> conversation_text(const json& messages, const json& w
     return std::nullopt;
   }
   if (messages.empty()) {
-    errors->add("too_short", where, "List should have at least 1 item after validation, not 0", messages);
+    errors->add("too_short", where, "List should have at least 1 item after validation, not 0",
+                messages);
     return std::nullopt;
   }
   ClassifierSample sample;
@@ -73,7 +74,8 @@ std::optional<std::string> conversation_text(const json& messages, const json& w
     } else if (content != m.end() && !content->is_null()) {
       json c = at;
       c.push_back("content");
-      errors->add("string_type", c, "Input should be a valid string or a list of content chunks", *content);
+      errors->add("string_type", c, "Input should be a valid string or a list of content chunks",
+                  *content);
       ok = false;
       continue;
     }
@@ -97,18 +99,21 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
     case InputKind::kText:
       if (input.is_string()) {
         if (input.get_ref<const std::string&>().empty()) {
-          errors->add("string_too_short", body_loc({"input"}), "String should have at least 1 character", input);
+          errors->add("string_too_short", body_loc({"input"}),
+                      "String should have at least 1 character", input);
         } else {
           texts.push_back(input.get<std::string>());
         }
         return texts;
       }
       if (!input.is_array()) {
-        errors->add("string_type", body_loc({"input"}), "Input should be a valid string or a list of strings", input);
+        errors->add("string_type", body_loc({"input"}),
+                    "Input should be a valid string or a list of strings", input);
         return texts;
       }
       if (input.empty()) {
-        errors->add("too_short", body_loc({"input"}), "List should have at least 1 item after validation, not 0", input);
+        errors->add("too_short", body_loc({"input"}),
+                    "List should have at least 1 item after validation, not 0", input);
         return texts;
       }
       if (input.size() > max_inputs) break;
@@ -116,7 +121,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
         if (!input[i].is_string()) {
           errors->wrong_type(JsonType::kString, body_loc({"input", i}), input[i]);
         } else if (input[i].get_ref<const std::string&>().empty()) {
-          errors->add("string_too_short", body_loc({"input", i}), "String should have at least 1 character", input[i]);
+          errors->add("string_too_short", body_loc({"input", i}),
+                      "String should have at least 1 character", input[i]);
         } else {
           texts.push_back(input[i].get<std::string>());
         }
@@ -126,7 +132,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
       // {"messages": [...]} or a list of those.
       auto one = [&](const json& conv, json where) {
         if (!conv.is_object()) {
-          errors->add("model_attributes_type", where, "Input should be an object with \"messages\"", conv);
+          errors->add("model_attributes_type", where, "Input should be an object with \"messages\"",
+                      conv);
           return;
         }
         auto messages = conv.find("messages");
@@ -135,7 +142,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
           errors->missing(where);
           return;
         }
-        if (auto text = conversation_text(*messages, where, errors)) texts.push_back(std::move(*text));
+        if (auto text = conversation_text(*messages, where, errors))
+          texts.push_back(std::move(*text));
       };
       if (input.is_object()) {
         one(input, body_loc({"input"}));
@@ -143,7 +151,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
       }
       if (!input.is_array() || input.empty()) {
         errors->add(input.is_array() ? "too_short" : "model_attributes_type", body_loc({"input"}),
-                    "Input should be an object with \"messages\" or a non-empty list of them", input);
+                    "Input should be an object with \"messages\" or a non-empty list of them",
+                    input);
         return texts;
       }
       if (input.size() > max_inputs) break;
@@ -160,7 +169,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
       if (input[0].is_array()) {
         if (input.size() > max_inputs) break;
         for (size_t i = 0; i < input.size(); ++i) {
-          if (auto text = conversation_text(input[i], body_loc({"input", i}), errors)) texts.push_back(std::move(*text));
+          if (auto text = conversation_text(input[i], body_loc({"input", i}), errors))
+            texts.push_back(std::move(*text));
         }
       } else if (auto text = conversation_text(input, body_loc({"input"}), errors)) {
         texts.push_back(std::move(*text));
@@ -169,8 +179,8 @@ std::vector<std::string> request_texts(const json& body, InputKind kind, size_t 
     }
   }
   errors->add("too_long", body_loc({"input"}),
-              "List should have at most " + std::to_string(max_inputs) + " items after validation, not " +
-                  std::to_string(input.size()));
+              "List should have at most " + std::to_string(max_inputs) +
+                  " items after validation, not " + std::to_string(input.size()));
   texts.clear();
   return texts;
 }
@@ -182,13 +192,14 @@ std::shared_ptr<const LoadedModel> serving_model(ServiceContext& ctx, ApiCall& c
   for (const jobs::BaseModel& b : ctx.jobs.base_models()) {
     if (b.id == model_id) {
       send_detail(call.response, 400,
-                  "Model " + model_id + " is a base model: classify with a fine-tuned "
-                  "classifier (ft:classifier:...)");
+                  "Model " + model_id +
+                      " is a base model: classify with a fine-tuned "
+                      "classifier (ft:classifier:...)");
       return nullptr;
     }
   }
-  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
-      call.workspace, model_id, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
+  Result<std::shared_ptr<const LoadedModel>> loaded =
+      ctx.models.get(call.workspace, model_id, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
         Result<store::ModelRecord> record = ctx.store.get_model(call.workspace, model_id);
         if (!record.is_ok()) return model_error(record.status());
         return load_model_for_serving(model_id, ctx.store.model_path(*record));
@@ -228,10 +239,10 @@ void classify(ServiceContext& ctx, ApiCall& call, InputKind kind, bool moderatio
   const std::optional<ChunkAggregate> aggregate_field = request_aggregate(body, &errors);
   if (!errors.empty()) return errors.send(call.response);
   const std::string& model_id = *model_field;
-  const LongTextAggregate aggregate =
-      !aggregate_field ? LongTextAggregate::kModel
-      : *aggregate_field == ChunkAggregate::kMax ? LongTextAggregate::kMax
-                                                 : LongTextAggregate::kMean;
+  const LongTextAggregate aggregate = !aggregate_field ? LongTextAggregate::kModel
+                                      : *aggregate_field == ChunkAggregate::kMax
+                                          ? LongTextAggregate::kMax
+                                          : LongTextAggregate::kMean;
 
   std::shared_ptr<const LoadedModel> loaded = serving_model(ctx, call, model_id);
   if (!loaded) return;
@@ -303,7 +314,8 @@ void explain_texts(ServiceContext& ctx, ApiCall& call) {
     if (m.is_ok()) {
       options.method = *m;
     } else {
-      errors.add("enum", body_loc({"method"}), "Input should be 'auto', 'exact' or 'occlusion'", *it);
+      errors.add("enum", body_loc({"method"}), "Input should be 'auto', 'exact' or 'occlusion'",
+                 *it);
     }
   }
   const std::optional<std::vector<std::string>> labels =
@@ -360,18 +372,20 @@ void add_classify_routes(Router& router, ServiceContext& ctx) {
               BodyKind::kJson, schema_ref("ChatClassificationRequest"),
               schema_ref("ClassificationResponse")},
              [c](ApiCall& call) { classify(*c, call, InputKind::kChat, false); });
-  router.add({"POST", "/v1/moderations",
-              "Moderate texts: scores and flags per <head>/<label> category", "classifiers", true,
-              BodyKind::kJson, schema_ref("ClassificationRequest"), schema_ref("ModerationResponse")},
-             [c](ApiCall& call) { classify(*c, call, InputKind::kText, true); });
-  router.add({"POST", "/v1/chat/moderations",
-              "Moderate conversations (input: [message...] or [[message...]...])", "classifiers",
-              true, BodyKind::kJson, schema_ref("ChatModerationRequest"),
-              schema_ref("ModerationResponse")},
-             [c](ApiCall& call) { classify(*c, call, InputKind::kModerationChat, true); });
+  router.add(
+      {"POST", "/v1/moderations", "Moderate texts: scores and flags per <head>/<label> category",
+       "classifiers", true, BodyKind::kJson, schema_ref("ClassificationRequest"),
+       schema_ref("ModerationResponse")},
+      [c](ApiCall& call) { classify(*c, call, InputKind::kText, true); });
+  router.add(
+      {"POST", "/v1/chat/moderations",
+       "Moderate conversations (input: [message...] or [[message...]...])", "classifiers", true,
+       BodyKind::kJson, schema_ref("ChatModerationRequest"), schema_ref("ModerationResponse")},
+      [c](ApiCall& call) { classify(*c, call, InputKind::kModerationChat, true); });
   router.add({"POST", "/v1/winnow/explain",
               "Explain scores: per flagged (or requested) label, the spans of each input that "
-              "raised and lowered it", "winnow", true, BodyKind::kJson, schema_ref("ExplainRequest"),
+              "raised and lowered it",
+              "winnow", true, BodyKind::kJson, schema_ref("ExplainRequest"),
               schema_ref("ExplainResponse")},
              [c](ApiCall& call) { explain_texts(*c, call); });
 }

@@ -58,7 +58,8 @@ class MappedFile {
     if (data_ != nullptr) ::munmap(data_, size_);
   }
   std::string_view view() const {
-    return data_ == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(data_), size_);
+    return data_ == nullptr ? std::string_view()
+                            : std::string_view(static_cast<const char*>(data_), size_);
   }
 
  private:
@@ -159,7 +160,8 @@ void upload(ServiceContext& ctx, ApiCall& call) {
   }
   if (field_too_long) {
     res.set_header("Connection", "close");
-    send_detail(res, 413, "A form field is longer than " + std::to_string(kFormFieldMaxBytes) + " bytes");
+    send_detail(res, 413,
+                "A form field is longer than " + std::to_string(kFormFieldMaxBytes) + " bytes");
     return;
   }
   if (!ok) {
@@ -173,7 +175,8 @@ void upload(ServiceContext& ctx, ApiCall& call) {
     return;
   }
   if (file_bytes == 0) {
-    errors.add("value_error", nlohmann::json::array({"body", "file"}), "Value error, the file is empty");
+    errors.add("value_error", nlohmann::json::array({"body", "file"}),
+               "Value error, the file is empty");
     errors.send(res);
     return;
   }
@@ -334,7 +337,6 @@ void signed_url(ServiceContext& ctx, ApiCall& call) {
   send_json(call.response, 200, out);
 }
 
-
 }  // namespace
 
 void add_file_routes(Router& router, ServiceContext& ctx) {
@@ -342,9 +344,10 @@ void add_file_routes(Router& router, ServiceContext& ctx) {
   router.add({"POST", "/v1/files", "Upload a file (multipart: file, purpose, visibility, expiry)",
               "files", true, BodyKind::kMultipart, nullptr, schema_ref("File")},
              [c](ApiCall& call) { upload(*c, call); });
-  router.add({"GET", "/v1/files", "List files (page, page_size, include_total, sample_type, "
-              "source, search, purpose, mimetypes)", "files", true, BodyKind::kNone, nullptr,
-              schema_ref("FileList")},
+  router.add({"GET", "/v1/files",
+              "List files (page, page_size, include_total, sample_type, "
+              "source, search, purpose, mimetypes)",
+              "files", true, BodyKind::kNone, nullptr, schema_ref("FileList")},
              [c](ApiCall& call) { list_files(*c, call); });
   router.add({"GET", "/v1/files/{file_id}", "Retrieve a file", "files", true, BodyKind::kNone,
               nullptr, schema_ref("File")},
@@ -352,10 +355,16 @@ void add_file_routes(Router& router, ServiceContext& ctx) {
   router.add({"DELETE", "/v1/files/{file_id}", "Delete a file", "files", true, BodyKind::kNone,
               nullptr, schema_ref("Deleted")},
              [c](ApiCall& call) { delete_file(*c, call); });
-  router.add({"GET", "/v1/files/{file_id}/content",
+  router.add({"GET",
+              "/v1/files/{file_id}/content",
               "Download a file's bytes (or with a signed URL's expires & sig, without a key)",
-              "files", true, BodyKind::kNone, nullptr, schema_ref("FileBytes"),
-              "application/octet-stream", {403, 416}},
+              "files",
+              true,
+              BodyKind::kNone,
+              nullptr,
+              schema_ref("FileBytes"),
+              "application/octet-stream",
+              {403, 416}},
              [c](ApiCall& call) { download(*c, call); });
   router.add({"GET", "/v1/files/{file_id}/url", "A signed download URL (expiry: hours, 1-168)",
               "files", true, BodyKind::kNone, nullptr, schema_ref("SignedUrl")},

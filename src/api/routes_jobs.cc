@@ -26,15 +26,18 @@ void parse_hyperparameters(const json& body, store::Hyperparameters* h, FieldErr
     return;
   }
   const json& hp = *it;
-  h->training_steps = int_field(hp, "training_steps", body_loc({"hyperparameters", "training_steps"}), 1, errors);
+  h->training_steps =
+      int_field(hp, "training_steps", body_loc({"hyperparameters", "training_steps"}), 1, errors);
   if (auto lr = number_field(hp, "learning_rate", body_loc({"hyperparameters", "learning_rate"}),
                              hyper::kLearningRate.min, hyper::kLearningRate.max, false, errors)) {
     h->learning_rate = *lr;
   }
   if (hp.contains("weight_decay")) {
-    h->weight_decay = number_field(hp, "weight_decay", body_loc({"hyperparameters", "weight_decay"}),
-                                   hyper::kWeightDecay.min, hyper::kWeightDecay.max, false, errors);
-    if (!h->weight_decay && hp["weight_decay"].is_null()) h->weight_decay = hyper::kDefaultWeightDecay;
+    h->weight_decay =
+        number_field(hp, "weight_decay", body_loc({"hyperparameters", "weight_decay"}),
+                     hyper::kWeightDecay.min, hyper::kWeightDecay.max, false, errors);
+    if (!h->weight_decay && hp["weight_decay"].is_null())
+      h->weight_decay = hyper::kDefaultWeightDecay;
   }
   if (hp.contains("warmup_fraction")) {
     h->warmup_fraction =
@@ -68,7 +71,8 @@ void parse_training_files(const json& body, store::JobRecord* job, FieldErrors* 
         if (!f.contains("file_id")) errors->missing(body_loc({"training_files", i, "file_id"}));
         if (id) tf.file_id = *id;
         if (f.contains("weight") && !f["weight"].is_null()) {
-          auto w = number_field(f, "weight", body_loc({"training_files", i, "weight"}), 0, 1e9, true, errors);
+          auto w = number_field(f, "weight", body_loc({"training_files", i, "weight"}), 0, 1e9,
+                                true, errors);
           if (w) tf.weight = *w;
         }
       } else {
@@ -100,7 +104,8 @@ void parse_targets(const json& body, store::JobRecord* job, FieldErrors* errors)
     }
     store::ClassifierTarget target;
     if (!t.contains("name")) errors->missing(body_loc({"classifier_targets", i, "name"}));
-    if (auto n = string_field(t, "name", body_loc({"classifier_targets", i, "name"}), errors)) target.name = *n;
+    if (auto n = string_field(t, "name", body_loc({"classifier_targets", i, "name"}), errors))
+      target.name = *n;
     auto labels = t.find("labels");
     if (labels == t.end()) {
       errors->missing(body_loc({"classifier_targets", i, "labels"}));
@@ -116,10 +121,12 @@ void parse_targets(const json& body, store::JobRecord* job, FieldErrors* errors)
         }
       }
     }
-    if (auto w = number_field(t, "weight", body_loc({"classifier_targets", i, "weight"}), 0, 1e9, false, errors)) {
+    if (auto w = number_field(t, "weight", body_loc({"classifier_targets", i, "weight"}), 0, 1e9,
+                              false, errors)) {
       target.weight = *w;
     }
-    if (auto lf = string_field(t, "loss_function", body_loc({"classifier_targets", i, "loss_function"}), errors)) {
+    if (auto lf = string_field(t, "loss_function",
+                               body_loc({"classifier_targets", i, "loss_function"}), errors)) {
       if (*lf != "single_class" && *lf != "multi_class") {
         errors->add("enum", body_loc({"classifier_targets", i, "loss_function"}),
                     "Input should be 'single_class' or 'multi_class'", *lf);
@@ -142,7 +149,8 @@ void parse_integrations(const json& body, store::JobRecord* job, FieldErrors* er
     const json& in = (*it)[i];
     auto type = in.is_object() ? in.find("type") : in.end();
     if (!in.is_object() || (type != in.end() && *type != "wandb")) {
-      errors->add("literal_error", body_loc({"integrations", i, "type"}), "Input should be 'wandb'", in);
+      errors->add("literal_error", body_loc({"integrations", i, "type"}), "Input should be 'wandb'",
+                  in);
       continue;
     }
     if (!in.contains("project")) errors->missing(body_loc({"integrations", i, "project"}));
@@ -165,11 +173,13 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
   if (auto m = string_field(b, "model", body_loc({"model"}), &errors)) draft.model = *m;
   if (auto jt = string_field(b, "job_type", body_loc({"job_type"}), &errors)) {
     if (*jt == "completion") {
-      send_detail(call.response, 422, "Model not available for this type of fine-tuning (completion).");
+      send_detail(call.response, 422,
+                  "Model not available for this type of fine-tuning (completion).");
       return;
     }
     if (*jt != "classifier") {
-      errors.add("enum", body_loc({"job_type"}), "Input should be 'completion' or 'classifier'", *jt);
+      errors.add("enum", body_loc({"job_type"}), "Input should be 'completion' or 'classifier'",
+                 *jt);
     }
   }
   parse_hyperparameters(b, &draft.hyperparameters, &errors);
@@ -187,14 +197,16 @@ void create_job(ServiceContext& ctx, ApiCall& call) {
       }
     }
   }
-  if (auto a = bool_field(b, "auto_start", body_loc({"auto_start"}), &errors)) draft.auto_start = *a;
-  if (auto p = number_field(b, "invalid_sample_skip_percentage", body_loc({"invalid_sample_skip_percentage"}),
-                            0, 0.5, false, &errors)) {
+  if (auto a = bool_field(b, "auto_start", body_loc({"auto_start"}), &errors))
+    draft.auto_start = *a;
+  if (auto p = number_field(b, "invalid_sample_skip_percentage",
+                            body_loc({"invalid_sample_skip_percentage"}), 0, 0.5, false, &errors)) {
     draft.invalid_sample_skip_percentage = *p;
   }
   if (auto s = string_field(b, "suffix", body_loc({"suffix"}), &errors)) {
     if (s->size() > 18) {
-      errors.add("string_too_long", body_loc({"suffix"}), "String should have at most 18 characters", *s);
+      errors.add("string_too_long", body_loc({"suffix"}),
+                 "String should have at most 18 characters", *s);
     } else if (!s->empty()) {
       draft.suffix = *s;
     }
@@ -235,10 +247,11 @@ void list_jobs(ServiceContext& ctx, ApiCall& call) {
   if (auto v = call.query.get("status"); v && !v->empty()) {
     q.status = store::parse_job_status(*v);
     if (!q.status) {
-      errors.add("enum", json::array({"query", "status"}),
-                 "Input should be 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', "
-                 "'FAILED_VALIDATION', 'FAILED', 'SUCCESS', 'CANCELLED' or 'CANCELLATION_REQUESTED'",
-                 *v);
+      errors.add(
+          "enum", json::array({"query", "status"}),
+          "Input should be 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', "
+          "'FAILED_VALIDATION', 'FAILED', 'SUCCESS', 'CANCELLED' or 'CANCELLATION_REQUESTED'",
+          *v);
     }
   }
   if (auto v = call.query.get("wandb_project"); v && !v->empty()) q.wandb_project = *v;
@@ -283,8 +296,16 @@ void cancel_job(ServiceContext& ctx, ApiCall& call) {
 
 void add_job_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
-  router.add({"POST", "/v1/fine_tuning/jobs", "Create a classifier fine-tuning job", "fine-tuning",
-              true, BodyKind::kJson, schema_ref("JobIn"), schema_ref("Job"), kJsonType, {409}},
+  router.add({"POST",
+              "/v1/fine_tuning/jobs",
+              "Create a classifier fine-tuning job",
+              "fine-tuning",
+              true,
+              BodyKind::kJson,
+              schema_ref("JobIn"),
+              schema_ref("Job"),
+              kJsonType,
+              {409}},
              [c](ApiCall& call) { create_job(*c, call); });
   router.add({"GET", "/v1/fine_tuning/jobs",
               "List jobs (page, page_size, model, created_after, created_before, created_by_me, "
@@ -294,8 +315,8 @@ void add_job_routes(Router& router, ServiceContext& ctx) {
   router.add({"GET", "/v1/fine_tuning/jobs/{job_id}", "Get a job with events and checkpoints",
               "fine-tuning", true, BodyKind::kNone, nullptr, schema_ref("JobDetailed")},
              [c](ApiCall& call) { get_job(*c, call); });
-  router.add({"POST", "/v1/fine_tuning/jobs/{job_id}/start", "Start a VALIDATED job",
-              "fine-tuning", true, BodyKind::kNone, nullptr, schema_ref("JobDetailed")},
+  router.add({"POST", "/v1/fine_tuning/jobs/{job_id}/start", "Start a VALIDATED job", "fine-tuning",
+              true, BodyKind::kNone, nullptr, schema_ref("JobDetailed")},
              [c](ApiCall& call) { start_job(*c, call); });
   router.add({"POST", "/v1/fine_tuning/jobs/{job_id}/cancel", "Cancel a job", "fine-tuning", true,
               BodyKind::kNone, nullptr, schema_ref("JobDetailed")},

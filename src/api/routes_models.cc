@@ -24,7 +24,8 @@ void list_models(ServiceContext& ctx, ApiCall& call) {
   OrderedJson data = OrderedJson::array();
   if (!provider || provider->empty() || *provider == "mistralai") {
     for (const jobs::BaseModel& b : ctx.jobs.base_models()) {
-      if (!filter || filter->empty() || *filter == b.id) data.push_back(base_model_card(b, ctx.started_at));
+      if (!filter || filter->empty() || *filter == b.id)
+        data.push_back(base_model_card(b, ctx.started_at));
     }
     Result<std::vector<store::ModelRecord>> models = ctx.store.list_models(call.workspace);
     if (!models.is_ok()) return send_error(ctx, call, models.status());
@@ -112,9 +113,8 @@ void add_model_routes(Router& router, ServiceContext& ctx) {
   router.add({"POST", "/v1/fine_tuning/models/{model_id}/archive", "Archive a fine-tuned model",
               "models", true, BodyKind::kNone, nullptr, schema_ref("ArchivedModel")},
              [c](ApiCall& call) { set_archived(*c, call, true); });
-  router.add({"DELETE", "/v1/fine_tuning/models/{model_id}/archive",
-              "Unarchive a fine-tuned model", "models", true, BodyKind::kNone, nullptr,
-              schema_ref("ArchivedModel")},
+  router.add({"DELETE", "/v1/fine_tuning/models/{model_id}/archive", "Unarchive a fine-tuned model",
+              "models", true, BodyKind::kNone, nullptr, schema_ref("ArchivedModel")},
              [c](ApiCall& call) { set_archived(*c, call, false); });
 }
 

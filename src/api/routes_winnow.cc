@@ -25,7 +25,8 @@ using nlohmann::json;
 constexpr size_t kMaxReportedProblems = 10000;
 
 // Messages from the readers name the stored blob's path; users know the file by its name.
-std::string with_filename(std::string message, const std::string& path, const std::string& filename) {
+std::string with_filename(std::string message, const std::string& path,
+                          const std::string& filename) {
   for (size_t pos = message.find(path); pos != std::string::npos; pos = message.find(path, pos)) {
     message.replace(pos, path.size(), filename);
     pos += filename.size();
@@ -57,8 +58,9 @@ void preview(ServiceContext& ctx, ApiCall& call) {
   for (;;) {
     Result<bool> more = reader.next(&line);
     if (!more.is_ok()) {
-      return send_error(ctx, call, Status(more.status().code(),
-                                          with_filename(more.status().message(), path, f->filename)));
+      return send_error(
+          ctx, call,
+          Status(more.status().code(), with_filename(more.status().message(), path, f->filename)));
     }
     if (!*more) break;
     if (total < lines) out["lines"].push_back(std::string(line));
@@ -81,8 +83,9 @@ void validation(ServiceContext& ctx, ApiCall& call) {
     problems.push_back(line_problem_json(named));
   });
   if (!report.is_ok()) {
-    return send_error(ctx, call, Status(report.status().code(),
-                                        with_filename(report.status().message(), path, f->filename)));
+    return send_error(ctx, call,
+                      Status(report.status().code(),
+                             with_filename(report.status().message(), path, f->filename)));
   }
   report->files = {f->filename};
   OrderedJson out;
@@ -96,20 +99,24 @@ void stats(ServiceContext& ctx, ApiCall& call) {
   Result<store::FileRecord> f = ctx.store.get_file(call.workspace, call.param("file_id"));
   if (!f.is_ok()) return send_error(ctx, call, file_error(f.status()));
   const std::string path = ctx.store.file_path(*f);
-  const std::string safe_label = call.query.get("safe_label").value_or(std::string(kDefaultSafeLabel));
+  const std::string safe_label =
+      call.query.get("safe_label").value_or(std::string(kDefaultSafeLabel));
   if (safe_label.empty()) {
     FieldErrors errors;
-    errors.add("string_too_short", json::array({"query", "safe_label"}), "String should have at least 1 character");
+    errors.add("string_too_short", json::array({"query", "safe_label"}),
+               "String should have at least 1 character");
     return errors.send(call.response);
   }
   Result<DatasetStats> computed =
       compute_dataset_stats({SplitFile{split_name_for_path(f->filename), path}}, safe_label);
   if (!computed.is_ok()) {
-    return send_error(ctx, call, Status(computed.status().code(),
-                                        with_filename(computed.status().message(), path, f->filename)));
+    return send_error(ctx, call,
+                      Status(computed.status().code(),
+                             with_filename(computed.status().message(), path, f->filename)));
   }
   const std::vector<std::string> heads = computed->head_names();
-  const std::string head = call.query.get("head").value_or(heads.empty() ? std::string() : heads.front());
+  const std::string head =
+      call.query.get("head").value_or(heads.empty() ? std::string() : heads.front());
   Result<HeadDistribution> dist = computed->distribution(head);
   if (!dist.is_ok()) return send_error(ctx, call, dist.status());
   for (SplitDistribution& split : dist->splits) split.path = f->filename;
@@ -138,15 +145,17 @@ void model_metrics(ServiceContext& ctx, ApiCall& call, MetricsMemo& memo) {
   Result<store::JobRecord> job = ctx.store.get_job(call.workspace, model->job_id);
   if (!job.is_ok()) return send_error(ctx, call, job.status());
   if (job->validation_files.empty()) {
-    return send_detail(call.response, 409,
-                       "The job that trained this model had no validation files: no metrics to show");
+    return send_detail(
+        call.response, 409,
+        "The job that trained this model had no validation files: no metrics to show");
   }
   std::vector<std::string> paths;
   for (const std::string& file_id : job->validation_files) {
     paths.push_back(ctx.store.job_file_path(job->id, file_id));
   }
-  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
-      call.workspace, id, [&]() { return load_model_for_serving(id, ctx.store.model_path(*model)); });
+  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(call.workspace, id, [&]() {
+    return load_model_for_serving(id, ctx.store.model_path(*model));
+  });
   if (!loaded.is_ok()) return send_error(ctx, call, loaded.status());
   Result<json> report = evaluate_model_on_files((*loaded)->classifier, paths);
   if (!report.is_ok()) {
@@ -179,8 +188,9 @@ void model_bias_audit(ServiceContext& ctx, ApiCall& call) {
   if (!model.is_ok()) {
     return send_error(ctx, call, model_error(model.status()));
   }
-  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(
-      call.workspace, id, [&]() { return load_model_for_serving(id, ctx.store.model_path(*model)); });
+  Result<std::shared_ptr<const LoadedModel>> loaded = ctx.models.get(call.workspace, id, [&]() {
+    return load_model_for_serving(id, ctx.store.model_path(*model));
+  });
   if (!loaded.is_ok()) return send_error(ctx, call, loaded.status());
   const json metadata = json::parse((*loaded)->classifier.metadata_json(), nullptr, false);
   const json* audit = nullptr;
@@ -223,9 +233,16 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
               "Label distribution of one head (head, safe_label; winnow stats --json)", "winnow",
               true, BodyKind::kNone, nullptr, schema_ref("LabelStats")},
              [c](ApiCall& call) { stats(*c, call); });
-  router.add({"GET", "/v1/winnow/models/{model_id}/metrics",
-              "Per-head evaluation and ROC/PR curves on the job's validation files", "winnow",
-              true, BodyKind::kNone, nullptr, schema_ref("ModelMetrics"), kJsonType, {409}},
+  router.add({"GET",
+              "/v1/winnow/models/{model_id}/metrics",
+              "Per-head evaluation and ROC/PR curves on the job's validation files",
+              "winnow",
+              true,
+              BodyKind::kNone,
+              nullptr,
+              schema_ref("ModelMetrics"),
+              kJsonType,
+              {409}},
              [c, memo](ApiCall& call) { model_metrics(*c, call, *memo); });
   router.add({"GET", "/v1/winnow/models/{model_id}/bias-audit",
               "The identity-bias audit stored at training (validation files with "
@@ -236,16 +253,16 @@ void add_winnow_routes(Router& router, ServiceContext& ctx) {
 
 void add_service_routes(Router& router, ServiceContext& ctx) {
   ServiceContext* c = &ctx;
-  router.add({"GET", "/health", "Liveness: {\"status\": \"ok\"}", "service", false,
-              BodyKind::kNone, nullptr, schema_ref("Health")},
+  router.add({"GET", "/health", "Liveness: {\"status\": \"ok\"}", "service", false, BodyKind::kNone,
+              nullptr, schema_ref("Health")},
              [](ApiCall& call) { send_json_text(call.response, 200, "{\"status\":\"ok\"}"); });
-  router.add({"GET", "/metrics", "Prometheus metrics (requests, latency, jobs, model cache)",
-              "service", false, BodyKind::kNone, nullptr, schema_ref("PrometheusText"),
-              "text/plain"},
-             [c](ApiCall& call) {
-               call.response.status = 200;
-               call.response.set_content(c->prometheus_text(), "text/plain; version=0.0.4");
-             });
+  router.add(
+      {"GET", "/metrics", "Prometheus metrics (requests, latency, jobs, model cache)", "service",
+       false, BodyKind::kNone, nullptr, schema_ref("PrometheusText"), "text/plain"},
+      [c](ApiCall& call) {
+        call.response.status = 200;
+        call.response.set_content(c->prometheus_text(), "text/plain; version=0.0.4");
+      });
   router.add({"GET", "/v1/openapi.json", "This OpenAPI 3.1 document", "service", false,
               BodyKind::kNone, nullptr, schema_ref("OpenApiDocument")},
              [c](ApiCall& call) {

@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <httplib.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -10,7 +11,6 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <httplib.h>
 #include <mutex>
 
 #include "api/auth.h"
@@ -54,9 +54,12 @@ size_t json_depth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (const char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -230,8 +233,8 @@ struct Server::Impl {
     QueryParams query(raw_query);
     std::string workspace = "default";
     // A signed download (F6) authenticates by its signature instead of a key.
-    const bool signed_download = spec.pattern == "/v1/files/{file_id}/content" &&
-                                 query.has("sig") && query.has("expires");
+    const bool signed_download =
+        spec.pattern == "/v1/files/{file_id}/content" && query.has("sig") && query.has("expires");
     if (signed_download) {
       workspace = query.get("ws").value_or("default");
     } else if (spec.auth && options.require_auth) {
@@ -246,7 +249,7 @@ struct Server::Impl {
       workspace = std::move(*ws);
     }
 
-    ApiCall call{req, res, request_id, workspace, std::move(m.params), std::move(query),
+    ApiCall call{req,     res,   request_id, workspace, std::move(m.params), std::move(query),
                  nullptr, reader};
     if (spec.body == BodyKind::kJson) {
       std::string body;
@@ -257,9 +260,10 @@ struct Server::Impl {
       }
       // Copying or printing a JSON value recurses once per nesting level: a deeply nested body
       // (e.g. 100,000 '[') would overflow the thread's stack, so it is refused unparsed.
-      nlohmann::json parsed = json_depth(body) > kMaxJsonDepth
-                                  ? nlohmann::json(nlohmann::json::value_t::discarded)
-                                  : nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+      nlohmann::json parsed =
+          json_depth(body) > kMaxJsonDepth
+              ? nlohmann::json(nlohmann::json::value_t::discarded)
+              : nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
         FieldErrors errors;
         errors.add("json_invalid", nlohmann::json::array({"body", 0}), "JSON decode error");
@@ -328,12 +332,13 @@ struct Server::Impl {
     http.Delete(".*", httplib::Server::HandlerWithContentReader(with_reader));
     // Transport-level errors (malformed request line, oversized headers, ...) still answer in
     // the API's error shape; answers our dispatcher wrote keep their body.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
-      send_detail(res, res.status, transport_error_text(res.status));
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty() || res.content_length_ > 0)
+            return httplib::Server::HandlerResponse::Unhandled;
+          send_detail(res, res.status, transport_error_text(res.status));
+          return httplib::Server::HandlerResponse::Handled;
+        }));
     http.set_exception_handler(
         [this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
           std::string what = "unknown exception";
@@ -385,13 +390,15 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   WINNOW_ASSIGN_OR_RETURN(UrlSigner signer, UrlSigner::open(o.data_dir));
   impl->signer = std::make_unique<UrlSigner>(std::move(signer));
   WINNOW_ASSIGN_OR_RETURN(impl->recorder, ResponseRecorder::from_environment());
-  if (!o.web_dir.empty()) impl->web = std::make_unique<StaticFiles>(o.web_dir);
-  else impl->web = std::make_unique<StaticFiles>("");
+  if (!o.web_dir.empty())
+    impl->web = std::make_unique<StaticFiles>(o.web_dir);
+  else
+    impl->web = std::make_unique<StaticFiles>("");
 
   Impl* p = impl.get();
-  impl->ctx = std::unique_ptr<ServiceContext>(new ServiceContext{
-      p->options, *p->store, *p->jobs, *p->models, *p->signer, p->router,
-      static_cast<int64_t>(std::time(nullptr)), nullptr, nullptr});
+  impl->ctx = std::unique_ptr<ServiceContext>(
+      new ServiceContext{p->options, *p->store, *p->jobs, *p->models, *p->signer, p->router,
+                         static_cast<int64_t>(std::time(nullptr)), nullptr, nullptr});
   impl->ctx->log_error = [p](const std::string& id, const std::string& message) {
     p->log_error(id, message);
   };
@@ -402,7 +409,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
     for (const auto& [status, count] : p->jobs->jobs_by_status()) {
       out += "winnow_jobs{status=\"" + status + "\"} " + std::to_string(count) + "\n";
     }
-    out += "# HELP winnow_model_cache_hits_total Classification model lookups served from the cache.\n";
+    out +=
+        "# HELP winnow_model_cache_hits_total Classification model lookups served from the "
+        "cache.\n";
     out += "# TYPE winnow_model_cache_hits_total counter\n";
     out += "winnow_model_cache_hits_total " + std::to_string(p->models->hits()) + "\n";
     out += "# HELP winnow_model_cache_misses_total Model lookups that loaded a model file.\n";

@@ -33,19 +33,19 @@ struct ServerOptions {
   std::string keys_file;  // re-read on reload_keys() (SIGHUP in `winnow serve`) when set
 
   // Limits.
-  size_t max_upload_bytes = size_t{512} << 20;     // one uploaded file (API F1: 512 MB)
-  size_t max_json_body_bytes = size_t{32} << 20;   // a JSON request body
-  size_t max_inputs_per_classification = 512;      // inputs in one classify/moderate call
-  size_t max_cached_models = 8;                    // models kept loaded (LRU)
-  int workers = 1;                                 // jobs validated/trained at once
-  int train_threads = 0;                           // threads per training run (0 = all)
+  size_t max_upload_bytes = size_t{512} << 20;    // one uploaded file (API F1: 512 MB)
+  size_t max_json_body_bytes = size_t{32} << 20;  // a JSON request body
+  size_t max_inputs_per_classification = 512;     // inputs in one classify/moderate call
+  size_t max_cached_models = 8;                   // models kept loaded (LRU)
+  int workers = 1;                                // jobs validated/trained at once
+  int train_threads = 0;                          // threads per training run (0 = all)
   // What Mistral's base model names (ministral-3b-latest, ...) stand for: an architecture
   // of model/architecture.h.
   std::string default_architecture = "linear";
-  int request_timeout_s = 300;                     // socket read/write timeout
-  int thread_pool_size = 64;                       // HTTP threads: one per open connection
-  int keep_alive_max_count = 10000;                // requests per keep-alive connection
-  int keep_alive_timeout_s = 5;                    // idle seconds before a connection closes
+  int request_timeout_s = 300;       // socket read/write timeout
+  int thread_pool_size = 64;         // HTTP threads: one per open connection
+  int keep_alive_max_count = 10000;  // requests per keep-alive connection
+  int keep_alive_timeout_s = 5;      // idle seconds before a connection closes
 
   bool access_log = true;  // one JSON line per request on stderr
 

@@ -23,7 +23,7 @@ struct ServiceContext {
   ModelCache& models;
   const UrlSigner& signer;
   const Router& router;
-  int64_t started_at = 0;  // epoch s; "created" of base model cards
+  int64_t started_at = 0;                        // epoch s; "created" of base model cards
   std::function<std::string()> prometheus_text;  // /metrics body
   // Logs an internal error of request `request_id` (never shown to the client).
   std::function<void(const std::string& request_id, const std::string& message)> log_error;

@@ -89,17 +89,18 @@ void StaticFiles::serve(const std::string& raw_path, httplib::Response& res) con
   }
   res.status = 200;
   // Hashed asset names never change; index.html must be re-fetched to see new builds.
-  res.set_header("Cache-Control", rel.starts_with("/assets/") ? "public, max-age=31536000, immutable"
-                                                                : "no-cache");
-  res.set_content_provider(
-      static_cast<size_t>(size), content_type_for(path),
-      [file](size_t offset, size_t length, httplib::DataSink& sink) {
-        char buf[65536];
-        if (std::fseek(file.get(), static_cast<long>(offset), SEEK_SET) != 0) return false;
-        const size_t n = std::fread(buf, 1, std::min(length, sizeof buf), file.get());
-        if (n == 0) return false;
-        return sink.write(buf, n);
-      });
+  res.set_header("Cache-Control",
+                 rel.starts_with("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set_content_provider(static_cast<size_t>(size), content_type_for(path),
+                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                             char buf[65536];
+                             if (std::fseek(file.get(), static_cast<long>(offset), SEEK_SET) != 0)
+                               return false;
+                             const size_t n =
+                                 std::fread(buf, 1, std::min(length, sizeof buf), file.get());
+                             if (n == 0) return false;
+                             return sink.write(buf, n);
+                           });
 }
 
 }  // namespace winnow::api

@@ -121,7 +121,8 @@ QueryParams::QueryParams(std::string_view query) {
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
       const std::string_view k = pair.substr(0, eq);
-      const std::string_view v = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+      const std::string_view v =
+          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
       items_.emplace_back(percent_decode(k, true).value_or(std::string(k)),
                           percent_decode(v, true).value_or(std::string(v)));
     }
@@ -174,7 +175,8 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
   if (year < 0 || s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   const int month = digits(s, 5, 2), day = digits(s, 8, 2);
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  int64_t t = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400;
+  int64_t t =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400;
   if (s.size() == 10) return t;
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
   const int hh = digits(s, 11, 2), mm = digits(s, 14, 2);
@@ -192,7 +194,8 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
     }
   }
   if (pos == s.size()) return t;
-  if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional<int64_t>(t) : std::nullopt;
+  if (s[pos] == 'Z' || s[pos] == 'z')
+    return pos + 1 == s.size() ? std::optional<int64_t>(t) : std::nullopt;
   if (s[pos] == '+' || s[pos] == '-') {
     const int oh = digits(s, pos + 1, 2);
     size_t mpos = pos + 3;

@@ -37,8 +37,9 @@ Result<UrlSigner> UrlSigner::open(const std::string& data_dir) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::io_error(tmp + ": " + std::strerror(errno));
-  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
+      ::fsync(fd) == 0;
   ::close(fd);
   // link() fails if another process created the key meanwhile: then theirs is used.
   if (!written) {

@@ -37,10 +37,9 @@ OrderedJson metadata_json(const store::JobMetadata& m) {
 
 OrderedJson capabilities(bool fine_tuning, bool classification) {
   OrderedJson c;
-  for (const char* name :
-       {"completion_chat", "function_calling", "reasoning", "completion_fim", "fine_tuning",
-        "vision", "ocr", "classification", "moderation", "audio", "audio_transcription",
-        "audio_transcription_realtime", "audio_speech"}) {
+  for (const char* name : {"completion_chat", "function_calling", "reasoning", "completion_fim",
+                           "fine_tuning", "vision", "ocr", "classification", "moderation", "audio",
+                           "audio_transcription", "audio_transcription_realtime", "audio_speech"}) {
     c[name] = false;
   }
   c["fine_tuning"] = fine_tuning;
@@ -147,7 +146,8 @@ OrderedJson base_model_card(const jobs::BaseModel& base, int64_t created) {
   j["type"] = "base";
   j["capabilities"] = capabilities(/*fine_tuning=*/true, /*classification=*/false);
   j["name"] = base.id;
-  j["description"] = base.description.empty() ? OrderedJson(nullptr) : OrderedJson(base.description);
+  j["description"] =
+      base.description.empty() ? OrderedJson(nullptr) : OrderedJson(base.description);
   j["max_context_length"] = 32768;
   j["aliases"] = OrderedJson::array();
   j["deprecation"] = nullptr;

@@ -19,11 +19,12 @@ TEST(WireJson, FileHasIntegerTimesAndSpecKeys) {
   f.created_at = 1768478400;
   f.signature = "d4821d2de1917341";
   const std::string text = dump_json(file_json(f, true));
-  EXPECT_EQ(text,
-            R"({"id":"3f9a6c10-52d7-4b8e-9c1a-6e0f2b7d8a41","object":"file","bytes":118,)"
-            R"("created_at":1768478400,"filename":"training_file.jsonl","purpose":"fine-tune",)"
-            R"("sample_type":"instruct","num_lines":2,"mimetype":"application/jsonl","source":"upload",)"
-            R"("signature":"d4821d2de1917341","expires_at":null,"visibility":"workspace","deleted":false})");
+  EXPECT_EQ(
+      text,
+      R"({"id":"3f9a6c10-52d7-4b8e-9c1a-6e0f2b7d8a41","object":"file","bytes":118,)"
+      R"("created_at":1768478400,"filename":"training_file.jsonl","purpose":"fine-tune",)"
+      R"("sample_type":"instruct","num_lines":2,"mimetype":"application/jsonl","source":"upload",)"
+      R"("signature":"d4821d2de1917341","expires_at":null,"visibility":"workspace","deleted":false})");
 }
 
 TEST(WireJson, DetailedJobListsCheckpointsNewestFirstAndNullsNaN) {
@@ -92,10 +93,10 @@ TEST(UrlSigner, VerifiesOwnSignaturesUntilExpiry) {
   const std::string sig = signer.sign("default", "file-1", 1000);
   EXPECT_EQ(sig.size(), 64u);
   EXPECT_TRUE(signer.verify("default", "file-1", 1000, sig, 999));
-  EXPECT_FALSE(signer.verify("default", "file-1", 1000, sig, 1001));   // expired
-  EXPECT_FALSE(signer.verify("default", "file-2", 1000, sig, 999));    // other file
-  EXPECT_FALSE(signer.verify("other", "file-1", 1000, sig, 999));      // other workspace
-  EXPECT_FALSE(signer.verify("default", "file-1", 2000, sig, 999));    // extended expiry
+  EXPECT_FALSE(signer.verify("default", "file-1", 1000, sig, 1001));  // expired
+  EXPECT_FALSE(signer.verify("default", "file-2", 1000, sig, 999));   // other file
+  EXPECT_FALSE(signer.verify("other", "file-1", 1000, sig, 999));     // other workspace
+  EXPECT_FALSE(signer.verify("default", "file-1", 2000, sig, 999));   // extended expiry
   EXPECT_FALSE(UrlSigner("another-secret-0123456789").verify("default", "file-1", 1000, sig, 999));
 }
 

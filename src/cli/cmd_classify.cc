@@ -128,11 +128,12 @@ CommandAction register_classify(CLI::App& root) {
     if (!loaded.is_ok()) return report_error("classify", loaded.status());
     const Classifier& clf = *loaded;
     const Model& model = *clf.model();
-    const LongTextAggregate aggregate = args->aggregate.empty() ? LongTextAggregate::kModel
+    const LongTextAggregate aggregate = args->aggregate.empty()    ? LongTextAggregate::kModel
                                         : args->aggregate == "max" ? LongTextAggregate::kMax
                                                                    : LongTextAggregate::kMean;
     ExplainOptions explain_options;
-    if (!args->aggregate.empty()) explain_options.aggregate = parse_chunk_aggregate(args->aggregate).value();
+    if (!args->aggregate.empty())
+      explain_options.aggregate = parse_chunk_aggregate(args->aggregate).value();
     explain_options.method = parse_explain_method(args->explain_method).value();
     for (const std::string& name : args->explain_labels) {
       Result<std::pair<uint32_t, uint32_t>> label = find_label(model.spec(), name);

@@ -129,7 +129,8 @@ std::string auc_cell(const eval::AucValue& v) { return v.value ? fixed(*v.value)
 // Short form of SubgroupReport::not_averaged_reason for the table ("yes" when averaged).
 std::string not_averaged_cell(const eval::SubgroupReport& g, const eval::BiasAuditOptions& o) {
   if (g.averaged) return "yes";
-  if (g.size < o.min_subgroup_size) return "no (size < " + std::to_string(o.min_subgroup_size) + ")";
+  if (g.size < o.min_subgroup_size)
+    return "no (size < " + std::to_string(o.min_subgroup_size) + ")";
   if (!g.subgroup_auc.value) return "no (subgroup AUC undefined)";
   if (!g.bpsn_auc.value) return "no (BPSN undefined)";
   return "no (BNSP undefined)";
@@ -157,8 +158,8 @@ void print_bias_audit(const eval::BiasAudit& a) {
                 static_cast<unsigned long long>(l.positives),
                 l.overall_auc.value ? fixed(*l.overall_auc.value).c_str()
                                     : ("- (" + l.overall_auc.undefined_reason + ")").c_str());
-    TextTable t({"subgroup", "size", "positives", "subgroup AUC", "BPSN AUC", "BNSP AUC",
-                 "averaged"});
+    TextTable t(
+        {"subgroup", "size", "positives", "subgroup AUC", "BPSN AUC", "BNSP AUC", "averaged"});
     std::string empty;
     for (const eval::SubgroupReport& g : l.subgroups) {
       if (g.size == 0) {
@@ -177,9 +178,8 @@ void print_bias_audit(const eval::BiasAudit& a) {
     std::fputs(t.render().c_str(), stdout);
     if (!empty.empty()) std::printf("no samples in: %s\n", empty.c_str());
     if (l.final_metric) {
-      std::printf(
-          "final bias metric %s (= %g * overall AUC + %g * each power mean)\n",
-          fixed(*l.final_metric).c_str(), o.weight_overall, o.weight_subgroup);
+      std::printf("final bias metric %s (= %g * overall AUC + %g * each power mean)\n",
+                  fixed(*l.final_metric).c_str(), o.weight_overall, o.weight_subgroup);
     } else {
       std::printf("final bias metric: - (%s)\n", l.final_metric_note.c_str());
     }
@@ -284,8 +284,9 @@ CommandAction register_eval(CLI::App& root) {
       if (!evaluation->identity_columns.empty()) {
         for (const eval::HeadEvaluation& h : evaluation->heads) {
           if (h.single_label) {
-            std::printf("\nbias audit: head %s is single-label; the audit covers multi-label heads\n",
-                        h.name.c_str());
+            std::printf(
+                "\nbias audit: head %s is single-label; the audit covers multi-label heads\n",
+                h.name.c_str());
           }
         }
       }

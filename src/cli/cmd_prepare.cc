@@ -9,9 +9,9 @@
 #include "cli/table.h"
 #include "core/number_format.h"
 #include "core/progress.h"
-#include "hub/dataset.h"
 #include "data/identity_metadata.h"
 #include "data/prepare.h"
+#include "hub/dataset.h"
 
 namespace winnow::cli {
 namespace {
@@ -36,8 +36,8 @@ struct PrepareArgs {
 // Finds DIR/<split>.{csv,jsonl,json}[.gz] or DIR/<split>.parquet; errors if a name is ambiguous.
 Result<std::string> find_split_file(const std::string& dir, const std::vector<std::string>& stems,
                                     bool required) {
-  static const char* kExtensions[] = {".csv",     ".csv.gz",  ".jsonl",   ".jsonl.gz",
-                                      ".json",    ".json.gz", ".parquet"};
+  static const char* kExtensions[] = {".csv",  ".csv.gz",  ".jsonl",  ".jsonl.gz",
+                                      ".json", ".json.gz", ".parquet"};
   std::vector<std::string> found;
   for (const auto& stem : stems) {
     for (const char* ext : kExtensions) {
@@ -77,11 +77,12 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
   for (int i = 0; i < kNumSplits; ++i) {
     const SplitSummary& sp = s.splits[i];
     if (!sp.present) continue;
-    std::vector<std::string> row = {split_name(static_cast<SplitKind>(i)), format_count(sp.rows_read),
-                                    format_count(sp.rows_sampled), format_count(sp.rows_kept),
-                                    format_count(sp.rows_safe)};
+    std::vector<std::string> row = {split_name(static_cast<SplitKind>(i)),
+                                    format_count(sp.rows_read), format_count(sp.rows_sampled),
+                                    format_count(sp.rows_kept), format_count(sp.rows_safe)};
     for (size_t k = 0; k < s.labels.size(); ++k) {
-      if (std::find(s.labels_kept.begin(), s.labels_kept.end(), s.labels[k]) == s.labels_kept.end()) continue;
+      if (std::find(s.labels_kept.begin(), s.labels_kept.end(), s.labels[k]) == s.labels_kept.end())
+        continue;
       row.push_back(format_count(sp.flagged_kept[k]));
     }
     table.add_row(row);
@@ -91,16 +92,19 @@ void print_summary(const PrepareSummary& s, const PrepareOptions& o) {
     const SplitSummary& sp = s.splits[i];
     uint64_t skipped = sp.rows_skipped_empty_text + sp.rows_skipped_missing;
     if (skipped == 0) continue;
-    std::printf("%s: skipped %s rows (%s with empty text, %s with a missing score), first at %s:%llu\n",
-                split_name(static_cast<SplitKind>(i)), format_count(skipped).c_str(),
-                format_count(sp.rows_skipped_empty_text).c_str(),
-                format_count(sp.rows_skipped_missing).c_str(), sp.path.c_str(),
-                static_cast<unsigned long long>(sp.first_skipped_line));
+    std::printf(
+        "%s: skipped %s rows (%s with empty text, %s with a missing score), first at %s:%llu\n",
+        split_name(static_cast<SplitKind>(i)), format_count(skipped).c_str(),
+        format_count(sp.rows_skipped_empty_text).c_str(),
+        format_count(sp.rows_skipped_missing).c_str(), sp.path.c_str(),
+        static_cast<unsigned long long>(sp.first_skipped_line));
   }
   if (!s.labels_removed.empty()) {
     std::string removed;
     for (size_t k = 0; k < s.labels.size(); ++k) {
-      if (std::find(s.labels_removed.begin(), s.labels_removed.end(), s.labels[k]) == s.labels_removed.end()) continue;
+      if (std::find(s.labels_removed.begin(), s.labels_removed.end(), s.labels[k]) ==
+          s.labels_removed.end())
+        continue;
       if (!removed.empty()) removed += ", ";
       removed += s.labels[k] + " (" + percent(s.label_rates[k]) + ")";
     }
@@ -140,31 +144,35 @@ int fetch_from_hub(PrepareArgs& a) {
   if (!a.hub_endpoint.empty()) request.connection.endpoint = a.hub_endpoint;
   request.dataset = a.hub_dataset;
   request.config = a.hub_config;
-  request.cache_dir = a.hub_cache.empty() ? (std::filesystem::path(o.out_dir) / "hub-cache").string() : a.hub_cache;
+  request.cache_dir =
+      a.hub_cache.empty() ? (std::filesystem::path(o.out_dir) / "hub-cache").string() : a.hub_cache;
   request.max_rows = {o.max_rows[0], o.max_rows[1], o.max_rows[2]};
-  request.format = a.hub_format == "rows" ? HubFormat::kRows
-                   : a.hub_format == "parquet" ? HubFormat::kParquet : HubFormat::kAuto;
+  request.format = a.hub_format == "rows"      ? HubFormat::kRows
+                   : a.hub_format == "parquet" ? HubFormat::kParquet
+                                               : HubFormat::kAuto;
   std::unique_ptr<ProgressBar> bar;
   std::string current;
   const bool show = !a.quiet && ProgressBar::stderr_is_terminal();
   std::signal(SIGINT, [](int) { g_interrupted = 1; });
-  auto result = fetch_hub_dataset(request, [&](const std::string& split, uint64_t done, uint64_t wanted) {
-    if (show) {
-      if (split != current) {
-        if (bar) bar->finish();
-        current = split;
-        bar = std::make_unique<ProgressBar>("downloading " + split, wanted);
-      }
-      bar->set_total(wanted);
-      bar->update(done);
-    }
-    return g_interrupted == 0;
-  });
+  auto result =
+      fetch_hub_dataset(request, [&](const std::string& split, uint64_t done, uint64_t wanted) {
+        if (show) {
+          if (split != current) {
+            if (bar) bar->finish();
+            current = split;
+            bar = std::make_unique<ProgressBar>("downloading " + split, wanted);
+          }
+          bar->set_total(wanted);
+          bar->update(done);
+        }
+        return g_interrupted == 0;
+      });
   if (bar) bar->finish();
   std::signal(SIGINT, SIG_DFL);
   if (!result.is_ok()) {
     Status s = result.status();
-    if (s.code() == StatusCode::kCancelled) s = Status::cancelled("interrupted; run the same command again to resume the download");
+    if (s.code() == StatusCode::kCancelled)
+      s = Status::cancelled("interrupted; run the same command again to resume the download");
     return report_error("prepare", s);
   }
   for (int i = 0; i < kNumSplits; ++i) {
@@ -178,7 +186,8 @@ int fetch_from_hub(PrepareArgs& a) {
 int run(PrepareArgs& a) {
   PrepareOptions& o = a.options;
   if (!a.hub_dataset.empty()) {
-    if (!a.input_dir.empty()) return usage_error("prepare", "give either --hub or --input, not both");
+    if (!a.input_dir.empty())
+      return usage_error("prepare", "give either --hub or --input, not both");
     if (int rc = fetch_from_hub(a); rc != kExitOk) return rc;
   }
   if (!a.input_dir.empty()) {
@@ -194,15 +203,17 @@ int run(PrepareArgs& a) {
       o.input_paths[s] = f.value();
     }
   }
-  if (o.input_paths[0].empty()) return usage_error("prepare", "give --train FILE, --input DIR or --hub DATASET");
+  if (o.input_paths[0].empty())
+    return usage_error("prepare", "give --train FILE, --input DIR or --hub DATASET");
   o.reader.labels = split_csv_list(a.labels_csv);
   if (!a.identity_columns.empty()) {
     auto identities = parse_identity_columns_flag(a.identity_columns);
     if (!identities.is_ok()) return usage_error("prepare", identities.status().message());
     o.reader.identity_columns = std::move(identities).value();
   }
-  o.reader.missing = a.missing == "zero" ? MissingScore::kZero
-                     : a.missing == "skip" ? MissingScore::kSkip : MissingScore::kError;
+  o.reader.missing = a.missing == "zero"   ? MissingScore::kZero
+                     : a.missing == "skip" ? MissingScore::kSkip
+                                           : MissingScore::kError;
   o.shuffle = !a.no_shuffle;
   o.balance = !a.no_balance;
   Status valid = validate_prepare_options(o);
@@ -251,20 +262,25 @@ CommandAction register_prepare(CLI::App& root) {
   cmd->add_option("--hub", args->hub_dataset,
                   "Fetch the splits of a Hugging Face dataset (e.g. google/civil_comments) through "
                   "the dataset viewer API; resumable, cached under --hub-cache");
-  cmd->add_option("--hub-config", args->hub_config, "Dataset config (default: 'default' or the only one)");
+  cmd->add_option("--hub-config", args->hub_config,
+                  "Dataset config (default: 'default' or the only one)");
   cmd->add_option("--hub-endpoint", args->hub_endpoint,
-                  "Dataset viewer base URL (default https://datasets-server.huggingface.co, or $WINNOW_HUB_ENDPOINT)");
-  cmd->add_option("--hub-cache", args->hub_cache, "Download cache directory (default OUT/hub-cache)");
-  cmd->add_option("--hub-format", args->hub_format,
-                  "How --hub downloads: 'parquet' (the hub's Parquet files: a few requests), 'rows' "
-                  "(the rows API: one request per 100 rows), or 'auto' (Parquet for splits of "
-                  "10,000 rows or more, else rows; rows when there are no Parquet files)")
+                  "Dataset viewer base URL (default https://datasets-server.huggingface.co, or "
+                  "$WINNOW_HUB_ENDPOINT)");
+  cmd->add_option("--hub-cache", args->hub_cache,
+                  "Download cache directory (default OUT/hub-cache)");
+  cmd->add_option(
+         "--hub-format", args->hub_format,
+         "How --hub downloads: 'parquet' (the hub's Parquet files: a few requests), 'rows' "
+         "(the rows API: one request per 100 rows), or 'auto' (Parquet for splits of "
+         "10,000 rows or more, else rows; rows when there are no Parquet files)")
       ->check(CLI::IsMember({"auto", "parquet", "rows"}))
       ->default_val("auto");
   cmd->add_option("--out", o.out_dir, "Output directory")->default_val("prepared");
   cmd->add_option("--labels", args->labels_csv,
                   "Comma-separated label columns (default: the known score columns present)");
-  cmd->add_option("--text-column", o.reader.text_column, "Text column (default: text, else comment_text)");
+  cmd->add_option("--text-column", o.reader.text_column,
+                  "Text column (default: text, else comment_text)");
   cmd->add_option("--identity-columns", args->identity_columns,
                   "Carry identity columns into each line's metadata ({\"metadata\": {\"identity\": "
                   "{\"male\": 0.6, ...}}}, empty cells as null) for 'winnow eval "
@@ -274,21 +290,29 @@ CommandAction register_prepare(CLI::App& root) {
       ->check(CLI::IsMember({"error", "zero", "skip"}))
       ->default_val("error");
   cmd->add_option("--n-train", o.max_rows[0], "Rows sampled from train")->default_val(1000000);
-  cmd->add_option("--n-validation", o.max_rows[1], "Rows sampled from validation")->default_val(50000);
+  cmd->add_option("--n-validation", o.max_rows[1], "Rows sampled from validation")
+      ->default_val(50000);
   cmd->add_option("--n-test", o.max_rows[2], "Rows sampled from test")->default_val(50000);
   cmd->add_option("--seed", o.seed, "Shuffle seed")->default_val(42);
-  cmd->add_flag("--no-shuffle", args->no_shuffle, "Keep file order: take the first n rows, write in file order");
-  cmd->add_option("--threshold", o.threshold, "A label is flagged when its score > threshold")->default_val(0.5);
+  cmd->add_flag("--no-shuffle", args->no_shuffle,
+                "Keep file order: take the first n rows, write in file order");
+  cmd->add_option("--threshold", o.threshold, "A label is flagged when its score > threshold")
+      ->default_val(0.5);
   cmd->add_flag("--inclusive", o.inclusive, "Flag scores >= threshold (Kaggle's convention)");
   cmd->add_flag("--no-balance", args->no_balance, "Keep every sampled row (no balancing)");
-  cmd->add_option("--zero-flags-fraction", o.zero_flags_fraction, "Share of rows with no flag after balancing")
+  cmd->add_option("--zero-flags-fraction", o.zero_flags_fraction,
+                  "Share of rows with no flag after balancing")
       ->default_val(0.1);
   cmd->add_option("--max-label-fraction", o.max_label_fraction,
-                  "Cap on each label's share of the flagged rows")->default_val(0.2);
+                  "Cap on each label's share of the flagged rows")
+      ->default_val(0.2);
   cmd->add_option("--min-label-fraction", o.min_label_fraction,
-                  "Drop labels flagged in fewer than this share of all kept rows")->default_val(0.01);
-  cmd->add_option("--head", o.head, "Name of the classifier head (target) in the output")->default_val("moderation");
-  cmd->add_option("--safe-label", o.safe_label, "Label written when nothing is flagged")->default_val("safe");
+                  "Drop labels flagged in fewer than this share of all kept rows")
+      ->default_val(0.01);
+  cmd->add_option("--head", o.head, "Name of the classifier head (target) in the output")
+      ->default_val("moderation");
+  cmd->add_option("--safe-label", o.safe_label, "Label written when nothing is flagged")
+      ->default_val("safe");
   cmd->add_flag("--json", args->json, "Print the summary as JSON instead of a table");
   cmd->add_flag("--quiet", args->quiet, "No progress bar or table");
   return [args] { return run(*args); };

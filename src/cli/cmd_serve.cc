@@ -12,8 +12,8 @@
 
 #include "api/auth.h"
 #include "api/server.h"
-#include "model/architecture.h"
 #include "cli/commands.h"
+#include "model/architecture.h"
 
 namespace winnow::cli {
 namespace {
@@ -67,8 +67,8 @@ int run_serve(ServeArgs& args) {
   api::ServerOptions& o = args.options;
   if (find_architecture(o.default_architecture) == nullptr) {
     return usage_error(kCommand, "--default-architecture: unknown architecture '" +
-                                     o.default_architecture + "' (known: " +
-                                     architecture_names() + ")");
+                                     o.default_architecture + "' (known: " + architecture_names() +
+                                     ")");
   }
   for (const std::string& k : args.keys) {
     if (k.empty()) return usage_error(kCommand, "--api-key must not be empty");
@@ -80,7 +80,8 @@ int run_serve(ServeArgs& args) {
   o.keys_file = args.keys_file;
   if (args.no_auth) {
     if (!args.keys.empty() || !args.keys_file.empty()) {
-      return usage_error(kCommand, "--no-auth cannot be combined with --api-key or --api-keys-file");
+      return usage_error(kCommand,
+                         "--no-auth cannot be combined with --api-key or --api-keys-file");
     }
     o.require_auth = false;
     o.keys.clear();
@@ -116,8 +117,9 @@ int run_serve(ServeArgs& args) {
       if (sigwait(&signals, &sig) != 0) continue;
       if (sig == SIGHUP) {
         Status s = server.reload_keys();
-        std::fprintf(stderr, "winnow serve: %s\n",
-                     s.is_ok() ? "API keys reloaded" : ("keeping the old API keys: " + s.message()).c_str());
+        std::fprintf(
+            stderr, "winnow serve: %s\n",
+            s.is_ok() ? "API keys reloaded" : ("keeping the old API keys: " + s.message()).c_str());
         continue;
       }
       stopping = true;
@@ -151,8 +153,9 @@ CommandAction register_serve(CLI::App& root) {
   auto args = std::make_shared<ServeArgs>();
   api::ServerOptions& o = args->options;
   CLI::App* cmd = root.add_subcommand(
-      "serve", "Serve the Mistral-compatible classifier API (files, fine-tuning jobs, models, "
-               "classifications) and the dashboard");
+      "serve",
+      "Serve the Mistral-compatible classifier API (files, fine-tuning jobs, models, "
+      "classifications) and the dashboard");
   cmd->add_option("--data-dir", o.data_dir, "Where the database, uploads and models live")
       ->capture_default_str();
   cmd->add_option("--host", o.host, "Address to listen on")->capture_default_str();
@@ -170,7 +173,8 @@ CommandAction register_serve(CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--default-architecture", o.default_architecture,
                   "Architecture that Mistral's base model names (ministral-3b-latest, ...) "
-                  "stand for: " + architecture_names())
+                  "stand for: " +
+                      architecture_names())
       ->capture_default_str();
   cmd->add_option("--train-threads", o.train_threads, "Threads per training run (0 = all)")
       ->check(CLI::Range(0, 1024))
@@ -205,8 +209,9 @@ CommandAction register_serve(CLI::App& root) {
                   "Idle seconds before a keep-alive connection is closed")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
-  cmd->add_flag("--no-access-log", [&o](int64_t) { o.access_log = false; },
-                "Do not write the per-request JSON log lines on stderr");
+  cmd->add_flag(
+      "--no-access-log", [&o](int64_t) { o.access_log = false; },
+      "Do not write the per-request JSON log lines on stderr");
   cmd->footer(
       "Prints 'winnow serve: listening on http://HOST:PORT' on stdout once it accepts "
       "connections. SIGINT/SIGTERM stop it (exit 0); SIGHUP re-reads --api-keys-file.\n"

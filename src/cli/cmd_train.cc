@@ -203,7 +203,8 @@ void print_summary(const Model& model, const std::string& path, uint64_t bytes) 
     }
   }
   print_bias_audit_line(m, path);
-  for (const std::string& w : warnings) std::fprintf(stderr, "winnow train: warning: %s\n", w.c_str());
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "winnow train: warning: %s\n", w.c_str());
 }
 
 }  // namespace
@@ -226,7 +227,8 @@ CommandAction register_train(CLI::App& root) {
   }
   cmd->add_option("--model", args->model,
                   "Architecture (ministral-3b-latest and ministral-8b-latest are aliases of "
-                  "linear):" + archs)
+                  "linear):" +
+                      archs)
       ->capture_default_str();
   cmd->add_option("--encoder-dir", args->encoder_dir,
                   "encoder architecture: the pretrained encoder's package directory (default: "
@@ -235,11 +237,12 @@ CommandAction register_train(CLI::App& root) {
                   "encoder architecture: L2 norm of the sentence embedding among the inputs "
                   "(the word and character n-gram blocks have norm 1 each)")
       ->capture_default_str();
-  auto* window = cmd->add_option("--window-words", args->chunking.window_words,
-                  "Texts longer than this many words are scored as overlapping chunks of it "
-                  "(0 = never split; default: the training texts' 99th percentile length, "
-                  "within 32..256, overlap a quarter of it)")
-      ->check(CLI::Range(0u, 1'000'000u));
+  auto* window =
+      cmd->add_option("--window-words", args->chunking.window_words,
+                      "Texts longer than this many words are scored as overlapping chunks of it "
+                      "(0 = never split; default: the training texts' 99th percentile length, "
+                      "within 32..256, overlap a quarter of it)")
+          ->check(CLI::Range(0u, 1'000'000u));
   auto* overlap = cmd->add_option("--window-overlap", args->chunking.overlap_words,
                                   "Words shared by consecutive chunks (below --window-words; "
                                   "default a quarter of it)")

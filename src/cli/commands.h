@@ -3,10 +3,9 @@
 // 0 success, 1 failure (bad input, I/O), 2 usage error.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "core/status.h"
 

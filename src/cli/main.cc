@@ -13,7 +13,8 @@ int report_error(std::string_view command, const Status& status) {
 }
 
 int usage_error(std::string_view command, std::string_view message) {
-  std::fprintf(stderr, "winnow %.*s: usage error: %.*s\nRun 'winnow %.*s --help' for its options.\n",
+  std::fprintf(stderr,
+               "winnow %.*s: usage error: %.*s\nRun 'winnow %.*s --help' for its options.\n",
                static_cast<int>(command.size()), command.data(), static_cast<int>(message.size()),
                message.data(), static_cast<int>(command.size()), command.data());
   return kExitUsage;
@@ -23,9 +24,10 @@ int usage_error(std::string_view command, std::string_view message) {
 
 int main(int argc, char** argv) {
   using namespace winnow::cli;
-  CLI::App app{"winnow: a self-hosted classifier factory (prepare, inspect, train and serve text "
-               "classifiers)",
-               "winnow"};
+  CLI::App app{
+      "winnow: a self-hosted classifier factory (prepare, inspect, train and serve text "
+      "classifiers)",
+      "winnow"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("winnow ") + WINNOW_VERSION);
   app.footer("Run 'winnow <command> --help' for a command's options.");

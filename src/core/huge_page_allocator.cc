@@ -5,7 +5,9 @@
 namespace winnow {
 namespace {
 
-size_t round_up(size_t bytes) { return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes; }
+size_t round_up(size_t bytes) {
+  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+}
 
 }  // namespace
 
@@ -20,7 +22,8 @@ void* huge_page_map(size_t bytes) {
   const uintptr_t aligned = (start + kHugePageBytes - 1) & ~(uintptr_t{kHugePageBytes} - 1);
   if (aligned > start) ::munmap(raw, aligned - start);
   const uintptr_t end = start + mapped;
-  if (end > aligned + length) ::munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
+  if (end > aligned + length)
+    ::munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
   void* p = reinterpret_cast<void*>(aligned);
   ::madvise(p, length, MADV_HUGEPAGE);  // advice only: without THP this is a normal mapping
   return p;

@@ -67,8 +67,7 @@ void ProgressBar::finish() {
 void ProgressBar::draw(bool final) {
   if (!enabled_) return;
   constexpr int kWidth = 30;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (total_ > 0) {
     double frac = static_cast<double>(done_) / static_cast<double>(total_);
     if (frac > 1) frac = 1;

@@ -11,5 +11,4 @@ namespace winnow {
 }  // namespace winnow
 
 // For bugs only (broken invariants), never for bad input: aborts with file:line.
-#define WINNOW_CHECK(cond) \
-  ((cond) ? (void)0 : ::winnow::check_failed(__FILE__, __LINE__, #cond))
+#define WINNOW_CHECK(cond) ((cond) ? (void)0 : ::winnow::check_failed(__FILE__, __LINE__, #cond))

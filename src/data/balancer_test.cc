@@ -43,7 +43,8 @@ TEST(Balancer, MatchesPythonTruncationOfDesiredCounts) {
 
 TEST(Balancer, EmptyInputGivesEmptyOutput) {
   EXPECT_TRUE(balance_like_tutorial({}, 3, {}).empty());
-  EXPECT_TRUE(balance_like_tutorial(std::vector<LabelMask>{0, 0, 0}, 3, {}).empty());  // no flagged → total 0
+  EXPECT_TRUE(balance_like_tutorial(std::vector<LabelMask>{0, 0, 0}, 3, {})
+                  .empty());  // no flagged → total 0
 }
 
 }  // namespace

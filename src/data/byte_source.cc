@@ -16,7 +16,8 @@ constexpr size_t kGzipBufferBytes = 256 * 1024;
 
 class FdSource : public ByteSource {
  public:
-  FdSource(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  FdSource(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
   ~FdSource() override {
     if (fd_ > 0) ::close(fd_);  // fd 0 is stdin: never closed
   }
@@ -148,7 +149,8 @@ Result<std::unique_ptr<ByteSource>> open_byte_source(const std::string& path,
               static_cast<unsigned char>(magic[1]) == 0x8b;
   if (start_offset > 0) {
     if (gzip || path == "-") {
-      return Status::invalid_argument(path + ": cannot start reading in the middle of a gzip stream or stdin");
+      return Status::invalid_argument(
+          path + ": cannot start reading in the middle of a gzip stream or stdin");
     }
     if (::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0) {
       return Status::io_error(path + ": seek failed: " + std::strerror(errno));

@@ -32,7 +32,8 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
       bool escaped = false;
       const char* chunk = q;
       for (;;) {
-        const char* quote = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
+        const char* quote =
+            static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
         if (quote == nullptr) {
           if (!eof_) return Parse::kNeedMore;
           error_line_ = field_line;
@@ -42,7 +43,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
         }
         record_newlines_ += static_cast<uint64_t>(std::count(q, quote, '\n'));
         if (quote + 1 == end && !eof_) return Parse::kNeedMore;  // can't tell "" from "
-        if (quote + 1 < end && quote[1] == '"') {  // doubled quote: a literal '"'
+        if (quote + 1 < end && quote[1] == '"') {                // doubled quote: a literal '"'
           scratch_.append(chunk, static_cast<size_t>(quote + 1 - chunk));
           escaped = true;
           q = quote + 2;
@@ -72,8 +73,9 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
       }
       if (*p == '\n' || *p == '\r') break;
       error_line_ = next_line_ + record_newlines_;
-      error_ = "unexpected character '" + std::string(1, *p) + "' after the closing quote of field " +
-               std::to_string(spans_.size()) + " (a quote inside a quoted field must be doubled)";
+      error_ = "unexpected character '" + std::string(1, *p) +
+               "' after the closing quote of field " + std::to_string(spans_.size()) +
+               " (a quote inside a quoted field must be doubled)";
       return Parse::kError;
     }
     // Unquoted field: up to ',' or a line terminator. A stray '"' inside is kept literally.

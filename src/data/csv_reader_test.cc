@@ -54,7 +54,9 @@ TEST(CsvReader, ParsesQuotedCommasQuotesAndNewlines) {
 }
 
 TEST(CsvReader, HandlesCrlfBomBlankLinesAndMissingFinalNewline) {
-  auto out = read_csv("\xEF\xBB\xBF" "a,b\r\n\r\n1,\"x\r\ny\"\r\n2,\"\"");
+  auto out = read_csv(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\r\n1,\"x\r\ny\"\r\n2,\"\"");
   ASSERT_TRUE(out.error.is_ok()) << out.error.message();
   Records expected = {{"a", "b"}, {"1", "x\r\ny"}, {"2", ""}};
   EXPECT_EQ(out.records, expected);
@@ -70,7 +72,8 @@ TEST(CsvReader, EmptyFieldsAreKept) {
 TEST(CsvReader, ReportsLineOfUnterminatedQuote) {
   auto out = read_csv("id,text\n1,ok\n2,\"never closed\n3,more\n");
   EXPECT_EQ(out.error.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(out.error.message().find("t.csv:3: unterminated quoted field (field 2"), std::string::npos)
+  EXPECT_NE(out.error.message().find("t.csv:3: unterminated quoted field (field 2"),
+            std::string::npos)
       << out.error.message();
   EXPECT_EQ(out.records.size(), 2u);
 }
@@ -85,7 +88,8 @@ TEST(CsvReader, ReportsGarbageAfterClosingQuote) {
 TEST(CsvReader, LargeBufferGivesSameRecordsAsTinyBuffer) {
   std::string csv = "id,text\n";
   for (int i = 0; i < 500; ++i) {
-    csv += std::to_string(i) + ",\"row " + std::to_string(i) + ", with \"\"quotes\"\"\nand lines\"\n";
+    csv +=
+        std::to_string(i) + ",\"row " + std::to_string(i) + ", with \"\"quotes\"\"\nand lines\"\n";
   }
   auto tiny = read_csv(csv, 5);
   auto big = read_csv(csv, 1 << 20);

@@ -86,19 +86,37 @@ Status identity_value(element v, std::string_view name, double* out) {
 }  // namespace
 
 const std::vector<std::string>& civil_comments_identity_columns() {
-  static const std::vector<std::string> k = {
-      "asian", "atheist", "bisexual", "black", "buddhist", "christian", "female", "heterosexual",
-      "hindu", "homosexual_gay_or_lesbian", "intellectual_or_learning_disability", "jewish",
-      "latino", "male", "muslim", "other_disability", "other_gender", "other_race_or_ethnicity",
-      "other_religion", "other_sexual_orientation", "physical_disability",
-      "psychiatric_or_mental_illness", "transgender", "white"};
+  static const std::vector<std::string> k = {"asian",
+                                             "atheist",
+                                             "bisexual",
+                                             "black",
+                                             "buddhist",
+                                             "christian",
+                                             "female",
+                                             "heterosexual",
+                                             "hindu",
+                                             "homosexual_gay_or_lesbian",
+                                             "intellectual_or_learning_disability",
+                                             "jewish",
+                                             "latino",
+                                             "male",
+                                             "muslim",
+                                             "other_disability",
+                                             "other_gender",
+                                             "other_race_or_ethnicity",
+                                             "other_religion",
+                                             "other_sexual_orientation",
+                                             "physical_disability",
+                                             "psychiatric_or_mental_illness",
+                                             "transgender",
+                                             "white"};
   return k;
 }
 
 const std::vector<std::string>& jigsaw_metric_identity_columns() {
   static const std::vector<std::string> k = {
-      "male",   "female", "homosexual_gay_or_lesbian", "christian", "jewish",
-      "muslim", "black",  "white",                     "psychiatric_or_mental_illness"};
+      "male",  "female", "homosexual_gay_or_lesbian",    "christian", "jewish", "muslim",
+      "black", "white",  "psychiatric_or_mental_illness"};
   return k;
 }
 
@@ -110,8 +128,8 @@ Result<std::vector<std::string>> parse_identity_columns_flag(std::string_view sp
   size_t start = 0;
   for (;;) {
     const size_t comma = spec.find(',', start);
-    const std::string_view item =
-        trim_spaces(spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start));
+    const std::string_view item = trim_spaces(
+        spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start));
     if (item.empty()) {
       return Status::invalid_argument(
           "--identity-columns: empty column name (give a comma-separated list, 'all' or "

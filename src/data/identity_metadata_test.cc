@@ -38,15 +38,18 @@ TEST(IdentityMetadata, WrittenValuesReadBackExactlyAndNullIsNotAnnotated) {
   std::string line = R"({"text": "x", "labels": {"moderation": ["safe"]}, )";
   append_identity_metadata(&line, names, values);
   line += "}";
-  EXPECT_NE(line.find(R"("metadata": {"identity": {"male": 0.8936170212765957, "muslim": null, "white": 1}})"),
-            std::string::npos)
+  EXPECT_NE(
+      line.find(
+          R"("metadata": {"identity": {"male": 0.8936170212765957, "muslim": null, "white": 1}})"),
+      std::string::npos)
       << line;
   // Still a valid classifier line; the metadata is ignored by the format's parser.
   ASSERT_TRUE(parse_classifier_line(line).is_ok());
 
   std::vector<double> read;
   bool present = false;
-  ASSERT_TRUE(read_identity_metadata(line, {"white", "male", "muslim", "black"}, &read, &present).is_ok());
+  ASSERT_TRUE(
+      read_identity_metadata(line, {"white", "male", "muslim", "black"}, &read, &present).is_ok());
   EXPECT_TRUE(present);
   EXPECT_EQ(read[0], 1.0);
   EXPECT_EQ(read[1], 0.8936170212765957);
@@ -57,11 +60,14 @@ TEST(IdentityMetadata, WrittenValuesReadBackExactlyAndNullIsNotAnnotated) {
 TEST(IdentityMetadata, ReadsBooleansAndReportsLinesWithoutIdentity) {
   std::vector<double> v;
   bool present = true;
-  ASSERT_TRUE(read_identity_metadata(R"({"text":"a","labels":{"h":"x"},"metadata":{"identity":{"male":true,"female":false}}})",
-                                     {"male", "female"}, &v, &present)
-                  .is_ok());
+  ASSERT_TRUE(
+      read_identity_metadata(
+          R"({"text":"a","labels":{"h":"x"},"metadata":{"identity":{"male":true,"female":false}}})",
+          {"male", "female"}, &v, &present)
+          .is_ok());
   EXPECT_EQ(v, (std::vector<double>{1.0, 0.0}));
-  ASSERT_TRUE(read_identity_metadata(R"({"text":"a","labels":{"h":"x"}})", {"male"}, &v, &present).is_ok());
+  ASSERT_TRUE(
+      read_identity_metadata(R"({"text":"a","labels":{"h":"x"}})", {"male"}, &v, &present).is_ok());
   EXPECT_FALSE(present);
   ASSERT_TRUE(read_identity_metadata(R"({"text":"a","labels":{"h":"x"},"metadata":{"source":"s"}})",
                                      {"male"}, &v, &present)
@@ -88,8 +94,10 @@ TEST(IdentityMetadata, BadValuesNameTheField) {
 
 TEST(IdentityMetadata, CollectsKeysInFirstAppearanceOrder) {
   std::vector<std::string> keys;
-  ASSERT_TRUE(collect_identity_keys(R"({"metadata":{"identity":{"male":0,"black":1}}})", &keys).is_ok());
-  ASSERT_TRUE(collect_identity_keys(R"({"metadata":{"identity":{"muslim":0,"male":1}}})", &keys).is_ok());
+  ASSERT_TRUE(
+      collect_identity_keys(R"({"metadata":{"identity":{"male":0,"black":1}}})", &keys).is_ok());
+  ASSERT_TRUE(
+      collect_identity_keys(R"({"metadata":{"identity":{"muslim":0,"male":1}}})", &keys).is_ok());
   ASSERT_TRUE(collect_identity_keys(R"({"text":"no metadata"})", &keys).is_ok());
   EXPECT_EQ(keys, (std::vector<std::string>{"male", "black", "muslim"}));
   EXPECT_FALSE(collect_identity_keys(R"({"metadata":{"identity":{"male":"x"}}})", &keys).is_ok());

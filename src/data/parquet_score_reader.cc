@@ -18,7 +18,8 @@ namespace {
 using parquet::PhysicalType;
 
 bool has_suffix(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && std::string_view(s).substr(s.size() - suffix.size()) == suffix;
+  return s.size() >= suffix.size() &&
+         std::string_view(s).substr(s.size() - suffix.size()) == suffix;
 }
 
 bool is_blank(std::string_view s) {
@@ -146,12 +147,14 @@ class ParquetScoreReader : public ScoreReader {
     auto add = [&](const std::string& column, bool text, const char* kind = "score") -> Status {
       const int f = file_->field_index(column);
       if (f < 0) {
-        return Status::invalid_argument(part + ": no column '" + column + "' (the first part file, " +
-                                        parts_[0] + ", has it): all part files of a split need the same columns");
+        return Status::invalid_argument(
+            part + ": no column '" + column + "' (the first part file, " + parts_[0] +
+            ", has it): all part files of a split need the same columns");
       }
       const parquet::FieldInfo& field = meta.fields[static_cast<size_t>(f)];
       if (field.leaf >= 0) {
-        const auto type = static_cast<PhysicalType>(meta.leaves[static_cast<size_t>(field.leaf)].physical_type);
+        const auto type =
+            static_cast<PhysicalType>(meta.leaves[static_cast<size_t>(field.leaf)].physical_type);
         const bool is_string = type == PhysicalType::kByteArray;
         const bool is_number = type == PhysicalType::kFloat || type == PhysicalType::kDouble ||
                                type == PhysicalType::kInt32 || type == PhysicalType::kInt64 ||
@@ -164,7 +167,8 @@ class ParquetScoreReader : public ScoreReader {
         if (!text && !is_number) {
           return Status::invalid_argument(part + ": " + kind + " column '" + column + "' holds " +
                                           parquet::physical_type_name(static_cast<int32_t>(type)) +
-                                          " values; " + kind + "s must be FLOAT, DOUBLE, INT32, INT64 or BOOLEAN");
+                                          " values; " + kind +
+                                          "s must be FLOAT, DOUBLE, INT32, INT64 or BOOLEAN");
         }
       }
       fields.push_back(f);  // nested fields: ParquetRowReader::open says why they cannot be read
@@ -172,7 +176,8 @@ class ParquetScoreReader : public ScoreReader {
     };
     WINNOW_RETURN_IF_ERROR(add(text_column_, true));
     for (const std::string& column : label_columns_) WINNOW_RETURN_IF_ERROR(add(column, false));
-    for (const std::string& column : identity_columns_) WINNOW_RETURN_IF_ERROR(add(column, false, "identity"));
+    for (const std::string& column : identity_columns_)
+      WINNOW_RETURN_IF_ERROR(add(column, false, "identity"));
     WINNOW_ASSIGN_OR_RETURN(rows_, parquet::ParquetRowReader::open(*file_, std::move(fields)));
     return Status::ok();
   }

@@ -59,8 +59,8 @@ Status run_two(const std::function<Status()>& first, const std::function<Status(
 
 struct SplitWork {
   std::unique_ptr<ScoreReader> reader;
-  RowIndex rows;                     // usable rows in file order
-  std::vector<uint32_t> output;      // indices into rows, in output order
+  RowIndex rows;                 // usable rows in file order
+  std::vector<uint32_t> output;  // indices into rows, in output order
 };
 
 ScoreReaderOptions reader_options(const PrepareOptions& options, int split) {
@@ -88,7 +88,9 @@ Status scan_split(SplitKind kind, const PrepareOptions& options, SplitWork* work
   scan.reader = reader_options(options, static_cast<int>(kind));
   if (options.progress) {
     const std::string phase = std::string("reading ") + split_name(kind);
-    scan.progress = [&options, phase](uint64_t done, uint64_t total) { options.progress(phase, done, total); };
+    scan.progress = [&options, phase](uint64_t done, uint64_t total) {
+      options.progress(phase, done, total);
+    };
   }
   ScanCounters counters;
   WINNOW_RETURN_IF_ERROR(scan_rows(*work->reader, scan, &work->rows, &counters));
@@ -137,7 +139,8 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   summary->rows_kept = work->output.size();
   summary->flagged_kept.assign(num_labels, 0);
   for (uint32_t r : work->output) {
-    for (size_t k = 0; k < num_labels; ++k) summary->flagged_kept[k] += work->rows[r].flags >> k & 1;
+    for (size_t k = 0; k < num_labels; ++k)
+      summary->flagged_kept[k] += work->rows[r].flags >> k & 1;
   }
 }
 
@@ -156,7 +159,8 @@ Status read_kept_texts_by_offset(const std::string& path, const SplitWork& work,
   // Reads order[begin, end) into arena `arena`.
   auto read_range = [&](size_t begin, size_t end, int arena) -> Status {
     uint64_t bytes = 0;
-    for (size_t i = begin; i < end; ++i) bytes += work.rows[work.output[order[i].second]].text_raw_size;
+    for (size_t i = begin; i < end; ++i)
+      bytes += work.rows[work.output[order[i].second]].text_raw_size;
     texts->arenas[arena].reserve(bytes);  // one allocation: no regrowth copies
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
@@ -219,7 +223,9 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
   }
   std::vector<int64_t> slot(work->rows.size(), -1);
   for (size_t i = 0; i < work->output.size(); ++i) slot[work->output[i]] = static_cast<int64_t>(i);
-  WINNOW_ASSIGN_OR_RETURN(auto again, ScoreReader::open(reader.path(), reader_options(options, static_cast<int>(kind))));
+  WINNOW_ASSIGN_OR_RETURN(
+      auto again,
+      ScoreReader::open(reader.path(), reader_options(options, static_cast<int>(kind))));
   ScoreRow row;
   size_t usable = 0;
   const std::string phase = std::string("re-reading ") + split_name(kind);
@@ -228,7 +234,8 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
     WINNOW_ASSIGN_OR_RETURN(bool more, again->next(&row));
     if (!more) break;
     if (row.status != RowStatus::kOk) continue;
-    if (usable >= slot.size()) return Status::io_error(reader.path() + ": file grew between passes");
+    if (usable >= slot.size())
+      return Status::io_error(reader.path() + ": file grew between passes");
     if (slot[usable] >= 0) {
       const auto at = static_cast<size_t>(slot[usable]);
       texts.put(0, at, row.text);
@@ -241,13 +248,14 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
       options.progress(phase, again->position_bytes(), again->size_bytes());
     }
   }
-  if (usable != slot.size()) return Status::io_error(reader.path() + ": file changed between passes");
+  if (usable != slot.size())
+    return Status::io_error(reader.path() + ": file changed between passes");
   return texts;
 }
 
-Status write_split(const PrepareOptions& options, const KeptTexts& texts,
-                   const SplitWork& work, const std::vector<int>& kept_labels,
-                   const std::vector<std::string>& labels, SplitSummary* summary) {
+Status write_split(const PrepareOptions& options, const KeptTexts& texts, const SplitWork& work,
+                   const std::vector<int>& kept_labels, const std::vector<std::string>& labels,
+                   SplitSummary* summary) {
   WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
   // Formats output slots [begin, end) into *buffer; with `out`, writes every ~1 MB as it goes.
   auto format = [&](size_t begin, size_t end, BigString* buffer, AtomicFileWriter* sink,
@@ -296,8 +304,9 @@ Status write_split(const PrepareOptions& options, const KeptTexts& texts,
     WINNOW_RETURN_IF_ERROR(format(0, n, &head_buffer, &out, &safe_head));
   } else {
     // The second half is formatted in memory by another thread while this one writes the first.
-    WINNOW_RETURN_IF_ERROR(run_two([&] { return format(0, n / 2, &head_buffer, &out, &safe_head); },
-                                   [&] { return format(n / 2, n, &tail_buffer, nullptr, &safe_tail); }));
+    WINNOW_RETURN_IF_ERROR(
+        run_two([&] { return format(0, n / 2, &head_buffer, &out, &safe_head); },
+                [&] { return format(n / 2, n, &tail_buffer, nullptr, &safe_tail); }));
     WINNOW_RETURN_IF_ERROR(out.write({tail_buffer.data(), tail_buffer.size()}));
   }
   summary->rows_safe = safe_head + safe_tail;
@@ -327,8 +336,10 @@ const char* split_output_file(SplitKind kind) {
 }
 
 Status validate_prepare_options(const PrepareOptions& o) {
-  if (o.input_paths[0].empty()) return Status::invalid_argument("a training split is required (--train or --input)");
-  if (!(o.threshold >= 0 && o.threshold <= 1)) return Status::invalid_argument("--threshold must be in [0, 1]");
+  if (o.input_paths[0].empty())
+    return Status::invalid_argument("a training split is required (--train or --input)");
+  if (!(o.threshold >= 0 && o.threshold <= 1))
+    return Status::invalid_argument("--threshold must be in [0, 1]");
   if (!(o.zero_flags_fraction >= 0 && o.zero_flags_fraction < 1)) {
     return Status::invalid_argument("--zero-flags-fraction must be in [0, 1)");
   }
@@ -342,7 +353,8 @@ Status validate_prepare_options(const PrepareOptions& o) {
   if (o.safe_label.empty()) return Status::invalid_argument("--safe-label must not be empty");
   if (o.out_dir.empty()) return Status::invalid_argument("--out is required");
   for (int s = 0; s < kNumSplits; ++s) {
-    if (o.input_paths[s] == "-") return Status::invalid_argument("reading a split from stdin is not supported; give a file");
+    if (o.input_paths[s] == "-")
+      return Status::invalid_argument("reading a split from stdin is not supported; give a file");
   }
   return Status::ok();
 }
@@ -355,7 +367,8 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
 
   for (int s = 0; s < kNumSplits; ++s) {
     if (options.input_paths[s].empty()) continue;
-    WINNOW_ASSIGN_OR_RETURN(work[s].reader, ScoreReader::open(options.input_paths[s], reader_options(options, s)));
+    WINNOW_ASSIGN_OR_RETURN(work[s].reader,
+                            ScoreReader::open(options.input_paths[s], reader_options(options, s)));
     summary.splits[s].present = true;
     summary.splits[s].path = options.input_paths[s];
     if (s > 0) WINNOW_RETURN_IF_ERROR(check_same_labels(*work[0].reader, *work[s].reader));
@@ -367,7 +380,9 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
   const size_t num_labels = summary.labels.size();
   for (const std::string& l : summary.labels) {
     if (l == options.safe_label) {
-      return Status::invalid_argument("label column '" + l + "' has the same name as the safe label; rename it with --safe-label");
+      return Status::invalid_argument(
+          "label column '" + l +
+          "' has the same name as the safe label; rename it with --safe-label");
     }
   }
 
@@ -396,7 +411,8 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
   }
   std::vector<int> kept_labels;
   for (size_t k = 0; k < num_labels; ++k) {
-    double rate = total_kept == 0 ? 0.0 : static_cast<double>(flagged[k]) / static_cast<double>(total_kept);
+    double rate =
+        total_kept == 0 ? 0.0 : static_cast<double>(flagged[k]) / static_cast<double>(total_kept);
     summary.label_rates.push_back(rate);
     if (rate < options.min_label_fraction) {
       summary.labels_removed.push_back(summary.labels[k]);
@@ -416,12 +432,15 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
         (std::filesystem::path(options.out_dir) / split_output_file(kind)).string();
     WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
     lap(&summary.seconds_read_kept);
-    WINNOW_RETURN_IF_ERROR(write_split(options, texts, work[s], kept_labels, summary.labels, &summary.splits[s]));
+    WINNOW_RETURN_IF_ERROR(
+        write_split(options, texts, work[s], kept_labels, summary.labels, &summary.splits[s]));
     lap(&summary.seconds_write);
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::string summary_path = (std::filesystem::path(options.out_dir) / "prepare-summary.json").string();
-  WINNOW_RETURN_IF_ERROR(write_file_atomically(summary_path, summary.to_json(options).dump(2) + "\n"));
+  const std::string summary_path =
+      (std::filesystem::path(options.out_dir) / "prepare-summary.json").string();
+  WINNOW_RETURN_IF_ERROR(
+      write_file_atomically(summary_path, summary.to_json(options).dump(2) + "\n"));
   return summary;
 }
 
@@ -473,16 +492,25 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
   for (size_t k = 0; k < labels.size(); ++k) rates[labels[k]] = label_rates[k];
   json columns = json::object();
   for (size_t k = 0; k < labels.size(); ++k) columns[labels[k]] = label_columns[k];
-  const char* missing = o.reader.missing == MissingScore::kError ? "error"
-                        : o.reader.missing == MissingScore::kZero ? "zero" : "skip";
+  const char* missing = o.reader.missing == MissingScore::kError  ? "error"
+                        : o.reader.missing == MissingScore::kZero ? "zero"
+                                                                  : "skip";
   return {
       {"winnow_version", WINNOW_VERSION},
       {"settings",
-       {{"n_train", o.max_rows[0]}, {"n_validation", o.max_rows[1]}, {"n_test", o.max_rows[2]},
-        {"shuffle", o.shuffle}, {"seed", o.seed}, {"threshold", o.threshold},
-        {"comparison", o.inclusive ? ">=" : ">"}, {"balance", o.balance},
-        {"zero_flags_fraction", o.zero_flags_fraction}, {"max_label_fraction", o.max_label_fraction},
-        {"min_label_fraction", o.min_label_fraction}, {"head", o.head}, {"safe_label", o.safe_label},
+       {{"n_train", o.max_rows[0]},
+        {"n_validation", o.max_rows[1]},
+        {"n_test", o.max_rows[2]},
+        {"shuffle", o.shuffle},
+        {"seed", o.seed},
+        {"threshold", o.threshold},
+        {"comparison", o.inclusive ? ">=" : ">"},
+        {"balance", o.balance},
+        {"zero_flags_fraction", o.zero_flags_fraction},
+        {"max_label_fraction", o.max_label_fraction},
+        {"min_label_fraction", o.min_label_fraction},
+        {"head", o.head},
+        {"safe_label", o.safe_label},
         {"missing", missing}}},
       {"text_column", text_column},
       {"label_columns", columns},
@@ -493,7 +521,9 @@ nlohmann::json PrepareSummary::to_json(const PrepareOptions& o) const {
       {"splits", splits_json},
       {"seconds", seconds},
       {"phase_seconds",
-       {{"scan", seconds_scan}, {"select", seconds_select}, {"read_kept", seconds_read_kept},
+       {{"scan", seconds_scan},
+        {"select", seconds_select},
+        {"read_kept", seconds_read_kept},
         {"write", seconds_write}}},
   };
 }

@@ -10,10 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "data/score_reader.h"
@@ -57,16 +56,16 @@ Status validate_prepare_options(const PrepareOptions& options);
 struct SplitSummary {
   bool present = false;
   std::string path;
-  uint64_t rows_read = 0;             // data rows in the file
+  uint64_t rows_read = 0;  // data rows in the file
   uint64_t rows_skipped_empty_text = 0;
   uint64_t rows_skipped_missing = 0;  // under --missing skip
   uint64_t first_skipped_line = 0;
   int scan_threads = 1;
   uint64_t rows_sampled = 0;
   uint64_t rows_kept = 0;
-  uint64_t rows_safe = 0;                  // kept rows written with the safe label
-  std::vector<uint64_t> flagged_sampled;   // per label (all labels), among sampled rows
-  std::vector<uint64_t> flagged_kept;      // per label (all labels), among kept rows
+  uint64_t rows_safe = 0;                 // kept rows written with the safe label
+  std::vector<uint64_t> flagged_sampled;  // per label (all labels), among sampled rows
+  std::vector<uint64_t> flagged_kept;     // per label (all labels), among kept rows
   std::string output_path;
   // With --identity-columns, per identity column: kept rows whose value is
   // >= kIdentityMemberThreshold (the bias audit's subgroup members), and kept rows annotated.
@@ -75,12 +74,12 @@ struct SplitSummary {
 };
 
 struct PrepareSummary {
-  std::vector<std::string> labels;          // all label columns read
-  std::vector<std::string> label_columns;   // source columns, parallel to labels
+  std::vector<std::string> labels;         // all label columns read
+  std::vector<std::string> label_columns;  // source columns, parallel to labels
   std::string text_column;
   std::vector<std::string> labels_kept;
   std::vector<std::string> labels_removed;
-  std::vector<double> label_rates;          // per label, over kept rows of all splits
+  std::vector<double> label_rates;  // per label, over kept rows of all splits
   SplitSummary splits[kNumSplits];
   double seconds = 0;
   // Wall time per phase: pass 1, sampling + balancing, pass 2, formatting + writing (+ fsync).

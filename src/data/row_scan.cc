@@ -61,7 +61,8 @@ class RangeScanner {
       return Status::invalid_argument(reader_.path() + ":" + std::to_string(row.line) +
                                       ": text larger than 4 GiB");
     }
-    rows_->push_back({row.text_offset, static_cast<uint32_t>(row.text_raw_size), row.text_quoted, mask});
+    rows_->push_back(
+        {row.text_offset, static_cast<uint32_t>(row.text_raw_size), row.text_quoted, mask});
     return Status::ok();
   }
 
@@ -135,13 +136,15 @@ Status scan_rows(ScoreReader& reader, const ScanOptions& options, RowIndex* rows
     ScoreReader& second_reader = *r.value();
     second_rows.reserve((size - guess) / 64 + 16);
     RangeScanner scanner(second_reader, options, &second_rows, &second_counters);
-    second_status = scanner.run(UINT64_MAX, [&] { second_position = second_reader.position_bytes(); });
+    second_status =
+        scanner.run(UINT64_MAX, [&] { second_position = second_reader.position_bytes(); });
   });
   Status first_status = first.run(guess, tick);
   second.join();
   WINNOW_RETURN_IF_ERROR(first_status);
 
-  const bool confirmed = first.stopped() && first.held().record_offset == guess && second_status.is_ok();
+  const bool confirmed =
+      first.stopped() && first.held().record_offset == guess && second_status.is_ok();
   if (!confirmed) {
     // Wrong guess or an error in the second half: finish sequentially (exact errors and lines).
     WINNOW_RETURN_IF_ERROR(first.resume(tick));

@@ -40,7 +40,7 @@ struct ScanCounters {
 struct ScanOptions {
   double threshold = 0.5;
   bool inclusive = false;
-  ScoreReaderOptions reader;   // to open a second reader on the same file
+  ScoreReaderOptions reader;               // to open a second reader on the same file
   uint64_t parallel_min_bytes = 32 << 20;  // smaller files are scanned by one thread
   // (bytes done, bytes total), called from the calling thread only; may be empty.
   std::function<void(uint64_t, uint64_t)> progress;

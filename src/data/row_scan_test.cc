@@ -17,7 +17,9 @@ struct Scan {
 
 Scan scan(const std::string& path, uint64_t parallel_min_bytes) {
   Scan out;
-  auto reader = ScoreReader::open(path, {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
+  auto reader = ScoreReader::open(
+      path,
+      {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
   EXPECT_TRUE(reader.is_ok()) << reader.status().message();
   ScanOptions options;
   options.reader.missing = MissingScore::kSkip;
@@ -43,7 +45,8 @@ std::string rows_csv(int n, int multiline_from, int multiline_to, int empty_row)
   for (int i = 0; i < n; ++i) {
     std::string text = "comment " + std::to_string(i);
     if (i >= multiline_from && i < multiline_to) {
-      text = "\"a long, quoted comment\n" + std::string(200, 'x') + "\nthat spans lines\n" + std::to_string(i) + "\"";
+      text = "\"a long, quoted comment\n" + std::string(200, 'x') + "\nthat spans lines\n" +
+             std::to_string(i) + "\"";
     }
     if (i == empty_row) text = "";
     csv += std::to_string(i) + "," + text + "," + (i % 3 == 0 ? "0.9" : "0.1") + "\n";
@@ -89,7 +92,8 @@ TEST(RowScan, ErrorInSecondHalfHasTheSequentialLineNumber) {
   csv.replace(at + 1, std::string("1700,comment 1700,0.1").size(), "1700,comment 1700,zzz");
   testing::write_file(dir.file("a.csv"), csv);
   Scan par = scan(dir.file("a.csv"), 1);
-  EXPECT_NE(par.status.message().find("a.csv:1702: column 'toxicity': not a number"), std::string::npos)
+  EXPECT_NE(par.status.message().find("a.csv:1702: column 'toxicity': not a number"),
+            std::string::npos)
       << par.status.message();
 }
 

@@ -1,11 +1,11 @@
 #include "data/score_reader.h"
 
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <simdjson.h>
 #include <unordered_map>
 
 #include "data/csv_reader.h"
@@ -17,8 +17,8 @@ namespace {
 // Known score columns in canonical order. Kaggle's `target` is toxicity.
 const std::vector<std::string>& known_score_columns() {
   static const std::vector<std::string> k = {
-      "toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack",
-      "sexual_explicit", "toxic", "severe_toxic", "identity_hate"};
+      "toxicity",        "severe_toxicity", "obscene", "threat",       "insult",
+      "identity_attack", "sexual_explicit", "toxic",   "severe_toxic", "identity_hate"};
   return k;
 }
 
@@ -95,8 +95,8 @@ Status identity_from_parse(ScoreParse p, double value, std::string_view raw,
     return Status::ok();
   }
   if (p == ScoreParse::kInvalid) {
-    return Status::invalid_argument(where + ": identity value is not a number: " +
-                                    quote_for_message(raw));
+    return Status::invalid_argument(where +
+                                    ": identity value is not a number: " + quote_for_message(raw));
   }
   if (!(value >= 0 && value <= 1)) {
     return Status::invalid_argument(where + ": identity value " + quote_for_message(raw) +
@@ -136,10 +136,9 @@ class CsvScoreReader : public ScoreReader {
     row->text_raw_size = raw.size;
     row->text_quoted = raw.quoted;
     if (f.size() != field_count_) {
-      return Status::invalid_argument(path_ + ":" + std::to_string(row->line) + ": expected " +
-                                      std::to_string(field_count_) +
-                                      " fields (as in the header), found " +
-                                      std::to_string(f.size()));
+      return Status::invalid_argument(
+          path_ + ":" + std::to_string(row->line) + ": expected " + std::to_string(field_count_) +
+          " fields (as in the header), found " + std::to_string(f.size()));
     }
     row->text = f[text_index_];
     row->status = RowStatus::kOk;
@@ -167,7 +166,8 @@ class CsvScoreReader : public ScoreReader {
           path_ + ":" + std::to_string(row->line) + ": column '" + identity_columns_[j] + "'",
           &row->identities[j]));
     }
-    if (row->status == RowStatus::kOk && trim(row->text).empty()) row->status = RowStatus::kEmptyText;
+    if (row->status == RowStatus::kOk && trim(row->text).empty())
+      row->status = RowStatus::kEmptyText;
     return true;
   }
 
@@ -181,9 +181,9 @@ class CsvScoreReader : public ScoreReader {
   uint64_t size_bytes() const override { return csv_->source().size_bytes(); }
   bool seekable() const override { return seekable_; }
 
-
   Status handle_bad_score(ScoreParse p, size_t i, std::string_view raw, ScoreRow* row) {
-    std::string where = path_ + ":" + std::to_string(row->line) + ": column '" + label_columns_[i] + "'";
+    std::string where =
+        path_ + ":" + std::to_string(row->line) + ": column '" + label_columns_[i] + "'";
     if (p == ScoreParse::kInvalid) {
       return Status::invalid_argument(where + ": not a number: " + quote_for_message(raw));
     }
@@ -261,7 +261,8 @@ class JsonlScoreReader : public ScoreReader {
   Result<simdjson::dom::object> parse_object(std::string_view line, uint64_t line_no) {
     simdjson::dom::element doc;
     auto err = parser_.parse(line.data(), line.size()).get(doc);
-    if (err == simdjson::UTF8_ERROR) return Status::invalid_argument(where(line_no) + ": invalid UTF-8");
+    if (err == simdjson::UTF8_ERROR)
+      return Status::invalid_argument(where(line_no) + ": invalid UTF-8");
     if (err) {
       return Status::invalid_argument(where(line_no) + ": not valid JSON (" +
                                       simdjson::error_message(err) + ")");
@@ -312,7 +313,8 @@ class JsonlScoreReader : public ScoreReader {
           v = b ? 1 : 0;
         } else if (el.get_string().get(sv) == simdjson::SUCCESS) {
           ScoreParse p = parse_score(sv, &v);
-          if (p == ScoreParse::kInvalid) return Status::invalid_argument(w + ": not a number: " + quote_for_message(sv));
+          if (p == ScoreParse::kInvalid)
+            return Status::invalid_argument(w + ": not a number: " + quote_for_message(sv));
           missing = p == ScoreParse::kMissing;
         } else {
           return Status::invalid_argument(w + ": expected a number");
@@ -328,7 +330,8 @@ class JsonlScoreReader : public ScoreReader {
     for (size_t j = 0; j < identity_columns_.size(); ++j) {
       WINNOW_RETURN_IF_ERROR(read_identity(obj, j, line_no, &row->identities[j]));
     }
-    if (row->status == RowStatus::kOk && trim(row->text).empty()) row->status = RowStatus::kEmptyText;
+    if (row->status == RowStatus::kOk && trim(row->text).empty())
+      row->status = RowStatus::kEmptyText;
     return Status::ok();
   }
 
@@ -440,8 +443,9 @@ Status ScoreReader::resolve_columns(const std::vector<std::string>& available,
     }
     if (labels_.empty()) {
       return Status::invalid_argument(
-          path_ + ": no known score columns (expected some of toxicity/target, severe_toxicity, "
-                  "obscene, threat, insult, identity_attack, sexual_explicit)" +
+          path_ +
+          ": no known score columns (expected some of toxicity/target, severe_toxicity, "
+          "obscene, threat, insult, identity_attack, sexual_explicit)" +
           columns_note + "; choose label columns with --labels a,b,c");
     }
   }
@@ -471,9 +475,11 @@ Result<std::unique_ptr<ScoreReader>> ScoreReader::open(const std::string& path,
   std::string_view name = path;
   if (ends_with(name, ".gz")) name.remove_suffix(3);
   const bool csv_name = ends_with(name, ".csv") || ends_with(name, ".tsv");
-  const bool jsonl_name = ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson");
+  const bool jsonl_name =
+      ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson");
   // .parquet / .parq, a directory of part files, or the PAR1 magic.
-  if (!csv_name && !jsonl_name && is_parquet_input(path)) return open_parquet_score_reader(path, options);
+  if (!csv_name && !jsonl_name && is_parquet_input(path))
+    return open_parquet_score_reader(path, options);
   if (options.row_limit != 0) {
     return Status::invalid_argument(path + ": a row limit is only supported for Parquet input");
   }

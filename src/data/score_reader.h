@@ -44,12 +44,12 @@ const std::vector<std::string>& civil_comments_labels();
 enum class RowStatus { kOk, kEmptyText, kMissingScore };
 
 struct ScoreRow {
-  std::string_view text;        // valid until the next call to next()
-  std::vector<double> scores;   // parallel to labels(); missing scores are 0 under kZero
+  std::string_view text;           // valid until the next call to next()
+  std::vector<double> scores;      // parallel to labels(); missing scores are 0 under kZero
   std::vector<double> identities;  // parallel to identity_columns(); NaN = not annotated
   RowStatus status = RowStatus::kOk;
-  uint64_t line = 0;            // 1-based line where the row starts (see open_at)
-  uint64_t record_offset = 0;   // CSV: file offset where the row's record starts
+  uint64_t line = 0;           // 1-based line where the row starts (see open_at)
+  uint64_t record_offset = 0;  // CSV: file offset where the row's record starts
   // Where the text field sits in the file as written (CSV only): with seekable(), the text can
   // be fetched again later from these bytes with unquote_csv_field(raw, text_quoted).
   uint64_t text_offset = 0;
@@ -67,13 +67,13 @@ class ScoreReader {
   // columns the file does not have (all of them named), empty file — each naming the file and
   // the columns it has.
   static Result<std::unique_ptr<ScoreReader>> open(const std::string& path,
-                                                  const ScoreReaderOptions& options);
+                                                   const ScoreReaderOptions& options);
   // Like open(), then continues at `start_offset`, which the caller asserts is a record start of
   // a seekable() CSV file (used to scan halves of a large file in parallel). Line numbers of
   // rows read from there count from 1 at `start_offset`.
   static Result<std::unique_ptr<ScoreReader>> open_at(const std::string& path,
-                                                     const ScoreReaderOptions& options,
-                                                     uint64_t start_offset);
+                                                      const ScoreReaderOptions& options,
+                                                      uint64_t start_offset);
 
   // Reads the next row. Rows with an empty text come back with status kEmptyText; rows with a
   // missing score under MissingScore::kSkip with kMissingScore (callers count and drop them).
@@ -98,7 +98,8 @@ class ScoreReader {
 
  protected:
   // Resolves text and label columns among `available` (the header); fills the members above.
-  Status resolve_columns(const std::vector<std::string>& available, const ScoreReaderOptions& options);
+  Status resolve_columns(const std::vector<std::string>& available,
+                         const ScoreReaderOptions& options);
   // Index into `available` of each label column and of the text column.
   std::vector<size_t> label_index_;
   std::vector<size_t> identity_index_;  // parallel to identity_columns_
@@ -111,6 +112,5 @@ class ScoreReader {
   bool is_csv_ = true;
   MissingScore missing_ = MissingScore::kError;
 };
-
 
 }  // namespace winnow

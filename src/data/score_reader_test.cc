@@ -68,7 +68,9 @@ TEST(ScoreReader, ReadsJsonlFlatAndHubRowsLayouts) {
                       "\n"
                       "{\"row_idx\":1,\"row\":{\"text\":\"b\\n\",\"toxicity\":1,\"threat\":null},"
                       "\"truncated_cells\":[]}\n");
-  Read r = read_all(dir.file("a.jsonl"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
+  Read r = read_all(
+      dir.file("a.jsonl"),
+      {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
   ASSERT_TRUE(r.error.is_ok()) << r.error.message();
   EXPECT_EQ(r.labels, (std::vector<std::string>{"toxicity", "threat"}));
   EXPECT_EQ(r.texts, (std::vector<std::string>{"a", "b\n"}));
@@ -80,7 +82,8 @@ TEST(ScoreReader, NonNumericScoreNamesFileLineAndColumn) {
   testing::write_file(dir.file("a.csv"), "text,toxicity\nok,0.1\nbad,abc\n");
   Read r = read_all(dir.file("a.csv"));
   EXPECT_EQ(r.error.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.error.message().find("a.csv:3: column 'toxicity': not a number: 'abc'"), std::string::npos)
+  EXPECT_NE(r.error.message().find("a.csv:3: column 'toxicity': not a number: 'abc'"),
+            std::string::npos)
       << r.error.message();
 }
 
@@ -88,13 +91,18 @@ TEST(ScoreReader, MissingScoreIsErrorZeroOrSkip) {
   TempDir dir;
   testing::write_file(dir.file("a.csv"), "text,toxicity\nx,\ny,0.9\n");
   Read strict = read_all(dir.file("a.csv"));
-  EXPECT_NE(strict.error.message().find("a.csv:2: column 'toxicity': empty score"), std::string::npos)
+  EXPECT_NE(strict.error.message().find("a.csv:2: column 'toxicity': empty score"),
+            std::string::npos)
       << strict.error.message();
-  Read zero = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
+  Read zero = read_all(
+      dir.file("a.csv"),
+      {.labels = {}, .text_column = {}, .missing = MissingScore::kZero, .identity_columns = {}});
   ASSERT_TRUE(zero.error.is_ok());
   EXPECT_EQ(zero.scores[0][0], 0.0);
   EXPECT_EQ(zero.statuses[0], RowStatus::kOk);
-  Read skip = read_all(dir.file("a.csv"), {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
+  Read skip = read_all(
+      dir.file("a.csv"),
+      {.labels = {}, .text_column = {}, .missing = MissingScore::kSkip, .identity_columns = {}});
   ASSERT_TRUE(skip.error.is_ok());
   EXPECT_EQ(skip.statuses[0], RowStatus::kMissingScore);
   EXPECT_EQ(skip.statuses[1], RowStatus::kOk);
@@ -124,19 +132,26 @@ TEST(ScoreReader, NoTextColumnListsColumnsAndOption) {
   EXPECT_NE(r.error.message().find("a.csv: no text column"), std::string::npos);
   EXPECT_NE(r.error.message().find("id, body, toxicity"), std::string::npos);
   EXPECT_NE(r.error.message().find("--text-column"), std::string::npos);
-  Read fixed = read_all(dir.file("a.csv"), {.labels = {}, .text_column = "body", .missing = MissingScore::kError, .identity_columns = {}});
+  Read fixed = read_all(dir.file("a.csv"), {.labels = {},
+                                            .text_column = "body",
+                                            .missing = MissingScore::kError,
+                                            .identity_columns = {}});
   EXPECT_TRUE(fixed.error.is_ok());
 }
 
 TEST(ScoreReader, EmptyFileAndNoScoreColumnsAreErrors) {
   TempDir dir;
   testing::write_file(dir.file("empty.csv"), "");
-  EXPECT_NE(read_all(dir.file("empty.csv")).error.message().find("empty.csv: empty file"), std::string::npos);
+  EXPECT_NE(read_all(dir.file("empty.csv")).error.message().find("empty.csv: empty file"),
+            std::string::npos);
   testing::write_file(dir.file("n.csv"), "text,stars\nx,1\n");
   Read r = read_all(dir.file("n.csv"));
   EXPECT_NE(r.error.message().find("no known score columns"), std::string::npos);
   EXPECT_NE(r.error.message().find("--labels"), std::string::npos);
-  Read chosen = read_all(dir.file("n.csv"), {.labels = {"stars"}, .text_column = {}, .missing = MissingScore::kError, .identity_columns = {}});
+  Read chosen = read_all(dir.file("n.csv"), {.labels = {"stars"},
+                                             .text_column = {},
+                                             .missing = MissingScore::kError,
+                                             .identity_columns = {}});
   EXPECT_TRUE(chosen.error.is_ok());
   EXPECT_EQ(chosen.labels, (std::vector<std::string>{"stars"}));
 }
@@ -146,7 +161,8 @@ TEST(ScoreReader, EmptyTextRowsAreFlaggedNotDropped) {
   testing::write_file(dir.file("a.csv"), "text,toxicity\n,0.9\n\"  \",0.1\nok,0\n");
   Read r = read_all(dir.file("a.csv"));
   ASSERT_TRUE(r.error.is_ok());
-  EXPECT_EQ(r.statuses, (std::vector<RowStatus>{RowStatus::kEmptyText, RowStatus::kEmptyText, RowStatus::kOk}));
+  EXPECT_EQ(r.statuses,
+            (std::vector<RowStatus>{RowStatus::kEmptyText, RowStatus::kEmptyText, RowStatus::kOk}));
 }
 
 TEST(ScoreReader, TextOffsetsAddressTheFieldInTheFile) {
@@ -173,7 +189,8 @@ ScoreReaderOptions reader_with_identities(std::vector<std::string> identities) {
 }
 
 std::vector<std::vector<double>> read_identity_rows(const std::string& path,
-                                               const ScoreReaderOptions& options, Status* error) {
+                                                    const ScoreReaderOptions& options,
+                                                    Status* error) {
   std::vector<std::vector<double>> out;
   auto reader = ScoreReader::open(path, options);
   if (!reader.is_ok()) {
@@ -195,10 +212,12 @@ std::vector<std::vector<double>> read_identity_rows(const std::string& path,
 
 TEST(ScoreReader, ReadsIdentityColumnsWithEmptyCellsAsNotAnnotated) {
   TempDir dir;
-  testing::write_file(dir.file("a.csv"),
-                      "id,target,comment_text,male,muslim\n1,0.1,a,0.6,\n2,0.9,b,,1.0\n3,0,c,False,true\n");
+  testing::write_file(
+      dir.file("a.csv"),
+      "id,target,comment_text,male,muslim\n1,0.1,a,0.6,\n2,0.9,b,,1.0\n3,0,c,False,true\n");
   Status error;
-  auto rows = read_identity_rows(dir.file("a.csv"), reader_with_identities({"muslim", "male"}), &error);
+  auto rows =
+      read_identity_rows(dir.file("a.csv"), reader_with_identities({"muslim", "male"}), &error);
   ASSERT_TRUE(error.is_ok()) << error.message();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_TRUE(std::isnan(rows[0][0]));
@@ -210,7 +229,8 @@ TEST(ScoreReader, ReadsIdentityColumnsWithEmptyCellsAsNotAnnotated) {
   testing::write_file(dir.file("a.jsonl"),
                       "{\"text\":\"a\",\"toxicity\":0.6,\"male\":0.25,\"muslim\":null}\n"
                       "{\"text\":\"b\",\"toxicity\":0.1,\"male\":true,\"muslim\":\"0.5\"}\n");
-  rows = read_identity_rows(dir.file("a.jsonl"), reader_with_identities({"male", "muslim"}), &error);
+  rows =
+      read_identity_rows(dir.file("a.jsonl"), reader_with_identities({"male", "muslim"}), &error);
   ASSERT_TRUE(error.is_ok()) << error.message();
   EXPECT_EQ(rows[0][0], 0.25);
   EXPECT_TRUE(std::isnan(rows[0][1]));
@@ -221,7 +241,8 @@ TEST(ScoreReader, MissingIdentityColumnsAreAllNamedWithTheFile) {
   TempDir dir;
   testing::write_file(dir.file("a.csv"), "text,toxicity,male\nx,0.1,0\n");
   Status error;
-  read_identity_rows(dir.file("a.csv"), reader_with_identities({"female", "male", "black"}), &error);
+  read_identity_rows(dir.file("a.csv"), reader_with_identities({"female", "male", "black"}),
+                     &error);
   EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(error.message().find("a.csv: no identity columns female, black for --identity-columns"),
             std::string::npos)

@@ -127,8 +127,7 @@ Result<double> generalized_mean(std::span<const double> values, double p) {
 }
 
 Result<LabelBiasReport> audit_label(std::string_view name, std::span<const float> scores,
-                                    std::span<const uint8_t> truth,
-                                    const IdentityTable& identities,
+                                    std::span<const uint8_t> truth, const IdentityTable& identities,
                                     const BiasAuditOptions& options) {
   WINNOW_RETURN_IF_ERROR(check_bias_audit_options(options));
   WINNOW_RETURN_IF_ERROR(check_binary_input(scores, truth));
@@ -145,8 +144,10 @@ Result<LabelBiasReport> audit_label(std::string_view name, std::span<const float
   for (uint8_t t : truth) report.positives += t;
   const uint64_t all_pos = report.positives;
   const uint64_t all_neg = n - all_pos;
-  report.overall_auc.undefined_reason =
-      n == 0 ? "no samples" : all_pos == 0 ? "no positives" : all_neg == 0 ? "no negatives" : "";
+  report.overall_auc.undefined_reason = n == 0         ? "no samples"
+                                        : all_pos == 0 ? "no positives"
+                                        : all_neg == 0 ? "no negatives"
+                                                       : "";
   if (report.overall_auc.undefined_reason.empty()) {
     WINNOW_ASSIGN_OR_RETURN(report.overall_auc.value, roc_auc(scores, truth));
   }
@@ -195,7 +196,8 @@ Result<LabelBiasReport> audit_label(std::string_view name, std::span<const float
 
   report.subgroups_averaged = subgroup_aucs.size();
   if (!subgroup_aucs.empty()) {
-    WINNOW_ASSIGN_OR_RETURN(report.mean_subgroup_auc, generalized_mean(subgroup_aucs, options.power));
+    WINNOW_ASSIGN_OR_RETURN(report.mean_subgroup_auc,
+                            generalized_mean(subgroup_aucs, options.power));
     WINNOW_ASSIGN_OR_RETURN(report.mean_bpsn_auc, generalized_mean(bpsn_aucs, options.power));
     WINNOW_ASSIGN_OR_RETURN(report.mean_bnsp_auc, generalized_mean(bnsp_aucs, options.power));
   }

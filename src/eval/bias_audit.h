@@ -111,8 +111,7 @@ Result<double> generalized_mean(std::span<const double> values, double p);
 // that differs from the identity table's (kInvalidArgument). No samples is not an error: every
 // AUC is then undefined.
 Result<LabelBiasReport> audit_label(std::string_view name, std::span<const float> scores,
-                                    std::span<const uint8_t> truth,
-                                    const IdentityTable& identities,
+                                    std::span<const uint8_t> truth, const IdentityTable& identities,
                                     const BiasAuditOptions& options);
 
 // audit_label for every label of a multi-label head. Errors: as audit_label, with the label's

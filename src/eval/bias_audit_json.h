@@ -1,8 +1,8 @@
 // JSON form of a bias audit (bias_audit.h): what `winnow eval --identity-columns ... --json`
 // prints under "bias_audit", what training stores in the model's metadata
 // (metadata.validation.bias_audit, when the validation samples carry identities), and what
-// GET /v1/winnow/models/{id}/bias-audit serves to the dashboard's model page. Field names are a contract (see
-// docs/bias-audit.md); add fields freely, rename none.
+// GET /v1/winnow/models/{id}/bias-audit serves to the dashboard's model page. Field names are a
+// contract (see docs/bias-audit.md); add fields freely, rename none.
 //   {"head": H, "samples": N, "identities": [names],
 //    "identity_threshold": 0.5, "min_subgroup_size": 100, "power": -5,
 //    "weights": {"overall_auc", "subgroup_auc", "bpsn_auc", "bnsp_auc"},

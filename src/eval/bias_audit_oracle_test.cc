@@ -60,7 +60,7 @@ bool run_bias_oracle(int seed, BiasOracleCase* c, std::string* skip_reason) {
 
 // Expects `actual` to be the oracle's number, or undefined where the oracle has null.
 void expect_oracle_value(const std::optional<double>& actual, const nlohmann::json& expected,
-                    const std::string& what) {
+                         const std::string& what) {
   if (expected.is_null()) {
     EXPECT_FALSE(actual.has_value()) << what << ": sklearn has no value, Winnow has " << *actual;
   } else {
@@ -95,7 +95,8 @@ void check_bias_against_oracle(int seed) {
       expect_oracle_value(g.bnsp_auc.value, eg["bnsp_auc"], where + " BNSP AUC");
       EXPECT_EQ(g.averaged, eg["averaged"].get<bool>()) << where;
     }
-    expect_oracle_value(l.mean_subgroup_auc, e["power_mean"]["subgroup_auc"], label + " M_p subgroup");
+    expect_oracle_value(l.mean_subgroup_auc, e["power_mean"]["subgroup_auc"],
+                        label + " M_p subgroup");
     expect_oracle_value(l.mean_bpsn_auc, e["power_mean"]["bpsn_auc"], label + " M_p BPSN");
     expect_oracle_value(l.mean_bnsp_auc, e["power_mean"]["bnsp_auc"], label + " M_p BNSP");
     expect_oracle_value(l.final_metric, e["final_metric"], label + " final metric");

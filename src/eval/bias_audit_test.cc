@@ -23,7 +23,8 @@ IdentityTable audit_two_identities() {
   IdentityTable t;
   t.names = {"g", "h"};
   // Rater fractions: 0.5 is in (>= 0.5), 0.4 is out.
-  t.values = {0.0, kAuditNaN, 1.0, 0.0, 0.5, 0.0, 0.0, 1.0, 0.4, 0.6, 1.0, 0.0, 0.0, 1.0, 0.75, 0.2};
+  t.values = {0.0, kAuditNaN, 1.0, 0.0, 0.5, 0.0, 0.0,  1.0,
+              0.4, 0.6,       1.0, 0.0, 0.0, 1.0, 0.75, 0.2};
   return t;
 }
 
@@ -34,7 +35,8 @@ BiasAuditOptions audit_min_size(uint64_t n) {
 }
 
 TEST(BiasAudit, ComputesSubgroupBpsnAndBnspAucByTheirDefinitions) {
-  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(1));
+  auto r =
+      audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(1));
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   const LabelBiasReport& l = *r;
   EXPECT_EQ(l.samples, 8u);
@@ -69,17 +71,20 @@ TEST(BiasAudit, ComputesSubgroupBpsnAndBnspAucByTheirDefinitions) {
 
   EXPECT_TRUE(g.averaged && h.averaged);
   EXPECT_EQ(l.subgroups_averaged, 2u);
-  auto m = [](double a, double b) { return std::pow((std::pow(a, -5) + std::pow(b, -5)) / 2, -0.2); };
+  auto m = [](double a, double b) {
+    return std::pow((std::pow(a, -5) + std::pow(b, -5)) / 2, -0.2);
+  };
   EXPECT_NEAR(*l.mean_subgroup_auc, m(0.75, 1.0), 1e-15);
   EXPECT_NEAR(*l.mean_bpsn_auc, m(0.75, 5.0 / 6), 1e-15);
   EXPECT_NEAR(*l.mean_bnsp_auc, m(0.75, 0.5), 1e-15);
-  EXPECT_NEAR(*l.final_metric,
-              0.25 * (13.0 / 16 + m(0.75, 1.0) + m(0.75, 5.0 / 6) + m(0.75, 0.5)), 1e-15);
+  EXPECT_NEAR(*l.final_metric, 0.25 * (13.0 / 16 + m(0.75, 1.0) + m(0.75, 5.0 / 6) + m(0.75, 0.5)),
+              1e-15);
   EXPECT_TRUE(l.final_metric_note.empty());
 }
 
 TEST(BiasAudit, ReportsButDoesNotAverageSubgroupsUnderTheMinimumSize) {
-  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(4));
+  auto r =
+      audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(4));
   ASSERT_TRUE(r.is_ok());
   const SubgroupReport& h = r->subgroups[1];
   EXPECT_FALSE(h.averaged);
@@ -92,7 +97,8 @@ TEST(BiasAudit, ReportsButDoesNotAverageSubgroupsUnderTheMinimumSize) {
 }
 
 TEST(BiasAudit, NoSubgroupLargeEnoughLeavesTheFinalMetricNullWithAReason) {
-  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), audit_min_size(100));
+  auto r = audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(),
+                       audit_min_size(100));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->subgroups_averaged, 0u);
   EXPECT_FALSE(r->mean_subgroup_auc.has_value());
@@ -144,7 +150,8 @@ TEST(BiasAudit, BackgroundWithoutPositivesMakesBpsnUndefined) {
 
 TEST(BiasAudit, OneClassOverallLeavesOverallAndFinalNull) {
   const std::vector<uint8_t> negatives(8, 0);
-  auto r = audit_label("threat", kAuditScores, negatives, audit_two_identities(), audit_min_size(1));
+  auto r =
+      audit_label("threat", kAuditScores, negatives, audit_two_identities(), audit_min_size(1));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->overall_auc.undefined_reason, "no positives");
   EXPECT_EQ(r->final_metric_note, "overall AUC undefined: no positives");
@@ -182,13 +189,15 @@ TEST(BiasAudit, RejectsBadInputWithAMessageNamingIt) {
   IdentityTable short_table;
   short_table.names = {"g"};
   short_table.values = {1, 0};
-  auto mismatch = audit_label("toxicity", kAuditScores, kAuditTruth, short_table, audit_min_size(1));
+  auto mismatch =
+      audit_label("toxicity", kAuditScores, kAuditTruth, short_table, audit_min_size(1));
   ASSERT_FALSE(mismatch.is_ok());
   EXPECT_NE(mismatch.status().message().find("8 samples of scores but 2"), std::string::npos);
 
   BiasAuditOptions bad = audit_min_size(1);
   bad.power = 0;
-  EXPECT_FALSE(audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), bad).is_ok());
+  EXPECT_FALSE(
+      audit_label("toxicity", kAuditScores, kAuditTruth, audit_two_identities(), bad).is_ok());
 }
 
 TEST(BiasAudit, AuditsEveryLabelOfAMultiLabelHead) {
@@ -221,7 +230,8 @@ TEST(BiasAuditJson, WritesNullAndTheReasonForUndefinedValues) {
   IdentityTable t;
   t.names = {"nobody"};
   t.values.assign(8, 0.0);
-  auto r = audit_bias({{"toxicity"}, kAuditScores, kAuditTruth}, t, audit_min_size(1), "moderation");
+  auto r =
+      audit_bias({{"toxicity"}, kAuditScores, kAuditTruth}, t, audit_min_size(1), "moderation");
   ASSERT_TRUE(r.is_ok());
   const nlohmann::json g = to_json(*r)["labels"][0]["subgroups"][0];
   EXPECT_TRUE(g["subgroup_auc"].is_null());

@@ -52,8 +52,8 @@ struct SklearnBinary {
   double roc_auc;
   double average_precision;
   PrecisionRecallF1 at_0_4;  // decisions scores >= 0.4f
-  float best_score;        // the sklearn sweep's best threshold: the lowest score it flags
-  float next_lower_score;  // the next lower distinct score of the fixture (not from sklearn)
+  float best_score;          // the sklearn sweep's best threshold: the lowest score it flags
+  float next_lower_score;    // the next lower distinct score of the fixture (not from sklearn)
   PrecisionRecallF1 at_best;
 };
 

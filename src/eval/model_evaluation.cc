@@ -254,12 +254,12 @@ Result<ModelEvaluation> evaluate_model(const Model& model, const std::vector<std
   }
   if (!unseen.empty()) {
     WINNOW_ASSIGN_OR_RETURN(const std::vector<std::string> keys, identity_keys_of(paths));
-    return Status::invalid_argument(
-        files_name(paths) + ": no sample has identit" + (unseen.size() > 1 ? "ies " : "y ") +
-        join_names(unseen) + " in metadata.identity (" +
-        (keys.empty() ? std::string("the samples have no identities")
-                      : "identities in the file: " + join_names(keys)) +
-        ")");
+    return Status::invalid_argument(files_name(paths) + ": no sample has identit" +
+                                    (unseen.size() > 1 ? "ies " : "y ") + join_names(unseen) +
+                                    " in metadata.identity (" +
+                                    (keys.empty() ? std::string("the samples have no identities")
+                                                  : "identities in the file: " + join_names(keys)) +
+                                    ")");
   }
 
   ModelEvaluation evaluation;

@@ -54,8 +54,8 @@ struct HeadEvaluation {
 };
 
 struct ModelEvaluation {
-  uint64_t samples = 0;               // samples read (blank lines are not samples)
-  std::vector<HeadEvaluation> heads;  // every head of the model, in model order
+  uint64_t samples = 0;                       // samples read (blank lines are not samples)
+  std::vector<HeadEvaluation> heads;          // every head of the model, in model order
   std::vector<std::string> identity_columns;  // audited identities (empty: no audit)
 };
 

@@ -74,7 +74,8 @@ Result<std::vector<SpanGold>> read_span_gold(const std::string& path) {
       if (!s.is_array() || s.size() != 2 || !s[0].is_number_unsigned() ||
           !s[1].is_number_unsigned() || s[0].get<uint64_t>() > s[1].get<uint64_t>() ||
           s[1].get<uint64_t>() > UINT32_MAX) {
-        return Status::invalid_argument(where + "spans: expected [start, end] with 0 <= start <= end, got " + s.dump());
+        return Status::invalid_argument(
+            where + "spans: expected [start, end] with 0 <= start <= end, got " + s.dump());
       }
       g.spans.emplace_back(s[0].get<uint32_t>(), s[1].get<uint32_t>());
     }
@@ -98,8 +99,9 @@ std::vector<CharSpan> predicted_spans(std::string_view text, const LabelExplanat
     if (!s.word || s.contribution < cut || s.contribution <= 0.0f) continue;
     const uint32_t b = cp[s.begin], e = cp[s.end];
     const bool only_spaces_between =
-        !out.empty() && text.substr(last_end_byte, s.begin - last_end_byte)
-                                .find_first_not_of(" ") == std::string_view::npos;
+        !out.empty() &&
+        text.substr(last_end_byte, s.begin - last_end_byte).find_first_not_of(" ") ==
+            std::string_view::npos;
     if (only_spaces_between) {
       out.back().second = e;
     } else {

@@ -165,16 +165,16 @@ Status attribute(const Model& model, std::string_view text,
   if (method == ExplainMethod::kOcclusion) {
     const std::vector<size_t> first = group_units(out->units.size(), max_occlusions);
     std::vector<float> batch_logits;
-    const std::vector<float> occluded = occluded_values(
-        text, out->units, first, k_out,
-        [&](std::span<const std::string_view> texts, float* values) {
-          batch_logits.resize(texts.size() * n);
-          model.logits_batch(texts, scratch, batch_logits);
-          for (size_t t = 0; t < texts.size(); ++t) {
-            explained_values(std::span<const float>(batch_logits).subspan(t * n, n), outputs,
-                             values + t * k_out);
-          }
-        });
+    const std::vector<float> occluded =
+        occluded_values(text, out->units, first, k_out,
+                        [&](std::span<const std::string_view> texts, float* values) {
+                          batch_logits.resize(texts.size() * n);
+                          model.logits_batch(texts, scratch, batch_logits);
+                          for (size_t t = 0; t < texts.size(); ++t) {
+                            explained_values(std::span<const float>(batch_logits).subspan(t * n, n),
+                                             outputs, values + t * k_out);
+                          }
+                        });
     // Groups become the units.
     std::vector<TextUnit> grouped;
     const size_t groups = first.size() - 1;

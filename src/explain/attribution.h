@@ -40,14 +40,14 @@ struct ExplainedOutput {
   uint32_t output = 0;      // index into the model's outputs
   uint32_t head_begin = 0;  // the head's outputs: [head_begin, head_end)
   uint32_t head_end = 0;
-  bool centered = false;    // softmax head: explain logit - mean logit of the head
+  bool centered = false;  // softmax head: explain logit - mean logit of the head
 };
 
 struct Attribution {
-  std::vector<TextUnit> units;     // of the text; occlusion may merge neighbours into one
+  std::vector<TextUnit> units;      // of the text; occlusion may merge neighbours into one
   std::vector<float> contribution;  // units.size() x outputs.size(), unit-major
-  std::vector<float> value;        // per output: the explained value of the whole text
-  std::vector<float> base;         // per output: value - sum of the units' contributions
+  std::vector<float> value;         // per output: the explained value of the whole text
+  std::vector<float> base;          // per output: value - sum of the units' contributions
 };
 
 // Attributes `outputs` of `model` over the units of `text`. Thread-safe with one scratch per

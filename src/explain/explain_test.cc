@@ -16,7 +16,8 @@ TEST(TextUnits, WordsAndSymbolRunsCoverEveryVisibleByte) {
   const std::string text = "Don't!! you\tMORON :) caf\xc3\xa9";
   text_units(text, &scratch, &units);
   std::vector<std::string> got;
-  for (const TextUnit& u : units) got.push_back(text.substr(u.begin, u.end - u.begin) + (u.word ? "" : "#"));
+  for (const TextUnit& u : units)
+    got.push_back(text.substr(u.begin, u.end - u.begin) + (u.word ? "" : "#"));
   EXPECT_EQ(got, (std::vector<std::string>{"Don't", "!!#", "you", "MORON", ":)#", "caf\xc3\xa9"}));
 }
 
@@ -46,7 +47,9 @@ TEST(FeatureTrace, EveryOccurrenceIsCountedAndCoversItsText) {
   // The unigram "the" occurs three times, at its three places.
   int the = 0;
   for (const FeatureOccurrence& o : occ) {
-    if (feature_group(traced[o.feature].key) == FeatureGroup::kWord && text.substr(o.begin, o.end - o.begin) == "the") ++the;
+    if (feature_group(traced[o.feature].key) == FeatureGroup::kWord &&
+        text.substr(o.begin, o.end - o.begin) == "the")
+      ++the;
   }
   EXPECT_EQ(the, 3);
 }

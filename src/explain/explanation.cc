@@ -54,8 +54,8 @@ Result<Explanation> explain(const Model& model, std::string_view text,
   Explanation ex;
   const bool has_extra = model.architecture().append_extra_inputs != nullptr &&
                          model.architecture().extra_inputs(spec) > 0;
-  ex.method = options.method == ExplainMethod::kAuto && !has_extra ? ExplainMethod::kExact
-                                                                   : options.method;
+  ex.method =
+      options.method == ExplainMethod::kAuto && !has_extra ? ExplainMethod::kExact : options.method;
   const ChunkAggregate how = options.aggregate.value_or(spec.chunking.aggregate);
   std::vector<TokenSpan> chunks;
   std::vector<float> chunk_scores;

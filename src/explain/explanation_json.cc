@@ -11,8 +11,10 @@ nlohmann::json explanation_json(const ModelSpec& spec, std::string_view text,
   for (const LabelExplanation& l : explanation.labels) {
     std::vector<const SpanContribution*> up, down;
     for (const SpanContribution& s : l.spans) (s.contribution > 0 ? up : down).push_back(&s);
-    std::sort(up.begin(), up.end(), [](auto* a, auto* b) { return a->contribution > b->contribution; });
-    std::sort(down.begin(), down.end(), [](auto* a, auto* b) { return a->contribution < b->contribution; });
+    std::sort(up.begin(), up.end(),
+              [](auto* a, auto* b) { return a->contribution > b->contribution; });
+    std::sort(down.begin(), down.end(),
+              [](auto* a, auto* b) { return a->contribution < b->contribution; });
     auto list = [&](const std::vector<const SpanContribution*>& spans) {
       nlohmann::json out = nlohmann::json::array();
       for (size_t i = 0; i < spans.size() && i < top_k; ++i) {

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <mutex>
 
-#include "hub/fetch_state.h"
 #include "fixtures/hub_fixture.h"
 #include "fixtures/hub_test_data.h"
+#include "hub/fetch_state.h"
 #include "test_support.h"
 
 namespace winnow {

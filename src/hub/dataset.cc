@@ -2,13 +2,12 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/atomic_file.h"
 #include "hub/fetch_state.h"
 #include "hub/parquet.h"
-#include <vector>
 
 namespace winnow {
 namespace {
@@ -16,7 +15,7 @@ namespace {
 // The dataset's (config, split) list: from the cache when an earlier run saved it (so a fully
 // cached dataset needs no network at all), else from the server, then saved.
 Result<std::vector<HubSplit>> cached_split_list(const HubDatasetRequest& request,
-                                               const std::filesystem::path& cache_file) {
+                                                const std::filesystem::path& cache_file) {
   std::ifstream in(cache_file);
   if (in) {
     try {
@@ -31,7 +30,8 @@ Result<std::vector<HubSplit>> cached_split_list(const HubDatasetRequest& request
   auto listed = list_hub_splits(request.connection, request.dataset);
   if (!listed.is_ok()) return listed.status().with_context("dataset " + request.dataset);
   nlohmann::json j = {{"dataset", request.dataset}, {"splits", nlohmann::json::array()}};
-  for (const HubSplit& s : listed.value()) j["splits"].push_back({{"config", s.config}, {"split", s.split}});
+  for (const HubSplit& s : listed.value())
+    j["splits"].push_back({{"config", s.config}, {"split", s.split}});
   std::error_code ec;
   std::filesystem::create_directories(cache_file.parent_path(), ec);
   WINNOW_RETURN_IF_ERROR(write_file_atomically(cache_file.string(), j.dump(2) + "\n"));
@@ -40,7 +40,8 @@ Result<std::vector<HubSplit>> cached_split_list(const HubDatasetRequest& request
 
 }  // namespace
 
-Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, const HubDatasetProgress& progress) {
+Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request,
+                                          const HubDatasetProgress& progress) {
   std::string safe_name = request.dataset;
   for (char& c : safe_name) {
     if (c == '/') c = '_';
@@ -61,7 +62,8 @@ Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, cons
     }
     return false;
   };
-  const std::vector<std::vector<std::string>> names = {{"train"}, {"validation", "valid", "dev"}, {"test"}};
+  const std::vector<std::vector<std::string>> names = {
+      {"train"}, {"validation", "valid", "dev"}, {"test"}};
   std::array<std::string, 3> chosen;
   for (size_t i = 0; i < names.size(); ++i) {
     for (const std::string& n : names[i]) {
@@ -115,7 +117,8 @@ Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, cons
       }
       // Auto: a dataset without a Parquet conversion for this split still has the rows API.
       if (request.format == HubFormat::kParquet || r.status().code() != StatusCode::kNotFound) {
-        return r.status().with_context("dataset " + request.dataset + ", split " + split + " (Parquet files)");
+        return r.status().with_context("dataset " + request.dataset + ", split " + split +
+                                       " (Parquet files)");
       }
     }
     HubFetchOptions o;
@@ -128,7 +131,8 @@ Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, cons
     auto r = fetch_hub_split(o, [&](uint64_t done, uint64_t wanted) {
       return !progress || progress(split, done, wanted);
     });
-    if (!r.is_ok()) return r.status().with_context("dataset " + request.dataset + ", split " + split);
+    if (!r.is_ok())
+      return r.status().with_context("dataset " + request.dataset + ", split " + split);
     files.paths[i] = o.out_path;
     files.formats[i] = HubFormat::kRows;
   }

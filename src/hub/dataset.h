@@ -30,9 +30,9 @@ inline constexpr uint64_t kHubParquetAutoRows = 10000;
 
 struct HubDatasetRequest {
   HubConnectionOptions connection;
-  std::string dataset;           // "google/civil_comments"
-  std::string config;            // empty: the dataset's only config, or "default"
-  std::string cache_dir;         // files go to <cache_dir>/<dataset with '/'→'__'>/<config>/<split>.jsonl
+  std::string dataset;    // "google/civil_comments"
+  std::string config;     // empty: the dataset's only config, or "default"
+  std::string cache_dir;  // files go to <cache_dir>/<dataset with '/'→'__'>/<config>/<split>.jsonl
   std::array<uint64_t, 3> max_rows = {1000000, 50000, 50000};  // train, validation, test
   HubFormat format = HubFormat::kAuto;
 };
@@ -53,6 +53,7 @@ using HubDatasetProgress = std::function<bool(const std::string&, uint64_t, uint
 
 // Errors: no train split (the message lists the splits there are), and those of
 // fetch_hub_split / fetch_hub_parquet_split.
-Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request, const HubDatasetProgress& progress);
+Result<HubDatasetFiles> fetch_hub_dataset(const HubDatasetRequest& request,
+                                          const HubDatasetProgress& progress);
 
 }  // namespace winnow

@@ -1,9 +1,9 @@
 #include "hub/download.h"
 
 #include <fcntl.h>
+#include <httplib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <httplib.h>
 
 #include <cerrno>
 #include <charconv>
@@ -23,14 +23,16 @@ struct SplitUrl {
 
 Result<SplitUrl> split_url(const std::string& url) {
   const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos || (url.compare(0, scheme_end, "http") != 0 && url.compare(0, scheme_end, "https") != 0)) {
+  if (scheme_end == std::string::npos ||
+      (url.compare(0, scheme_end, "http") != 0 && url.compare(0, scheme_end, "https") != 0)) {
     return Status::invalid_argument("not an http(s) URL: '" + url + "'");
   }
   const size_t path_start = url.find('/', scheme_end + 3);
   SplitUrl s;
   s.origin = url.substr(0, path_start);
   s.path = path_start == std::string::npos ? "/" : url.substr(path_start);
-  if (s.origin.size() == scheme_end + 3) return Status::invalid_argument("URL without a host: '" + url + "'");
+  if (s.origin.size() == scheme_end + 3)
+    return Status::invalid_argument("URL without a host: '" + url + "'");
   return s;
 }
 
@@ -44,7 +46,8 @@ std::string resolve_location(const SplitUrl& base, const std::string& location) 
 
 bool token_allowed(const std::string& origin, const HubConnectionOptions& options) {
   auto endpoint = split_url(options.endpoint);
-  return (endpoint.is_ok() && endpoint.value().origin == origin) || origin == "https://huggingface.co";
+  return (endpoint.is_ok() && endpoint.value().origin == origin) ||
+         origin == "https://huggingface.co";
 }
 
 // Content-Length as a number; 0 when absent or not a number (then the length is not checked).
@@ -67,7 +70,8 @@ uint64_t file_size_of(int fd) {
 Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::string& url,
                               const std::string& out_path, const HubDownloadProgress& progress) {
   const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::io_error(out_path + ": cannot open for writing: " + std::strerror(errno));
+  if (fd < 0)
+    return Status::io_error(out_path + ": cannot open for writing: " + std::strerror(errno));
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
@@ -83,7 +87,8 @@ Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::st
       WINNOW_ASSIGN_OR_RETURN(SplitUrl where, split_url(current));
       if (token) token = token_allowed(where.origin, options);
       httplib::Client client(where.origin);
-      if (!client.is_valid()) return Status::invalid_argument("GET " + current + ": not a valid URL");
+      if (!client.is_valid())
+        return Status::invalid_argument("GET " + current + ": not a valid URL");
       time_t sec = static_cast<time_t>(options.timeout_s);
       time_t usec = static_cast<time_t>((options.timeout_s - static_cast<double>(sec)) * 1e6);
       client.set_connection_timeout(sec, usec);
@@ -110,7 +115,8 @@ Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::st
             if (status == 200) {
               // The whole file (a fresh download, or a server that ignores Range).
               if (::ftruncate(fd, 0) != 0) {
-                write_status = Status::io_error(out_path + ": cannot truncate: " + std::strerror(errno));
+                write_status =
+                    Status::io_error(out_path + ": cannot truncate: " + std::strerror(errno));
                 return false;
               }
               total = content_length(r);
@@ -123,15 +129,18 @@ Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::st
           },
           [&](const char* data, size_t n) {
             if (status != 200 && status != 206) {
-              if (error_body.size() < 300) error_body.append(data, std::min<size_t>(n, 300 - error_body.size()));
+              if (error_body.size() < 300)
+                error_body.append(data, std::min<size_t>(n, 300 - error_body.size()));
               return true;
             }
             size_t done = 0;
             while (done < n) {
-              const ssize_t w = ::pwrite(fd, data + done, n - done, static_cast<off_t>(file_size_of(fd)));
+              const ssize_t w =
+                  ::pwrite(fd, data + done, n - done, static_cast<off_t>(file_size_of(fd)));
               if (w < 0 && errno == EINTR) continue;
               if (w < 0) {
-                write_status = Status::io_error(out_path + ": write failed: " + std::strerror(errno));
+                write_status =
+                    Status::io_error(out_path + ": write failed: " + std::strerror(errno));
                 return false;
               }
               done += static_cast<size_t>(w);
@@ -145,27 +154,32 @@ Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::st
       WINNOW_RETURN_IF_ERROR(write_status);
       if (cancelled) return Status::cancelled("download of " + url + " cancelled");
       if (!response) {
-        last = Status::unavailable("GET " + current + ": request failed: " + httplib::to_string(response.error()));
-        if (response.error() == httplib::Error::SSLServerVerification) return Status::failed_precondition(last.message());
+        last = Status::unavailable("GET " + current +
+                                   ": request failed: " + httplib::to_string(response.error()));
+        if (response.error() == httplib::Error::SSLServerVerification)
+          return Status::failed_precondition(last.message());
         retry = true;
         break;
       }
       if (status == 200 || status == 206) {
         if (total != 0 && file_size_of(fd) != total) {
           last = Status::unavailable("GET " + current + ": the connection ended after " +
-                                     std::to_string(file_size_of(fd)) + " of " + std::to_string(total) + " bytes");
+                                     std::to_string(file_size_of(fd)) + " of " +
+                                     std::to_string(total) + " bytes");
           retry = true;
           break;
         }
-        if (::fsync(fd) != 0) return Status::io_error(out_path + ": fsync failed: " + std::strerror(errno));
+        if (::fsync(fd) != 0)
+          return Status::io_error(out_path + ": fsync failed: " + std::strerror(errno));
         return file_size_of(fd);
       }
       if (status == 416 && have > 0) return have;
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         const std::string location = response->get_header_value("Location");
         if (location.empty() || redirects >= kRedirectsMax) {
-          return Status::unavailable("GET " + current + ": HTTP " + std::to_string(status) +
-                                     (location.empty() ? " redirect without a Location" : ": too many redirects"));
+          return Status::unavailable(
+              "GET " + current + ": HTTP " + std::to_string(status) +
+              (location.empty() ? " redirect without a Location" : ": too many redirects"));
         }
         const std::string next = resolve_location(where, location);
         WINNOW_ASSIGN_OR_RETURN(SplitUrl next_where, split_url(next));
@@ -178,12 +192,14 @@ Result<uint64_t> hub_download(const HubConnectionOptions& options, const std::st
       if (!retryable(status)) {
         if (status == 404) return Status::not_found(message);
         if (status == 401 || status == 403) {
-          return Status::failed_precondition(message + " (gated or private datasets need a token: set HF_TOKEN)");
+          return Status::failed_precondition(
+              message + " (gated or private datasets need a token: set HF_TOKEN)");
         }
         return Status::invalid_argument(message);
       }
       if (response->has_header("Retry-After")) {
-        retry_after_s = parse_retry_after(response->get_header_value("Retry-After"), std::chrono::system_clock::now());
+        retry_after_s = parse_retry_after(response->get_header_value("Retry-After"),
+                                          std::chrono::system_clock::now());
       }
       last = Status::unavailable(message);
       retry = true;

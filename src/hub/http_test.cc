@@ -5,10 +5,10 @@
 
 #include <cstdlib>
 
-#include "hub/client.h"
 #include "fixtures/hub_fixture.h"
 #include "fixtures/hub_test_data.h"
 #include "fixtures/test_certificate.h"
+#include "hub/client.h"
 #include "test_support.h"
 
 namespace winnow {

@@ -15,7 +15,8 @@ namespace {
 constexpr char kSidecar[] = "hub-parquet.json";
 
 bool plain_parquet_name(const std::string& name) {
-  if (name.size() < 9 || name.size() > 200 || name.compare(name.size() - 8, 8, ".parquet") != 0) return false;
+  if (name.size() < 9 || name.size() > 200 || name.compare(name.size() - 8, 8, ".parquet") != 0)
+    return false;
   if (name[0] == '.') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -58,11 +59,16 @@ std::optional<Sidecar> read_sidecar(const std::filesystem::path& path) {
 Status write_sidecar(const std::filesystem::path& path, const Sidecar& s) {
   nlohmann::json files = nlohmann::json::array();
   for (size_t i = 0; i < s.files.size(); ++i) {
-    files.push_back({{"filename", s.files[i].filename}, {"url", s.files[i].url},
-                     {"size", s.files[i].size_bytes}, {"rows", s.rows[i]}});
+    files.push_back({{"filename", s.files[i].filename},
+                     {"url", s.files[i].url},
+                     {"size", s.files[i].size_bytes},
+                     {"rows", s.rows[i]}});
   }
-  const nlohmann::json j = {{"dataset", s.dataset}, {"config", s.config}, {"split", s.split},
-                            {"partial", s.partial}, {"files", files}};
+  const nlohmann::json j = {{"dataset", s.dataset},
+                            {"config", s.config},
+                            {"split", s.split},
+                            {"partial", s.partial},
+                            {"files", files}};
   return write_file_atomically(path.string(), j.dump(2) + "\n");
 }
 
@@ -74,37 +80,43 @@ Result<int64_t> rows_of(const std::string& path) {
 
 }  // namespace
 
-Result<HubParquetListing> parse_hub_parquet_listing(std::string_view body, const std::string& config,
+Result<HubParquetListing> parse_hub_parquet_listing(std::string_view body,
+                                                    const std::string& config,
                                                     const std::string& split) {
   const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("parquet_files") || !j["parquet_files"].is_array()) {
     return Status::corruption("expected an object with a \"parquet_files\" array");
   }
   HubParquetListing listing;
-  if (j.contains("partial") && j["partial"].is_boolean()) listing.partial = j["partial"].get<bool>();
+  if (j.contains("partial") && j["partial"].is_boolean())
+    listing.partial = j["partial"].get<bool>();
   size_t index = 0;
   for (const auto& f : j["parquet_files"]) {
     const std::string where = "parquet_files[" + std::to_string(index++) + "]";
-    if (!f.is_object() || !f.contains("config") || !f["config"].is_string() || !f.contains("split") ||
-        !f["split"].is_string()) {
-      return Status::corruption(where + ": expected an object with \"config\" and \"split\" strings");
+    if (!f.is_object() || !f.contains("config") || !f["config"].is_string() ||
+        !f.contains("split") || !f["split"].is_string()) {
+      return Status::corruption(where +
+                                ": expected an object with \"config\" and \"split\" strings");
     }
     if (f["config"] != config || f["split"] != split) continue;
-    if (!f.contains("url") || !f["url"].is_string() || !f.contains("filename") || !f["filename"].is_string() ||
-        !f.contains("size") || !f["size"].is_number_unsigned()) {
+    if (!f.contains("url") || !f["url"].is_string() || !f.contains("filename") ||
+        !f["filename"].is_string() || !f.contains("size") || !f["size"].is_number_unsigned()) {
       return Status::corruption(where + ": expected \"url\", \"filename\" strings and a \"size\"");
     }
-    HubParquetFile file{f["url"].get<std::string>(), f["filename"].get<std::string>(), f["size"].get<uint64_t>()};
+    HubParquetFile file{f["url"].get<std::string>(), f["filename"].get<std::string>(),
+                        f["size"].get<uint64_t>()};
     if (!plain_parquet_name(file.filename)) {
-      return Status::corruption(where + ": file name '" + file.filename + "' is not a plain *.parquet name");
+      return Status::corruption(where + ": file name '" + file.filename +
+                                "' is not a plain *.parquet name");
     }
     if (file.url.rfind("http://", 0) != 0 && file.url.rfind("https://", 0) != 0) {
       return Status::corruption(where + ": url '" + file.url + "' is not http(s)");
     }
     listing.files.push_back(std::move(file));
   }
-  std::sort(listing.files.begin(), listing.files.end(),
-            [](const HubParquetFile& a, const HubParquetFile& b) { return a.filename < b.filename; });
+  std::sort(
+      listing.files.begin(), listing.files.end(),
+      [](const HubParquetFile& a, const HubParquetFile& b) { return a.filename < b.filename; });
   for (size_t i = 1; i < listing.files.size(); ++i) {
     if (listing.files[i].filename == listing.files[i - 1].filename) {
       return Status::corruption("file '" + listing.files[i].filename + "' is listed twice");
@@ -116,7 +128,8 @@ Result<HubParquetListing> parse_hub_parquet_listing(std::string_view body, const
 Result<HubParquetFetchResult> fetch_hub_parquet_split(const HubParquetFetchOptions& o,
                                                       const HubParquetProgress& progress) {
   if (o.dataset.empty() || o.config.empty() || o.split.empty() || o.out_dir.empty()) {
-    return Status::invalid_argument("hub Parquet fetch needs a dataset, a config, a split and an output directory");
+    return Status::invalid_argument(
+        "hub Parquet fetch needs a dataset, a config, a split and an output directory");
   }
   const std::filesystem::path dir(o.out_dir);
   std::error_code ec;
@@ -129,10 +142,11 @@ Result<HubParquetFetchResult> fetch_hub_parquet_split(const HubParquetFetchOptio
   const uint64_t limit = o.max_rows == 0 ? UINT64_MAX : o.max_rows;
 
   std::optional<Sidecar> cached = read_sidecar(sidecar_path);
-  if (cached && (cached->dataset != o.dataset || cached->config != o.config || cached->split != o.split)) {
-    return Status::failed_precondition(o.out_dir + " holds Parquet files of " + cached->dataset + " (config " +
-                                       cached->config + ", split " + cached->split + "), not of " + what +
-                                       "; choose another cache or delete it");
+  if (cached &&
+      (cached->dataset != o.dataset || cached->config != o.config || cached->split != o.split)) {
+    return Status::failed_precondition(o.out_dir + " holds Parquet files of " + cached->dataset +
+                                       " (config " + cached->config + ", split " + cached->split +
+                                       "), not of " + what + "; choose another cache or delete it");
   }
   // Files needed for the first `limit` rows, given the row counts known so far: the index of the
   // first file not yet on disk that is still needed, or files.size() when none is.
@@ -151,11 +165,13 @@ Result<HubParquetFetchResult> fetch_hub_parquet_split(const HubParquetFetchOptio
     state = *cached;  // everything needed is here: no request
   } else {
     WINNOW_ASSIGN_OR_RETURN(auto http, HubHttpClient::create(o.connection));
-    const std::string query = "/parquet?dataset=" + hub_url_encode(o.dataset) + "&config=" + hub_url_encode(o.config);
+    const std::string query =
+        "/parquet?dataset=" + hub_url_encode(o.dataset) + "&config=" + hub_url_encode(o.config);
     WINNOW_ASSIGN_OR_RETURN(std::string body, http->get(query));
     ++result.requests;
     Result<HubParquetListing> listing = parse_hub_parquet_listing(body, o.config, o.split);
-    if (!listing.is_ok()) return listing.status().with_context("GET " + http->url(query) + ": malformed listing");
+    if (!listing.is_ok())
+      return listing.status().with_context("GET " + http->url(query) + ": malformed listing");
     if (listing.value().files.empty()) {
       return Status::not_found("GET " + http->url(query) + ": no Parquet files for " + what);
     }
@@ -172,10 +188,11 @@ Result<HubParquetFetchResult> fetch_hub_parquet_split(const HubParquetFetchOptio
           if (cached->files[k].filename != state.files[i].filename) continue;
           if (cached->files[k].size_bytes != state.files[i].size_bytes &&
               std::filesystem::exists(dir / state.files[i].filename)) {
-            return Status::failed_precondition(what + ": " + state.files[i].filename + " is now " +
-                                               std::to_string(state.files[i].size_bytes) + " bytes but was " +
-                                               std::to_string(cached->files[k].size_bytes) + " when " + o.out_dir +
-                                               " was started: the dataset changed; delete that directory to start over");
+            return Status::failed_precondition(
+                what + ": " + state.files[i].filename + " is now " +
+                std::to_string(state.files[i].size_bytes) + " bytes but was " +
+                std::to_string(cached->files[k].size_bytes) + " when " + o.out_dir +
+                " was started: the dataset changed; delete that directory to start over");
           }
           state.rows[i] = cached->rows[k];
         }
@@ -186,31 +203,36 @@ Result<HubParquetFetchResult> fetch_hub_parquet_split(const HubParquetFetchOptio
 
   // Download what is needed, in order.
   uint64_t wanted_bytes = 0;
-  for (size_t i = first_missing(state); i < state.files.size(); ++i) wanted_bytes += state.files[i].size_bytes;
+  for (size_t i = first_missing(state); i < state.files.size(); ++i)
+    wanted_bytes += state.files[i].size_bytes;
   uint64_t done_bytes = 0;
   for (size_t i = first_missing(state); i < state.files.size(); i = first_missing(state)) {
     const HubParquetFile& f = state.files[i];
     const std::filesystem::path final_path = dir / f.filename;
     const std::filesystem::path part_path = dir / (f.filename + ".part");
     if (!std::filesystem::exists(final_path)) {
-      const uint64_t before = std::filesystem::exists(part_path) ? std::filesystem::file_size(part_path, ec) : 0;
-      Result<uint64_t> size = hub_download(o.connection, f.url, part_path.string(), [&](uint64_t done, uint64_t) {
-        return !progress || progress(done_bytes + done, wanted_bytes);
-      });
+      const uint64_t before =
+          std::filesystem::exists(part_path) ? std::filesystem::file_size(part_path, ec) : 0;
+      Result<uint64_t> size =
+          hub_download(o.connection, f.url, part_path.string(), [&](uint64_t done, uint64_t) {
+            return !progress || progress(done_bytes + done, wanted_bytes);
+          });
       ++result.requests;
       if (!size.is_ok()) return size.status().with_context(what + ", " + f.filename);
       result.bytes_downloaded += size.value() - std::min(before, size.value());
       if (size.value() != f.size_bytes) {
         std::filesystem::remove(part_path, ec);
-        return Status::corruption(what + ": " + f.filename + " arrived with " + std::to_string(size.value()) +
-                                  " bytes but the listing says " + std::to_string(f.size_bytes) +
+        return Status::corruption(what + ": " + f.filename + " arrived with " +
+                                  std::to_string(size.value()) + " bytes but the listing says " +
+                                  std::to_string(f.size_bytes) +
                                   " (deleted; run again to download it anew)");
       }
       Result<int64_t> rows = rows_of(part_path.string());
       if (!rows.is_ok()) {
         std::filesystem::remove(part_path, ec);
-        return Status::corruption(what + ": " + f.filename + " is not a valid Parquet file (deleted; run again): " +
-                                  rows.status().message());
+        return Status::corruption(
+            what + ": " + f.filename +
+            " is not a valid Parquet file (deleted; run again): " + rows.status().message());
       }
       std::filesystem::rename(part_path, final_path, ec);
       if (ec) return Status::io_error(final_path.string() + ": cannot rename: " + ec.message());

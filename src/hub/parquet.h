@@ -6,7 +6,8 @@
 //   GET <endpoint>/parquet?dataset=D&config=C
 //     -> {"parquet_files": [{"dataset": D, "config": C, "split": S, "url": U, "filename": F,
 //                            "size": BYTES}, ...], "pending": [], "failed": [], "partial": false}
-//   U is an absolute URL, e.g. https://huggingface.co/datasets/D/resolve/refs%2Fconvert%2Fparquet/C/S/0000.parquet
+//   U is an absolute URL, e.g.
+//   https://huggingface.co/datasets/D/resolve/refs%2Fconvert%2Fparquet/C/S/0000.parquet
 //
 // Files are downloaded in name order into `out_dir`, only as many as the first max_rows rows
 // need (each file's row count comes from its footer once it is on disk), so that a row limit
@@ -41,7 +42,8 @@ struct HubParquetListing {
 
 // Parses a /parquet response, keeping the files of `config`/`split`. kCorruption on another
 // shape, a file name that is not a plain "*.parquet" name, or a non-http(s) URL.
-Result<HubParquetListing> parse_hub_parquet_listing(std::string_view body, const std::string& config,
+Result<HubParquetListing> parse_hub_parquet_listing(std::string_view body,
+                                                    const std::string& config,
                                                     const std::string& split);
 
 struct HubParquetFetchOptions {
@@ -54,9 +56,9 @@ struct HubParquetFetchOptions {
 };
 
 struct HubParquetFetchResult {
-  std::string dir;             // out_dir: a directory of part files for ScoreReader
-  uint64_t rows_on_disk = 0;   // rows in the files downloaded so far
-  uint64_t row_limit = 0;      // read only the first row_limit rows (min(max_rows, rows_on_disk))
+  std::string dir;            // out_dir: a directory of part files for ScoreReader
+  uint64_t rows_on_disk = 0;  // rows in the files downloaded so far
+  uint64_t row_limit = 0;     // read only the first row_limit rows (min(max_rows, rows_on_disk))
   uint64_t bytes_downloaded = 0;  // by this call
   uint64_t requests = 0;          // HTTP requests made by this call (0: all from the cache)
   bool partial_split = false;

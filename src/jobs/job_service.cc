@@ -1,7 +1,5 @@
 #include "jobs/job_service.h"
 
-#include "model/architecture.h"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,6 +14,7 @@
 #include <thread>
 
 #include "jobs/job_validation.h"
+#include "model/architecture.h"
 #include "model/model_io.h"
 #include "store/file_io.h"
 #include "store/record_json.h"
@@ -82,7 +81,8 @@ nlohmann::json job_identity(const JobRecord& j, bool with_epochs) {
 std::vector<BaseModel> default_base_models(const std::string& default_architecture) {
   std::vector<BaseModel> out;
   for (const Architecture& a : architectures()) {
-    out.push_back({"winnow-" + std::string(a.name), std::string(a.name), std::string(a.description)});
+    out.push_back(
+        {"winnow-" + std::string(a.name), std::string(a.name), std::string(a.description)});
   }
   for (const std::string& alias : mistral_model_aliases()) {
     out.push_back({alias, default_architecture,
@@ -332,8 +332,7 @@ struct JobService::Impl {
     if (!o.training_steps) o.epochs = job.hyperparameters.epochs;
     o.learning_rate = job.hyperparameters.learning_rate;
     o.weight_decay = job.hyperparameters.weight_decay.value_or(hyper::kDefaultWeightDecay);
-    o.warmup_fraction =
-        job.hyperparameters.warmup_fraction.value_or(hyper::kDefaultWarmupFraction);
+    o.warmup_fraction = job.hyperparameters.warmup_fraction.value_or(hyper::kDefaultWarmupFraction);
     o.threads = options.train_threads;
     o.evaluations = kMaxCheckpoints;
     o.heads.heads = heads_for_targets(job.classifier_targets);

@@ -2,9 +2,11 @@
 // threads that validate and train, cancellation and restart recovery.
 //
 //   create ─► QUEUED ─► VALIDATING ─┬─► FAILED_VALIDATION
-//                                   └─► VALIDATED ─(auto_start, or start())─► QUEUED ─► RUNNING ─┬─► SUCCESS
+//                                   └─► VALIDATED ─(auto_start, or start())─► QUEUED ─► RUNNING
+//                                   ─┬─► SUCCESS
 //                                                                                                 └─► FAILED
-//   cancel: QUEUED|VALIDATING|VALIDATED ─► CANCELLED;  RUNNING ─► CANCELLATION_REQUESTED ─► CANCELLED
+//   cancel: QUEUED|VALIDATING|VALIDATED ─► CANCELLED;  RUNNING ─► CANCELLATION_REQUESTED ─►
+//   CANCELLED
 //
 // Validation reads the job's files with the training engine's reader (file:line: field errors),
 // derives or checks the classifier targets (§5.2), applies invalid_sample_skip_percentage and

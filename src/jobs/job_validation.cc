@@ -264,9 +264,9 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
         if (end == std::string::npos) {
           message.replace(at, paths[i].size(), label_of(job.validation_files[i]));
         } else {
-          message.replace(at, end - at,
-                          label_of(job.validation_files[i]) + " line " +
-                              message.substr(number, end - number));
+          message.replace(
+              at, end - at,
+              label_of(job.validation_files[i]) + " line " + message.substr(number, end - number));
         }
       }
       return Status(identities.status().code(), message);
@@ -291,7 +291,8 @@ Result<ValidationOutcome> validate_job_data(store::Store& store, const store::Jo
   WINNOW_ASSIGN_OR_RETURN(
       const StepPlan plan,
       plan_steps(hp.training_steps, hp.training_steps ? std::nullopt : hp.epochs, kDefaultEpochs,
-                 out.tokens_per_pass, kDefaultTokensPerStep, hp.warmup_fraction.value_or(hyper::kDefaultWarmupFraction)));
+                 out.tokens_per_pass, kDefaultTokensPerStep,
+                 hp.warmup_fraction.value_or(hyper::kDefaultWarmupFraction)));
   out.training_steps = plan.total_steps;
   out.epochs = plan.epochs;
   out.train_tokens = plan.total_steps * static_cast<int64_t>(plan.tokens_per_step);

@@ -27,7 +27,9 @@ const std::vector<Architecture>& architectures() {
        {{"idf", "buckets: inverse document frequency of each hash bucket"},
         {"linear.weight", "buckets x outputs"},
         {"linear.bias", "outputs"}},
-       no_extra_inputs, bind_linear, nullptr},
+       no_extra_inputs,
+       bind_linear,
+       nullptr},
       encoder_architecture(),
   };
   return kTable;

@@ -15,9 +15,10 @@ uint32_t encoder_inputs(const ModelSpec& spec) {
 
 Result<std::shared_ptr<const void>> bind_encoder(const ModelSpec& spec, const TensorMap& tensors) {
   if (!has_encoder(spec)) {
-    return Status::corruption("the encoder architecture needs an encoder block in the spec, "
-                              "naming '" + std::string(TextEncoder::kUseLite) + "' (found '" +
-                              spec.encoder.name + "')");
+    return Status::corruption(
+        "the encoder architecture needs an encoder block in the spec, "
+        "naming '" +
+        std::string(TextEncoder::kUseLite) + "' (found '" + spec.encoder.name + "')");
   }
   const std::string actual = TextEncoder::checksum(tensors);
   if (actual != spec.encoder.weights_checksum) {
@@ -28,8 +29,7 @@ Result<std::shared_ptr<const void>> bind_encoder(const ModelSpec& spec, const Te
     if (!built.is_ok()) return Status::corruption(built.status().message() + "; " + mismatch);
     return Status::corruption(mismatch);
   }
-  WINNOW_ASSIGN_OR_RETURN(std::shared_ptr<const TextEncoder> encoder,
-                          TextEncoder::create(tensors));
+  WINNOW_ASSIGN_OR_RETURN(std::shared_ptr<const TextEncoder> encoder, TextEncoder::create(tensors));
   return std::shared_ptr<const void>(std::move(encoder));
 }
 

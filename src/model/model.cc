@@ -53,8 +53,8 @@ PredictScratch& PredictScratch::operator=(PredictScratch&&) noexcept = default;
 
 Status ModelSpec::validate() const {
   if (find_architecture(architecture) == nullptr) {
-    return Status::invalid_argument("unknown architecture '" + architecture + "' (known: " +
-                                    architecture_names() + ")");
+    return Status::invalid_argument("unknown architecture '" + architecture +
+                                    "' (known: " + architecture_names() + ")");
   }
   WINNOW_RETURN_IF_ERROR(features.validate());
   WINNOW_RETURN_IF_ERROR(chunking.validate());
@@ -85,8 +85,8 @@ Status ModelSpec::validate() const {
       return Status::invalid_argument("head '" + h.name + "': loss weight must be >= 0");
     }
     if (h.none_label && (h.kind != HeadKind::kMultiLabel || *h.none_label >= h.labels.size())) {
-      return Status::invalid_argument("head '" + h.name +
-                                      "': a none label needs a multi-label head and one of its labels");
+      return Status::invalid_argument(
+          "head '" + h.name + "': a none label needs a multi-label head and one of its labels");
     }
   }
   return Status::ok();
@@ -318,8 +318,7 @@ void Model::logits_batch(std::span<const std::string_view> texts, PredictScratch
     scratch->batch_outs.push_back(&scratch->batch[i]);
   }
   if (architecture_->append_extra_inputs) {
-    architecture_->append_extra_inputs(spec_, runtime_.get(), texts, scratch,
-                                       scratch->batch_outs);
+    architecture_->append_extra_inputs(spec_, runtime_.get(), texts, scratch, scratch->batch_outs);
   }
   const size_t n = num_outputs_;
   for (size_t i = 0; i < texts.size(); ++i) logits(scratch->batch[i], logits_out.subspan(i * n, n));
@@ -385,7 +384,8 @@ void Model::chunk_scores(std::string_view text, PredictScratch* scratch,
                          std::vector<TokenSpan>* chunks, std::vector<float>* scores) const {
   chunk_ranges(text, spec_.chunking, &scratch->hashing, &scratch->chunks);
   if (scratch->chunks.empty()) {
-    scratch->chunks.push_back({0, static_cast<uint32_t>(std::min<size_t>(text.size(), UINT32_MAX))});
+    scratch->chunks.push_back(
+        {0, static_cast<uint32_t>(std::min<size_t>(text.size(), UINT32_MAX))});
   }
   score_chunks(text, scratch);
   *chunks = scratch->chunks;

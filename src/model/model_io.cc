@@ -57,24 +57,24 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
     if (h.none_label) heads.back()["none_label"] = h.labels.at(*h.none_label);
   }
   nlohmann::json j = {{"architecture", spec.architecture},
-          {"features",
-           {{"normalization_version", kNormalizationVersion},
-            {"hash_version", kFeatureHashVersion},
-            {"hash_bits", spec.features.hash_bits},
-            {"word_ngram_max", spec.features.word_ngram_max},
-            {"char_ngram_min", spec.features.char_ngram_min},
-            {"char_ngram_max", spec.features.char_ngram_max}}},
-          {"weighting",
-           {{"sublinear_tf", spec.weighting.sublinear_tf},
-            {"use_idf", spec.weighting.use_idf},
-            {"min_df", spec.weighting.min_df},
-            {"word_norm", spec.weighting.word_norm},
-            {"char_norm", spec.weighting.char_norm}}},
-          {"chunking",
-           {{"window_words", spec.chunking.window_words},
-            {"overlap_words", spec.chunking.overlap_words},
-            {"aggregate", chunk_aggregate_name(spec.chunking.aggregate)}}},
-          {"heads", heads}};
+                      {"features",
+                       {{"normalization_version", kNormalizationVersion},
+                        {"hash_version", kFeatureHashVersion},
+                        {"hash_bits", spec.features.hash_bits},
+                        {"word_ngram_max", spec.features.word_ngram_max},
+                        {"char_ngram_min", spec.features.char_ngram_min},
+                        {"char_ngram_max", spec.features.char_ngram_max}}},
+                      {"weighting",
+                       {{"sublinear_tf", spec.weighting.sublinear_tf},
+                        {"use_idf", spec.weighting.use_idf},
+                        {"min_df", spec.weighting.min_df},
+                        {"word_norm", spec.weighting.word_norm},
+                        {"char_norm", spec.weighting.char_norm}}},
+                      {"chunking",
+                       {{"window_words", spec.chunking.window_words},
+                        {"overlap_words", spec.chunking.overlap_words},
+                        {"aggregate", chunk_aggregate_name(spec.chunking.aggregate)}}},
+                      {"heads", heads}};
   if (!spec.encoder.name.empty()) {
     j["encoder"] = {{"name", spec.encoder.name},
                     {"norm", spec.encoder.norm},
@@ -181,7 +181,8 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
     WINNOW_RETURN_IF_ERROR(get(c, "overlap_words", &spec.chunking.overlap_words));
     WINNOW_RETURN_IF_ERROR(get(c, "aggregate", &aggregate));
     Result<ChunkAggregate> a = parse_chunk_aggregate(aggregate);
-    if (!a.is_ok()) return Status::corruption("metadata field 'chunking.aggregate': " + a.status().message());
+    if (!a.is_ok())
+      return Status::corruption("metadata field 'chunking.aggregate': " + a.status().message());
     spec.chunking.aggregate = *a;
   }
   WINNOW_RETURN_IF_ERROR(get(j, "heads", &heads));

@@ -20,9 +20,14 @@ using testing::TempDir;
 std::shared_ptr<const Model> random_model() {
   ModelSpec spec;
   spec.features.hash_bits = 10;
+  spec.heads.push_back({"moderation",
+                        HeadKind::kMultiLabel,
+                        {"toxic", "insult", "safe"},
+                        {0.4f, 0.3f, 0.5f},
+                        1.0f,
+                        2u});
   spec.heads.push_back(
-      {"moderation", HeadKind::kMultiLabel, {"toxic", "insult", "safe"}, {0.4f, 0.3f, 0.5f}, 1.0f, 2u});
-  spec.heads.push_back({"lang", HeadKind::kSingleLabel, {"en", "fr"}, {0.5f, 0.5f}, 2.0f, std::nullopt});
+      {"lang", HeadKind::kSingleLabel, {"en", "fr"}, {0.5f, 0.5f}, 2.0f, std::nullopt});
   const size_t buckets = spec.features.buckets();
   std::mt19937 rng(1);
   std::normal_distribution<float> normal(0.0f, 1.0f);

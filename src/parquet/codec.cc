@@ -64,8 +64,9 @@ Status gunzip(const uint8_t* src, size_t src_size, uint8_t* dst, size_t dst_size
   inflateEnd(&z);
   WINNOW_RETURN_IF_ERROR(status);
   if (out_left != 0) {
-    return Status::corruption("gzip: the page decompresses to " + std::to_string(dst_size - out_left) +
-                              " bytes, not the " + std::to_string(dst_size) + " its header says");
+    return Status::corruption("gzip: the page decompresses to " +
+                              std::to_string(dst_size - out_left) + " bytes, not the " +
+                              std::to_string(dst_size) + " its header says");
   }
   return Status::ok();
 }
@@ -74,8 +75,8 @@ Status gunzip(const uint8_t* src, size_t src_size, uint8_t* dst, size_t dst_size
 
 bool codec_supported(int32_t codec) {
   return codec == static_cast<int32_t>(Codec::kUncompressed) ||
-         codec == static_cast<int32_t>(Codec::kSnappy) || codec == static_cast<int32_t>(Codec::kGzip) ||
-         codec == static_cast<int32_t>(Codec::kZstd);
+         codec == static_cast<int32_t>(Codec::kSnappy) ||
+         codec == static_cast<int32_t>(Codec::kGzip) || codec == static_cast<int32_t>(Codec::kZstd);
 }
 
 uint64_t max_expansion_bytes(int32_t codec, const uint8_t* src, size_t src_size) {
@@ -84,7 +85,8 @@ uint64_t max_expansion_bytes(int32_t codec, const uint8_t* src, size_t src_size)
       return src_size;
     case Codec::kSnappy: {
       size_t n = 0;
-      if (snappy_uncompressed_length(reinterpret_cast<const char*>(src), src_size, &n) != SNAPPY_OK) return 0;
+      if (snappy_uncompressed_length(reinterpret_cast<const char*>(src), src_size, &n) != SNAPPY_OK)
+        return 0;
       return n;
     }
     case Codec::kGzip:
@@ -101,7 +103,8 @@ uint64_t max_expansion_bytes(int32_t codec, const uint8_t* src, size_t src_size)
   }
 }
 
-Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* dst, size_t dst_size) {
+Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* dst,
+                  size_t dst_size) {
   switch (static_cast<Codec>(codec)) {
     case Codec::kUncompressed:
       if (src_size != dst_size) {
@@ -118,7 +121,8 @@ Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* d
       }
       if (n != dst_size) {
         return Status::corruption("snappy: the page decompresses to " + std::to_string(n) +
-                                  " bytes, not the " + std::to_string(dst_size) + " its header says");
+                                  " bytes, not the " + std::to_string(dst_size) +
+                                  " its header says");
       }
       size_t out = dst_size;
       if (snappy_uncompress(in, src_size, reinterpret_cast<char*>(dst), &out) != SNAPPY_OK ||
@@ -134,13 +138,15 @@ Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* d
       if (ZSTD_isError(n)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
       if (n != dst_size) {
         return Status::corruption("zstd: the page decompresses to " + std::to_string(n) +
-                                  " bytes, not the " + std::to_string(dst_size) + " its header says");
+                                  " bytes, not the " + std::to_string(dst_size) +
+                                  " its header says");
       }
       return Status::ok();
     }
     default:
-      return Status::invalid_argument("compression " + codec_name(codec) +
-                                      " is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+      return Status::invalid_argument(
+          "compression " + codec_name(codec) +
+          " is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
   }
 }
 

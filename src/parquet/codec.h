@@ -16,7 +16,8 @@ bool codec_supported(int32_t codec);
 
 // Decompresses src[0, src_size) into exactly dst_size bytes at dst. kCorruption saying what the
 // library reported ("snappy: ...", "zstd: ..."); kInvalidArgument for an unsupported codec.
-Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* dst, size_t dst_size);
+Status decompress(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* dst,
+                  size_t dst_size);
 
 // A bound on how many bytes `src_size` compressed bytes can expand to with `codec`, used to
 // reject a header that claims a huge page before allocating it (0 = no useful bound).

@@ -23,7 +23,9 @@ bool is_dictionary_encoding(int32_t e) {
          e == static_cast<int32_t>(Encoding::kRleDictionary);
 }
 
-PhysicalType type_of(const LeafColumn& leaf) { return static_cast<PhysicalType>(leaf.physical_type); }
+PhysicalType type_of(const LeafColumn& leaf) {
+  return static_cast<PhysicalType>(leaf.physical_type);
+}
 
 size_t plain_width(PhysicalType t) {
   switch (t) {
@@ -83,35 +85,45 @@ std::string unsupported_column_reason(const LeafColumn& leaf) {
     default:
       return "its physical type " + physical_type_name(leaf.physical_type) + " is not supported";
   }
-  if (leaf.converted_type == kConvertedDecimal || leaf.logical_decimal) return "DECIMAL values are not supported";
+  if (leaf.converted_type == kConvertedDecimal || leaf.logical_decimal)
+    return "DECIMAL values are not supported";
   return "";
 }
 
 ColumnChunkReader::ColumnChunkReader(const RandomAccessSource& file, const LeafColumn& leaf,
-                                     const ColumnChunkInfo& chunk, int64_t rows, std::string context)
-    : file_(file), leaf_(leaf), chunk_(chunk), context_(std::move(context)), rows_left_(rows),
+                                     const ColumnChunkInfo& chunk, int64_t rows,
+                                     std::string context)
+    : file_(file),
+      leaf_(leaf),
+      chunk_(chunk),
+      context_(std::move(context)),
+      rows_left_(rows),
       next_page_(chunk.start) {}
 
 Result<std::unique_ptr<ColumnChunkReader>> ColumnChunkReader::open(const RandomAccessSource& file,
                                                                    const LeafColumn& leaf,
                                                                    const ColumnChunkInfo& chunk,
-                                                                   int64_t rows, std::string context) {
+                                                                   int64_t rows,
+                                                                   std::string context) {
   if (std::string why = unsupported_column_reason(leaf); !why.empty()) {
     return Status::invalid_argument(context + ": cannot be read: " + why);
   }
   if (!codec_supported(chunk.codec)) {
-    return Status::invalid_argument(context + ": compression " + codec_name(chunk.codec) +
-                                    " is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+    return Status::invalid_argument(
+        context + ": compression " + codec_name(chunk.codec) +
+        " is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
   }
   if (chunk.num_values != rows) {
     return Status::corruption(context + ": the chunk holds " + std::to_string(chunk.num_values) +
                               " values but the row group has " + std::to_string(rows) + " rows");
   }
-  return std::unique_ptr<ColumnChunkReader>(new ColumnChunkReader(file, leaf, chunk, rows, std::move(context)));
+  return std::unique_ptr<ColumnChunkReader>(
+      new ColumnChunkReader(file, leaf, chunk, rows, std::move(context)));
 }
 
 Status ColumnChunkReader::error(const std::string& what) const {
-  return Status::corruption(context_ + ", page at offset " + std::to_string(page_offset_) + ": " + what);
+  return Status::corruption(context_ + ", page at offset " + std::to_string(page_offset_) + ": " +
+                            what);
 }
 
 Status ColumnChunkReader::read_header(PageHeader* header, uint64_t* data_offset) {
@@ -127,7 +139,8 @@ Status ColumnChunkReader::read_header(PageHeader* header, uint64_t* data_offset)
       return Status::ok();
     }
     if (r.truncated() && window < left && window < kPageHeaderBytesMax) {
-      window = static_cast<size_t>(std::min<uint64_t>({left, static_cast<uint64_t>(window) * 4, kPageHeaderBytesMax}));
+      window = static_cast<size_t>(
+          std::min<uint64_t>({left, static_cast<uint64_t>(window) * 4, kPageHeaderBytesMax}));
       continue;
     }
     return error("bad page header: " + r.error());
@@ -149,7 +162,8 @@ Status ColumnChunkReader::load_next_data_page() {
       return error("the page's " + std::to_string(compressed_size) +
                    " bytes run past the end of the column chunk");
     }
-    if (compressed_size > kPageBytesMax || static_cast<uint64_t>(h.uncompressed_page_size) > kPageBytesMax) {
+    if (compressed_size > kPageBytesMax ||
+        static_cast<uint64_t>(h.uncompressed_page_size) > kPageBytesMax) {
       return error("page larger than " + std::to_string(kPageBytesMax >> 20) + " MiB");
     }
     next_page_ = data_offset + compressed_size;
@@ -162,8 +176,10 @@ Status ColumnChunkReader::load_next_data_page() {
     compressed_.resize(static_cast<size_t>(compressed_size));
     WINNOW_RETURN_IF_ERROR(file_.read_at(data_offset, compressed_.size(), compressed_.data()));
     if (h.crc) {
-      const uLong crc = crc32(crc32(0L, Z_NULL, 0), compressed_.data(), static_cast<uInt>(compressed_.size()));
-      if (static_cast<uint32_t>(crc) != *h.crc) return error("page checksum (CRC-32) mismatch: the data is damaged");
+      const uLong crc =
+          crc32(crc32(0L, Z_NULL, 0), compressed_.data(), static_cast<uInt>(compressed_.size()));
+      if (static_cast<uint32_t>(crc) != *h.crc)
+        return error("page checksum (CRC-32) mismatch: the data is damaged");
     }
     if (h.type == static_cast<int32_t>(PageType::kDictionaryPage)) {
       if (!h.has_dictionary_header) return error("dictionary page without its header");
@@ -185,14 +201,15 @@ Status ColumnChunkReader::read_dictionary(const PageHeader& h) {
     return error("dictionary page encoding " + encoding_name(h.encoding) + " is not supported");
   }
   if (h.num_values < 0) return error("negative dictionary size");
-  if (static_cast<uint64_t>(h.uncompressed_page_size) > max_expansion_bytes(chunk_.codec, compressed_.data(), compressed_.size()) &&
+  if (static_cast<uint64_t>(h.uncompressed_page_size) >
+          max_expansion_bytes(chunk_.codec, compressed_.data(), compressed_.size()) &&
       max_expansion_bytes(chunk_.codec, compressed_.data(), compressed_.size()) != 0) {
     return error("the page header's size " + std::to_string(h.uncompressed_page_size) +
                  " is more than its compressed data can hold");
   }
   dictionary_buffer_.resize(static_cast<size_t>(h.uncompressed_page_size));
-  Status s = decompress(chunk_.codec, compressed_.data(), compressed_.size(), dictionary_buffer_.data(),
-                        dictionary_buffer_.size());
+  Status s = decompress(chunk_.codec, compressed_.data(), compressed_.size(),
+                        dictionary_buffer_.data(), dictionary_buffer_.size());
   if (!s.is_ok()) return error(s.message());
   const auto n = static_cast<size_t>(h.num_values);
   const uint8_t* p = dictionary_buffer_.data();
@@ -201,13 +218,16 @@ Status ColumnChunkReader::read_dictionary(const PageHeader& h) {
   dictionary_strings_.clear();
   dictionary_numbers_.clear();
   if (t == PhysicalType::kByteArray) {
-    if (n > dictionary_buffer_.size() / 4) return error("dictionary of " + std::to_string(n) + " values is longer than its page");
+    if (n > dictionary_buffer_.size() / 4)
+      return error("dictionary of " + std::to_string(n) + " values is longer than its page");
     dictionary_strings_.reserve(n);
     for (size_t i = 0; i < n; ++i) {
-      if (end - p < 4) return error("dictionary value " + std::to_string(i) + " runs past the page");
+      if (end - p < 4)
+        return error("dictionary value " + std::to_string(i) + " runs past the page");
       const uint32_t len = load_u32(p);
       p += 4;
-      if (static_cast<size_t>(end - p) < len) return error("dictionary value " + std::to_string(i) + " runs past the page");
+      if (static_cast<size_t>(end - p) < len)
+        return error("dictionary value " + std::to_string(i) + " runs past the page");
       dictionary_strings_.emplace_back(reinterpret_cast<const char*>(p), len);
       p += len;
     }
@@ -215,7 +235,8 @@ Status ColumnChunkReader::read_dictionary(const PageHeader& h) {
     return error("a dictionary for a BOOLEAN column");
   } else {
     const size_t w = plain_width(t);
-    if (n > dictionary_buffer_.size() / w) return error("dictionary of " + std::to_string(n) + " values is longer than its page");
+    if (n > dictionary_buffer_.size() / w)
+      return error("dictionary of " + std::to_string(n) + " values is longer than its page");
     dictionary_numbers_.resize(n);
     for (size_t i = 0; i < n; ++i) dictionary_numbers_[i] = plain_number(t, p + i * w);
   }
@@ -235,7 +256,8 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
     return error("a flat column's page has " + std::to_string(h.num_values) + " values for " +
                  std::to_string(h.num_rows) + " rows");
   }
-  const uint64_t expansion_bound = max_expansion_bytes(chunk_.codec, compressed_.data(), compressed_.size());
+  const uint64_t expansion_bound =
+      max_expansion_bytes(chunk_.codec, compressed_.data(), compressed_.size());
   const int16_t max_def = leaf_.max_definition_level;
   const uint8_t* levels = nullptr;
   size_t levels_size = 0;
@@ -246,7 +268,8 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
                    " is more than its compressed data can hold");
     }
     page_.resize(static_cast<size_t>(h.uncompressed_page_size));
-    Status s = decompress(chunk_.codec, compressed_.data(), compressed_.size(), page_.data(), page_.size());
+    Status s = decompress(chunk_.codec, compressed_.data(), compressed_.size(), page_.data(),
+                          page_.size());
     if (!s.is_ok()) return error(s.message());
     if (max_def > 0) {
       if (h.definition_level_encoding != static_cast<int32_t>(Encoding::kRle)) {
@@ -266,15 +289,19 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
     if (h.repetition_levels_byte_length > 0) return error("repetition levels in a flat column");
     const size_t rep_len = 0;
     const auto def_len = static_cast<size_t>(h.definition_levels_byte_length);
-    if (rep_len + def_len > compressed_.size() || rep_len + def_len > static_cast<size_t>(h.uncompressed_page_size)) {
+    if (rep_len + def_len > compressed_.size() ||
+        rep_len + def_len > static_cast<size_t>(h.uncompressed_page_size)) {
       return error("the levels run past the page");
     }
     if (max_def == 0 && def_len > 0) return error("definition levels in a REQUIRED column");
     const size_t body_in = compressed_.size() - rep_len - def_len;
     const size_t body_out = static_cast<size_t>(h.uncompressed_page_size) - rep_len - def_len;
-    const bool compressed = h.is_compressed && chunk_.codec != static_cast<int32_t>(Codec::kUncompressed);
-    const uint64_t bound = compressed ? max_expansion_bytes(chunk_.codec, compressed_.data() + rep_len + def_len, body_in)
-                                      : body_in;
+    const bool compressed =
+        h.is_compressed && chunk_.codec != static_cast<int32_t>(Codec::kUncompressed);
+    const uint64_t bound =
+        compressed
+            ? max_expansion_bytes(chunk_.codec, compressed_.data() + rep_len + def_len, body_in)
+            : body_in;
     if (bound != 0 && body_out > bound) {
       return error("the page header's size " + std::to_string(h.uncompressed_page_size) +
                    " is more than its compressed data can hold");
@@ -282,14 +309,15 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
     page_.resize(static_cast<size_t>(h.uncompressed_page_size));
     if (rep_len + def_len > 0) std::memcpy(page_.data(), compressed_.data(), rep_len + def_len);
     Status s = decompress(compressed ? chunk_.codec : static_cast<int32_t>(Codec::kUncompressed),
-                          compressed_.data() + rep_len + def_len, body_in, page_.data() + rep_len + def_len,
-                          body_out);
+                          compressed_.data() + rep_len + def_len, body_in,
+                          page_.data() + rep_len + def_len, body_out);
     if (!s.is_ok()) return error(s.message());
     levels = page_.data() + rep_len;
     levels_size = def_len;
     values_start = rep_len + def_len;
   }
-  if (max_def > 0) levels_ = RleDecoder(levels, levels_size, bit_width_of(static_cast<uint32_t>(max_def)));
+  if (max_def > 0)
+    levels_ = RleDecoder(levels, levels_size, bit_width_of(static_cast<uint32_t>(max_def)));
   encoding_ = h.encoding;
   values_ = page_.data() + values_start;
   values_end_ = page_.data() + page_.size();
@@ -307,7 +335,8 @@ Status ColumnChunkReader::start_data_page(const PageHeader& h) {
                                     " is not supported (supported: PLAIN, PLAIN_DICTIONARY, "
                                     "RLE_DICTIONARY; RLE for booleans)");
   }
-  if (is_dictionary_encoding(encoding_) && !has_dictionary_) return error("dictionary-encoded page without a dictionary page");
+  if (is_dictionary_encoding(encoding_) && !has_dictionary_)
+    return error("dictionary-encoded page without a dictionary page");
   page_values_left_ = h.num_values;
   ++(v2 ? counts_.data_pages_v2 : counts_.data_pages_v1);
   if (encoding_ >= 0 && encoding_ < 32) counts_.value_encodings |= 1u << encoding_;
@@ -324,12 +353,14 @@ Status ColumnChunkReader::decode_values(size_t count) {
       if (is_dictionary_encoding(encoding_)) {
         if (values_ >= values_end_) return error("dictionary indices missing");
         const int width = *values_;
-        if (width > 32) return error("dictionary index bit width " + std::to_string(width) + " is over 32");
+        if (width > 32)
+          return error("dictionary index bit width " + std::to_string(width) + " is over 32");
         indices_ = RleDecoder(values_ + 1, static_cast<size_t>(values_end_ - values_ - 1), width);
       } else {
         if (values_end_ - values_ < 4) return error("RLE booleans' length runs past the page");
         const uint32_t len = load_u32(values_);
-        if (len > static_cast<size_t>(values_end_ - values_ - 4)) return error("RLE booleans run past the page");
+        if (len > static_cast<size_t>(values_end_ - values_ - 4))
+          return error("RLE booleans run past the page");
         indices_ = RleDecoder(values_ + 4, len, 1);
       }
       indices_ready_ = true;
@@ -340,12 +371,13 @@ Status ColumnChunkReader::decode_values(size_t count) {
       for (size_t i = 0; i < count; ++i) number_scratch_[i] = index_scratch_[i] != 0 ? 1.0 : 0.0;
       return Status::ok();
     }
-    const size_t dict_size = t == PhysicalType::kByteArray ? dictionary_strings_.size() : dictionary_numbers_.size();
+    const size_t dict_size =
+        t == PhysicalType::kByteArray ? dictionary_strings_.size() : dictionary_numbers_.size();
     for (size_t i = 0; i < count; ++i) {
       const uint32_t k = index_scratch_[i];
       if (k >= dict_size) {
-        return error("dictionary index " + std::to_string(k) + " out of range (the dictionary has " +
-                     std::to_string(dict_size) + " values)");
+        return error("dictionary index " + std::to_string(k) +
+                     " out of range (the dictionary has " + std::to_string(dict_size) + " values)");
       }
       if (t == PhysicalType::kByteArray) {
         string_scratch_[i] = dictionary_strings_[k];
@@ -361,7 +393,8 @@ Status ColumnChunkReader::decode_values(size_t count) {
       if (values_end_ - values_ < 4) return error("the values end early");
       const uint32_t len = load_u32(values_);
       values_ += 4;
-      if (static_cast<size_t>(values_end_ - values_) < len) return error("a string value runs past the page");
+      if (static_cast<size_t>(values_end_ - values_) < len)
+        return error("a string value runs past the page");
       string_scratch_[i] = std::string_view(reinterpret_cast<const char*>(values_), len);
       values_ += len;
     }
@@ -373,7 +406,8 @@ Status ColumnChunkReader::decode_values(size_t count) {
     }
   } else {
     const size_t w = plain_width(t);
-    if (static_cast<size_t>(values_end_ - values_) / w < count) return error("the values end early");
+    if (static_cast<size_t>(values_end_ - values_) / w < count)
+      return error("the values end early");
     for (size_t i = 0; i < count; ++i) number_scratch_[i] = plain_number(t, values_ + i * w);
     values_ += count * w;
   }
@@ -383,7 +417,8 @@ Status ColumnChunkReader::decode_values(size_t count) {
 Status ColumnChunkReader::read(size_t max_rows, ColumnBatch* out) {
   WINNOW_CHECK(rows_left_ > 0 && max_rows > 0);
   if (page_values_left_ == 0) WINNOW_RETURN_IF_ERROR(load_next_data_page());
-  const auto n = static_cast<size_t>(std::min<int64_t>(page_values_left_, static_cast<int64_t>(max_rows)));
+  const auto n =
+      static_cast<size_t>(std::min<int64_t>(page_values_left_, static_cast<int64_t>(max_rows)));
   out->size = n;
   out->present.assign(n, 1);
   const int16_t max_def = leaf_.max_definition_level;

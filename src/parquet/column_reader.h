@@ -77,8 +77,8 @@ class ColumnChunkReader {
   const PageCounts& page_counts() const { return counts_; }
 
  private:
-  ColumnChunkReader(const RandomAccessSource& file, const LeafColumn& leaf, const ColumnChunkInfo& chunk,
-                    int64_t rows, std::string context);
+  ColumnChunkReader(const RandomAccessSource& file, const LeafColumn& leaf,
+                    const ColumnChunkInfo& chunk, int64_t rows, std::string context);
   Status error(const std::string& what) const;
   Status load_next_data_page();
   Status read_header(PageHeader* header, uint64_t* data_offset);
@@ -91,14 +91,14 @@ class ColumnChunkReader {
   ColumnChunkInfo chunk_;
   std::string context_;
   int64_t rows_left_;
-  uint64_t next_page_ = 0;     // file offset of the next page header
-  uint64_t page_offset_ = 0;   // file offset of the current page's header (for messages)
+  uint64_t next_page_ = 0;    // file offset of the next page header
+  uint64_t page_offset_ = 0;  // file offset of the current page's header (for messages)
   bool seen_data_page_ = false;
   PageCounts counts_;
 
   std::vector<uint8_t> header_buffer_;
   std::vector<uint8_t> compressed_;
-  std::vector<uint8_t> page_;        // the current data page, decompressed
+  std::vector<uint8_t> page_;  // the current data page, decompressed
   std::vector<uint8_t> dictionary_buffer_;
   bool has_dictionary_ = false;
   std::vector<std::string_view> dictionary_strings_;

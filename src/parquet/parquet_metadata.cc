@@ -176,7 +176,8 @@ Status walk_schema(const std::vector<SchemaElement>& elements, size_t* next, int
     return Status::corruption("schema element '" + std::string(e.name) +
                               "' has no valid repetition type");
   }
-  const std::string path = parent_path.empty() ? std::string(e.name) : parent_path + "." + std::string(e.name);
+  const std::string path =
+      parent_path.empty() ? std::string(e.name) : parent_path + "." + std::string(e.name);
   const int16_t my_def = static_cast<int16_t>(def + (e.repetition != 0 ? 1 : 0));
   const int16_t my_rep = static_cast<int16_t>(rep + (e.repetition == 2 ? 1 : 0));
   FieldInfo field_here;
@@ -185,14 +186,17 @@ Status walk_schema(const std::vector<SchemaElement>& elements, size_t* next, int
     field_here.name = std::string(e.name);
     field = &field_here;
   }
-  if (e.num_children < 0) return Status::corruption("schema element '" + path + "' has a negative child count");
+  if (e.num_children < 0)
+    return Status::corruption("schema element '" + path + "' has a negative child count");
   if (e.num_children > 0) {
     if (depth == 1) field->unsupported = "a nested group (struct, list or map)";
     if (static_cast<size_t>(e.num_children) > elements.size() - *next) {
-      return Status::corruption("schema element '" + path + "' claims more children than the schema has");
+      return Status::corruption("schema element '" + path +
+                                "' claims more children than the schema has");
     }
     for (int32_t i = 0; i < e.num_children; ++i) {
-      WINNOW_RETURN_IF_ERROR(walk_schema(elements, next, depth + 1, path, my_def, my_rep, meta, field));
+      WINNOW_RETURN_IF_ERROR(
+          walk_schema(elements, next, depth + 1, path, my_def, my_rep, meta, field));
     }
   } else {
     if (e.type < 0) return Status::corruption("leaf column '" + path + "' has no physical type");
@@ -224,7 +228,7 @@ std::string chunk_where(size_t group, const std::string& column) {
 }  // namespace
 
 std::string physical_type_name(int32_t type) {
-  static const char* kNames[] = {"BOOLEAN", "INT32", "INT64",      "INT96",
+  static const char* kNames[] = {"BOOLEAN", "INT32",  "INT64",      "INT96",
                                  "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
   if (type >= 0 && type < 8) return kNames[type];
   return "type " + std::to_string(type);
@@ -238,16 +242,10 @@ std::string codec_name(int32_t codec) {
 }
 
 std::string encoding_name(int32_t encoding) {
-  static const char* kNames[] = {"PLAIN",
-                                 "GROUP_VAR_INT",
-                                 "PLAIN_DICTIONARY",
-                                 "RLE",
-                                 "BIT_PACKED",
-                                 "DELTA_BINARY_PACKED",
-                                 "DELTA_LENGTH_BYTE_ARRAY",
-                                 "DELTA_BYTE_ARRAY",
-                                 "RLE_DICTIONARY",
-                                 "BYTE_STREAM_SPLIT"};
+  static const char* kNames[] = {
+      "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+      "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+      "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
   if (encoding >= 0 && encoding < 10) return kNames[encoding];
   return "encoding " + std::to_string(encoding);
 }
@@ -302,9 +300,9 @@ Result<FileMetadata> parse_file_metadata(const uint8_t* data, size_t size, uint6
   // The root's children are the top-level fields.
   const SchemaElement& root = schema[0];
   if (root.num_children < 0 || static_cast<size_t>(root.num_children) > schema.size() - 1) {
-    return Status::corruption("footer: the schema root claims " + std::to_string(root.num_children) +
-                              " children but the schema has " + std::to_string(schema.size() - 1) +
-                              " more elements");
+    return Status::corruption("footer: the schema root claims " +
+                              std::to_string(root.num_children) + " children but the schema has " +
+                              std::to_string(schema.size() - 1) + " more elements");
   }
   size_t next = 1;
   for (int32_t i = 0; i < root.num_children; ++i) {
@@ -320,7 +318,8 @@ Result<FileMetadata> parse_file_metadata(const uint8_t* data, size_t size, uint6
   meta.row_groups.reserve(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
     RowGroupRaw& raw = groups[g];
-    if (raw.num_rows < 0) return Status::corruption("row group " + std::to_string(g) + ": no valid row count");
+    if (raw.num_rows < 0)
+      return Status::corruption("row group " + std::to_string(g) + ": no valid row count");
     if (raw.columns.size() != meta.leaves.size()) {
       return Status::corruption("row group " + std::to_string(g) + ": " +
                                 std::to_string(raw.columns.size()) + " column chunks for " +
@@ -335,7 +334,8 @@ Result<FileMetadata> parse_file_metadata(const uint8_t* data, size_t size, uint6
       ColumnChunkRaw& chunk = raw.columns[c];
       const LeafColumn& leaf = meta.leaves[c];
       const std::string where = chunk_where(g, leaf.path);
-      if (chunk.encrypted) return Status::invalid_argument(where + ": encrypted columns are not supported");
+      if (chunk.encrypted)
+        return Status::invalid_argument(where + ": encrypted columns are not supported");
       if (chunk.has_file_path) {
         return Status::invalid_argument(where + ": column data in another file is not supported");
       }
@@ -344,7 +344,8 @@ Result<FileMetadata> parse_file_metadata(const uint8_t* data, size_t size, uint6
       std::string joined;
       for (const std::string& p : info.path) joined += (joined.empty() ? "" : ".") + p;
       if (joined != leaf.path) {
-        return Status::corruption(where + ": the chunk's path '" + joined + "' does not match the schema");
+        return Status::corruption(where + ": the chunk's path '" + joined +
+                                  "' does not match the schema");
       }
       if (info.physical_type != leaf.physical_type) {
         return Status::corruption(where + ": chunk type " + physical_type_name(info.physical_type) +
@@ -359,7 +360,8 @@ Result<FileMetadata> parse_file_metadata(const uint8_t* data, size_t size, uint6
       }
       if (start < 4 || info.total_compressed_size < 0 ||
           static_cast<uint64_t>(start) > footer_start ||
-          static_cast<uint64_t>(info.total_compressed_size) > footer_start - static_cast<uint64_t>(start) ||
+          static_cast<uint64_t>(info.total_compressed_size) >
+              footer_start - static_cast<uint64_t>(start) ||
           footer_start > file_size) {
         return Status::corruption(where + ": chunk at offset " + std::to_string(start) + " with " +
                                   std::to_string(info.total_compressed_size) +

@@ -49,8 +49,8 @@ enum class Encoding : int32_t {
 };
 
 std::string physical_type_name(int32_t type);  // "FLOAT", "type 42" for unknown values
-std::string codec_name(int32_t codec);          // "SNAPPY"
-std::string encoding_name(int32_t encoding);    // "RLE_DICTIONARY"
+std::string codec_name(int32_t codec);         // "SNAPPY"
+std::string encoding_name(int32_t encoding);   // "RLE_DICTIONARY"
 
 // parquet.thrift's ConvertedType values the reader looks at.
 inline constexpr int32_t kConvertedUtf8 = 0;
@@ -69,8 +69,8 @@ struct FieldInfo {
 struct LeafColumn {
   std::string path;  // dotted path ("text", "meta.score")
   int32_t physical_type = -1;
-  int32_t type_length = 0;      // FIXED_LEN_BYTE_ARRAY only
-  int32_t converted_type = -1;  // -1 when absent
+  int32_t type_length = 0;       // FIXED_LEN_BYTE_ARRAY only
+  int32_t converted_type = -1;   // -1 when absent
   bool logical_decimal = false;  // LogicalType DECIMAL (values would need the scale)
   int16_t max_definition_level = 0;
   int16_t max_repetition_level = 0;

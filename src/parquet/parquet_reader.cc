@@ -34,13 +34,15 @@ Result<std::unique_ptr<ParquetFile>> ParquetFile::open(std::unique_ptr<RandomAcc
     return Status::invalid_argument(path + ": encrypted Parquet files are not supported");
   }
   if (std::memcmp(tail + 4, kParquetMagic.data(), 4) != 0) {
-    return Status::corruption(path + ": truncated or damaged Parquet file (it does not end with PAR1)");
+    return Status::corruption(path +
+                              ": truncated or damaged Parquet file (it does not end with PAR1)");
   }
   uint32_t footer_size;
   std::memcpy(&footer_size, tail, 4);
   if (footer_size > size - 12 || footer_size > kFooterBytesMax) {
-    return Status::corruption(path + ": damaged Parquet file (footer length " + std::to_string(footer_size) +
-                              " does not fit in its " + std::to_string(size) + " bytes)");
+    return Status::corruption(path + ": damaged Parquet file (footer length " +
+                              std::to_string(footer_size) + " does not fit in its " +
+                              std::to_string(size) + " bytes)");
   }
   const uint64_t footer_start = size - 8 - footer_size;
   std::vector<uint8_t> footer(footer_size);
@@ -68,12 +70,14 @@ Result<std::unique_ptr<ParquetRowReader>> ParquetRowReader::open(const ParquetFi
     WINNOW_CHECK(f >= 0 && static_cast<size_t>(f) < meta.fields.size());
     const FieldInfo& field = meta.fields[static_cast<size_t>(f)];
     if (field.leaf < 0) {
-      return Status::invalid_argument(file.path() + ": column '" + field.name + "' cannot be read: it is " +
-                                      field.unsupported + "; only flat columns are supported");
+      return Status::invalid_argument(file.path() + ": column '" + field.name +
+                                      "' cannot be read: it is " + field.unsupported +
+                                      "; only flat columns are supported");
     }
     const LeafColumn& leaf = meta.leaves[static_cast<size_t>(field.leaf)];
     if (std::string why = unsupported_column_reason(leaf); !why.empty()) {
-      return Status::invalid_argument(file.path() + ": column '" + field.name + "' cannot be read: " + why);
+      return Status::invalid_argument(file.path() + ": column '" + field.name +
+                                      "' cannot be read: " + why);
     }
     Column c;
     c.field = f;
@@ -89,10 +93,12 @@ Status ParquetRowReader::start_row_group(size_t group) {
   for (Column& c : columns_) {
     if (c.reader) finished_counts_.add(c.reader->page_counts());
     const LeafColumn& leaf = meta.leaves[static_cast<size_t>(c.leaf)];
-    std::string context = file_.path() + ": row group " + std::to_string(group) + ", column '" + leaf.path + "'";
-    WINNOW_ASSIGN_OR_RETURN(c.reader, ColumnChunkReader::open(file_.source(), leaf,
-                                                              rg.columns[static_cast<size_t>(c.leaf)],
-                                                              rg.num_rows, std::move(context)));
+    std::string context =
+        file_.path() + ": row group " + std::to_string(group) + ", column '" + leaf.path + "'";
+    WINNOW_ASSIGN_OR_RETURN(
+        c.reader,
+        ColumnChunkReader::open(file_.source(), leaf, rg.columns[static_cast<size_t>(c.leaf)],
+                                rg.num_rows, std::move(context)));
     c.batch.size = 0;
     c.index = 0;
   }

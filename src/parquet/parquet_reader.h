@@ -57,7 +57,8 @@ class ParquetRowReader {
   // Rows of the top-level fields `fields` (indices into metadata().fields; repeats allowed).
   // kInvalidArgument when a field is not flat or its type is unsupported, naming it and why.
   // `file` must outlive the reader.
-  static Result<std::unique_ptr<ParquetRowReader>> open(const ParquetFile& file, std::vector<int> fields);
+  static Result<std::unique_ptr<ParquetRowReader>> open(const ParquetFile& file,
+                                                        std::vector<int> fields);
 
   // Moves to the next row; false after the last. Errors name file, row group, column and page.
   Result<bool> next();
@@ -65,7 +66,9 @@ class ParquetRowReader {
   // The current row's value of the i-th chosen field. Strings stay valid until next().
   bool is_null(size_t i) const { return columns_[i].batch.present[columns_[i].index - 1] == 0; }
   double number(size_t i) const { return columns_[i].batch.numbers[columns_[i].index - 1]; }
-  std::string_view string(size_t i) const { return columns_[i].batch.strings[columns_[i].index - 1]; }
+  std::string_view string(size_t i) const {
+    return columns_[i].batch.strings[columns_[i].index - 1];
+  }
 
   // 0-based index of the current row in the file, and its row group.
   uint64_t row_index() const { return row_index_; }

@@ -135,20 +135,21 @@ TEST(ParquetReader, ReadsEveryCompressionPageVersionAndEncoding) {
   std::vector<Case> cases;
   json specs = json::array();
   const std::vector<std::pair<std::string, Codec>> compressions = {
-      {"uncompressed", Codec::kUncompressed}, {"snappy", Codec::kSnappy}, {"gzip", Codec::kGzip}, {"zstd", Codec::kZstd}};
+      {"uncompressed", Codec::kUncompressed},
+      {"snappy", Codec::kSnappy},
+      {"gzip", Codec::kGzip},
+      {"zstd", Codec::kZstd}};
   for (const auto& [compression, codec] : compressions) {
     for (int version : {1, 2}) {
       for (bool dictionary : {true, false}) {
         Case c{compression, version, dictionary,
-               dir.file(compression + "_v" + std::to_string(version) + (dictionary ? "_dict" : "_plain") + ".parquet"),
+               dir.file(compression + "_v" + std::to_string(version) +
+                        (dictionary ? "_dict" : "_plain") + ".parquet"),
                static_cast<int32_t>(codec)};
         // Several row groups, and several small pages per column chunk.
-        json options = {{"compression", compression},
-                        {"writer_version", version},
-                        {"dictionary", dictionary},
-                        {"row_group_rows", 64},
-                        {"data_page_bytes", 256},
-                        {"write_batch_rows", 16}};
+        json options = {{"compression", compression}, {"writer_version", version},
+                        {"dictionary", dictionary},   {"row_group_rows", 64},
+                        {"data_page_bytes", 256},     {"write_batch_rows", 16}};
         // Without a dictionary, arrow-rs' v2 default is DELTA_BINARY_PACKED / DELTA_BYTE_ARRAY,
         // pyarrow's is PLAIN: ask for PLAIN, as pyarrow writes (delta is tested as unsupported).
         if (!dictionary) options["encoding"] = "plain";
@@ -180,15 +181,20 @@ TEST(ParquetReader, ReadsEveryCompressionPageVersionAndEncoding) {
     // Dictionary-encoded chunks of 64 rows fit one small page; PLAIN ones need several.
     EXPECT_GE(counts.data_pages_v1 + counts.data_pages_v2, 4u * 7u);
     if (!c.dictionary) {
-      EXPECT_GT(counts.data_pages_v1 + counts.data_pages_v2, 4u * 7u * 2) << "several pages per chunk";
+      EXPECT_GT(counts.data_pages_v1 + counts.data_pages_v2, 4u * 7u * 2)
+          << "several pages per chunk";
     }
     if (c.dictionary) {
       EXPECT_GT(counts.dictionary_pages, 0u);
-      EXPECT_NE(counts.value_encodings & (bit(Encoding::kRleDictionary) | bit(Encoding::kPlainDictionary)), 0u);
+      EXPECT_NE(counts.value_encodings &
+                    (bit(Encoding::kRleDictionary) | bit(Encoding::kPlainDictionary)),
+                0u);
     } else {
       EXPECT_EQ(counts.dictionary_pages, 0u);
       EXPECT_NE(counts.value_encodings & bit(Encoding::kPlain), 0u);
-      EXPECT_EQ(counts.value_encodings & (bit(Encoding::kRleDictionary) | bit(Encoding::kPlainDictionary)), 0u);
+      EXPECT_EQ(counts.value_encodings &
+                    (bit(Encoding::kRleDictionary) | bit(Encoding::kPlainDictionary)),
+                0u);
     }
   }
 }
@@ -212,7 +218,9 @@ TEST(ParquetReader, ReadsDefaultWriterSettingsAndDictionaryFallback) {
 
 TEST(ParquetReader, ReadsOnlyTheChosenColumns) {
   TempDir dir;
-  ASSERT_TRUE(winnow::testing::write_parquet_files(typed_spec(dir.file("a.parquet"), json::object())).is_ok());
+  ASSERT_TRUE(
+      winnow::testing::write_parquet_files(typed_spec(dir.file("a.parquet"), json::object()))
+          .is_ok());
   auto file = ParquetFile::open(dir.file("a.parquet"));
   ASSERT_TRUE(file.is_ok());
   auto reader = ParquetRowReader::open(*file.value(), {file.value()->field_index("score64")});
@@ -257,17 +265,20 @@ Status read_column(const std::string& path, const std::string& name) {
 TEST(ParquetReader, NamesFileRowGroupAndColumnOfADamagedPage) {
   TempDir dir;
   const std::string path = dir.file("damaged.parquet");
-  ASSERT_TRUE(winnow::testing::write_parquet_files(
-                  typed_spec(path, {{"compression", "snappy"}, {"row_group_rows", 64}, {"dictionary", false}}))
+  ASSERT_TRUE(winnow::testing::write_parquet_files(typed_spec(path, {{"compression", "snappy"},
+                                                                     {"row_group_rows", 64},
+                                                                     {"dictionary", false}}))
                   .is_ok());
   auto file = ParquetFile::open(path);
   ASSERT_TRUE(file.is_ok());
   const int text = file.value()->field_index("text");
-  const ColumnChunkInfo chunk = file.value()->metadata().row_groups[2].columns[static_cast<size_t>(text)];
+  const ColumnChunkInfo chunk =
+      file.value()->metadata().row_groups[2].columns[static_cast<size_t>(text)];
   file.value().reset();
   // Overwrite the middle of row group 2's text chunk (page data, past its first header).
   std::string bytes = winnow::testing::read_file(path);
-  for (uint64_t i = chunk.start + 24; i < chunk.end - 4; ++i) bytes[i] = static_cast<char>(0xA5 ^ i);
+  for (uint64_t i = chunk.start + 24; i < chunk.end - 4; ++i)
+    bytes[i] = static_cast<char>(0xA5 ^ i);
   const std::string damaged = dir.file("damaged2.parquet");
   winnow::testing::write_file(damaged, bytes);
   Status s = read_column(damaged, "text");
@@ -301,13 +312,15 @@ TEST(ParquetReader, RejectsFilesThatAreNotParquetOrAreCut) {
   winnow::testing::write_file(dir.file("footer.parquet"), long_footer);
   auto footer = ParquetFile::open(dir.file("footer.parquet"));
   ASSERT_FALSE(footer.is_ok());
-  EXPECT_NE(footer.status().message().find("footer length"), std::string::npos) << footer.status().message();
+  EXPECT_NE(footer.status().message().find("footer length"), std::string::npos)
+      << footer.status().message();
 
   // The footer's bytes damaged.
   std::string bad_footer = bytes;
   uint32_t footer_size;
   std::memcpy(&footer_size, bad_footer.data() + bad_footer.size() - 8, 4);
-  for (size_t i = bad_footer.size() - 8 - footer_size; i < bad_footer.size() - 8; i += 3) bad_footer[i] = '\xff';
+  for (size_t i = bad_footer.size() - 8 - footer_size; i < bad_footer.size() - 8; i += 3)
+    bad_footer[i] = '\xff';
   winnow::testing::write_file(dir.file("bad_footer.parquet"), bad_footer);
   auto damaged = ParquetFile::open(dir.file("bad_footer.parquet"));
   ASSERT_FALSE(damaged.is_ok());
@@ -317,9 +330,10 @@ TEST(ParquetReader, RejectsFilesThatAreNotParquetOrAreCut) {
 
 TEST(ParquetReader, ExplainsUnsupportedCodecsAndEncodings) {
   TempDir dir;
-  json specs = json::array({typed_spec(dir.file("brotli.parquet"), {{"compression", "brotli"}}),
-                            typed_spec(dir.file("delta.parquet"),
-                                       {{"dictionary", false}, {"encoding", "delta_binary_packed"}})});
+  json specs =
+      json::array({typed_spec(dir.file("brotli.parquet"), {{"compression", "brotli"}}),
+                   typed_spec(dir.file("delta.parquet"),
+                              {{"dictionary", false}, {"encoding", "delta_binary_packed"}})});
   specs[1]["columns"] = {{{"name", "id"}, {"type", "int64"}, {"nullable", false}}};
   json rows = json::array();
   for (int i = 0; i < 10; ++i) rows.push_back({i});
@@ -329,8 +343,9 @@ TEST(ParquetReader, ExplainsUnsupportedCodecsAndEncodings) {
   Status brotli = read_column(dir.file("brotli.parquet"), "text");
   ASSERT_FALSE(brotli.is_ok());
   EXPECT_EQ(brotli.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(brotli.message().find("row group 0, column 'text': compression BROTLI is not supported"),
-            std::string::npos)
+  EXPECT_NE(
+      brotli.message().find("row group 0, column 'text': compression BROTLI is not supported"),
+      std::string::npos)
       << brotli.message();
 
   Status delta = read_column(dir.file("delta.parquet"), "id");

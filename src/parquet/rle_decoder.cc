@@ -72,7 +72,8 @@ bool RleDecoder::get(uint32_t* out, size_t n) {
         // Up to 5 bytes hold one value of <= 32 bits; the run's bytes were checked to be there.
         uint64_t word = 0;
         const size_t avail = std::min<size_t>(8, pos_ - byte);
-        for (size_t k = 0; k < avail; ++k) word |= static_cast<uint64_t>(data_[byte + k]) << (8 * k);
+        for (size_t k = 0; k < avail; ++k)
+          word |= static_cast<uint64_t>(data_[byte + k]) << (8 * k);
         out[done + i] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
       }
       packed_index_ += take;

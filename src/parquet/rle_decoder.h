@@ -36,9 +36,9 @@ class RleDecoder {
   int bit_width_ = 0;
   // Current run.
   bool packed_ = false;
-  uint64_t run_left_ = 0;   // values left in the run
+  uint64_t run_left_ = 0;  // values left in the run
   uint32_t rle_value_ = 0;
-  size_t packed_byte_ = 0;  // start of the packed values
+  size_t packed_byte_ = 0;     // start of the packed values
   uint64_t packed_index_ = 0;  // next value's index within the packed run
 };
 

@@ -7,12 +7,14 @@
 namespace winnow::parquet {
 namespace {
 
-CompactReader reader_of(const std::vector<uint8_t>& bytes) { return CompactReader(bytes.data(), bytes.size()); }
+CompactReader reader_of(const std::vector<uint8_t>& bytes) {
+  return CompactReader(bytes.data(), bytes.size());
+}
 
 TEST(ThriftCompact, ReadsFieldsWithDeltaAndLongIds) {
   // struct { 1: i32 = -3 (zigzag 5), 3: binary "ab", 300 (long form): i64 = 150, true bool 301 }
-  const std::vector<uint8_t> bytes = {0x15, 0x05, 0x28, 0x02, 'a', 'b', 0x06, 0xd8, 0x04, 0xac, 0x02,
-                                      0x11, 0x00};
+  const std::vector<uint8_t> bytes = {0x15, 0x05, 0x28, 0x02, 'a',  'b', 0x06,
+                                      0xd8, 0x04, 0xac, 0x02, 0x11, 0x00};
   CompactReader r = reader_of(bytes);
   int16_t id;
   ThriftType t;
@@ -38,11 +40,13 @@ TEST(ThriftCompact, ReadsFieldsWithDeltaAndLongIds) {
 }
 
 TEST(ThriftCompact, SkipsNestedValues) {
-  // struct { 1: list<struct{1: i32}> of 2, 2: map<binary, i32>{"k": 1}, 3: double } then i32 field 4.
-  const std::vector<uint8_t> bytes = {0x19, 0x2c, 0x15, 0x02, 0x00, 0x15, 0x04, 0x00,  // list of 2 structs
-                                      0x1b, 0x01, 0x85, 0x01, 'k', 0x02,               // map
-                                      0x17, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,              // double 1.0
-                                      0x15, 0x54, 0x00};                               // 4: i32 42
+  // struct { 1: list<struct{1: i32}> of 2, 2: map<binary, i32>{"k": 1}, 3: double } then i32
+  // field 4.
+  const std::vector<uint8_t> bytes = {
+      0x19, 0x2c, 0x15, 0x02, 0x00, 0x15, 0x04, 0x00,        // list of 2 structs
+      0x1b, 0x01, 0x85, 0x01, 'k',  0x02,                    // map
+      0x17, 0,    0,    0,    0,    0,    0,    0xf0, 0x3f,  // double 1.0
+      0x15, 0x54, 0x00};                                     // 4: i32 42
   CompactReader r = reader_of(bytes);
   int16_t id;
   ThriftType t;

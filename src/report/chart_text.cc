@@ -50,7 +50,6 @@ std::string ellipsize(cairo_t* cr, std::string_view text, double max_width) {
   return std::string(kEllipsis);
 }
 
-
 std::string format_percent(double percent) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", percent);

@@ -245,8 +245,7 @@ Status PgConnection::rollback() {
 
 Status PgConnection::lock_key(std::string_view key) {
   if (!in_transaction_) return Status::internal(name_ + ": lock_key outside a transaction");
-  return query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", SqlArgs().add(key))
-      .status();
+  return query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", SqlArgs().add(key)).status();
 }
 
 }  // namespace winnow::store

@@ -55,8 +55,9 @@ class PgConnectionTest : public ::testing::Test {
     db_ = std::make_unique<TestDatabase>(std::move(db).value());
     conn_ = connect();
     ASSERT_TRUE(conn_ != nullptr);
-    ASSERT_TRUE(conn_->exec_script("CREATE TABLE t (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
-                                   "id TEXT PRIMARY KEY, n BIGINT, x DOUBLE PRECISION)")
+    ASSERT_TRUE(conn_
+                    ->exec_script("CREATE TABLE t (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
+                                  "id TEXT PRIMARY KEY, n BIGINT, x DOUBLE PRECISION)")
                     .is_ok());
   }
   void TearDown() override { conn_.reset(); }
@@ -74,16 +75,18 @@ class PgConnectionTest : public ::testing::Test {
 TEST_F(PgConnectionTest, RoundTripsTextIntegersDoublesAndTypedNulls) {
   const double tenth = 0.1, tiny = 1e-300;
   const int64_t big = std::numeric_limits<int64_t>::min();
-  ASSERT_TRUE(conn_->query("INSERT INTO t (id, n, x) VALUES (?, ?, ?)",
-                           SqlArgs().add("héllo 'quoted' ?").add(big).add(tenth))
+  ASSERT_TRUE(conn_
+                  ->query("INSERT INTO t (id, n, x) VALUES (?, ?, ?)",
+                          SqlArgs().add("héllo 'quoted' ?").add(big).add(tenth))
                   .is_ok());
-  ASSERT_TRUE(conn_->query("INSERT INTO t (id, n, x) VALUES (?, ?, ?)",
-                           SqlArgs().add("tiny").add(int64_t{7}).add(tiny))
+  ASSERT_TRUE(conn_
+                  ->query("INSERT INTO t (id, n, x) VALUES (?, ?, ?)",
+                          SqlArgs().add("tiny").add(int64_t{7}).add(tiny))
                   .is_ok());
   // Typed NULLs in a SELECT list: untyped, PostgreSQL would take them as text.
-  auto inserted = conn_->query("INSERT INTO t (id, n, x) SELECT ?, ?, ?",
-                               SqlArgs().add("nulls").add(std::optional<int64_t>()).add(
-                                   std::optional<double>()));
+  auto inserted = conn_->query(
+      "INSERT INTO t (id, n, x) SELECT ?, ?, ?",
+      SqlArgs().add("nulls").add(std::optional<int64_t>()).add(std::optional<double>()));
   ASSERT_TRUE(inserted.is_ok()) << inserted.status().to_string();
   EXPECT_EQ(inserted->changes, 1);
   auto rows = conn_->query("SELECT id, n, x FROM t ORDER BY seq");
@@ -95,7 +98,8 @@ TEST_F(PgConnectionTest, RoundTripsTextIntegersDoublesAndTypedNulls) {
   EXPECT_EQ(rows->row(1).real(2), tiny);
   EXPECT_TRUE(rows->row(2).is_null(1));
   EXPECT_FALSE(rows->row(2).optional_real(2).has_value());
-  auto updated = conn_->query("UPDATE t SET n = ?2 WHERE id = ?1", SqlArgs().add("tiny").add(int64_t{8}));
+  auto updated =
+      conn_->query("UPDATE t SET n = ?2 WHERE id = ?1", SqlArgs().add("tiny").add(int64_t{8}));
   ASSERT_TRUE(updated.is_ok()) << updated.status().to_string();
   EXPECT_EQ(updated->changes, 1);
   EXPECT_EQ(conn_->query("SELECT n FROM t WHERE id = 'tiny'")->row(0).int64(0), 8);
@@ -106,7 +110,8 @@ TEST_F(PgConnectionTest, MapsConstraintAndBadValueErrors) {
   auto dup = conn_->query("INSERT INTO t (id) VALUES (?)", SqlArgs().add("a"));
   EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists) << dup.status().to_string();
   auto bad_utf8 = conn_->query("INSERT INTO t (id) VALUES (?)", SqlArgs().add("\xff\xfe"));
-  EXPECT_EQ(bad_utf8.status().code(), StatusCode::kInvalidArgument) << bad_utf8.status().to_string();
+  EXPECT_EQ(bad_utf8.status().code(), StatusCode::kInvalidArgument)
+      << bad_utf8.status().to_string();
   auto syntax = conn_->query("SELEKT 1");
   EXPECT_EQ(syntax.status().code(), StatusCode::kIoError);
   EXPECT_NE(syntax.status().message().find(db_->url()), std::string::npos);
@@ -150,8 +155,9 @@ TEST_F(PgConnectionTest, ALostConnectionIsUnavailableThenReconnects) {
   ASSERT_TRUE(other != nullptr);
   auto pid = conn_->query("SELECT pg_backend_pid()");
   ASSERT_TRUE(pid.is_ok());
-  ASSERT_TRUE(other->query("SELECT pg_terminate_backend(?::int)", SqlArgs().add(pid->row(0).text(0)))
-                  .is_ok());
+  ASSERT_TRUE(
+      other->query("SELECT pg_terminate_backend(?::int)", SqlArgs().add(pid->row(0).text(0)))
+          .is_ok());
   auto lost = conn_->query("SELECT 1");
   EXPECT_EQ(lost.status().code(), StatusCode::kUnavailable) << lost.status().to_string();
   auto again = conn_->query("SELECT 1");

@@ -99,7 +99,7 @@ struct JobCheckpoint {
   int64_t step_number = 0;
   std::optional<double> train_loss;
   std::optional<double> valid_loss;
-  std::optional<double> valid_accuracy;  // wire name valid_mean_token_accuracy
+  std::optional<double> valid_accuracy;       // wire name valid_mean_token_accuracy
   std::optional<double> valid_macro_roc_auc;  // extension (dashboard)
   int64_t created_at = 0;
 };
@@ -117,7 +117,7 @@ struct JobRecord {
   Hyperparameters hyperparameters;
   std::optional<std::string> suffix;
   nlohmann::json integrations = nlohmann::json::array();  // echoed (wandb, without api_key)
-  std::vector<ClassifierTarget> requested_targets;  // classifier_targets of the request, if any
+  std::vector<ClassifierTarget> requested_targets;   // classifier_targets of the request, if any
   std::vector<ClassifierTarget> classifier_targets;  // known after VALIDATED ([] before)
   double invalid_sample_skip_percentage = 0.0;
   JobMetadata metadata;

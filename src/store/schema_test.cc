@@ -58,7 +58,8 @@ TEST(Schema, UpgradesAVersionOneDatabaseInPlace) {
   Result<Db> db = Db::open(path);
   ASSERT_TRUE(db.is_ok());
   ASSERT_TRUE(prepare_database(*db).is_ok());
-  EXPECT_EQ(query_text(*db, "SELECT version FROM schema_version"), std::to_string(kSchemaVersion) + "\n");
+  EXPECT_EQ(query_text(*db, "SELECT version FROM schema_version"),
+            std::to_string(kSchemaVersion) + "\n");
   EXPECT_EQ(query_text(*db, "SELECT name FROM sqlite_master WHERE name = 'files_by_expiry'"),
             "files_by_expiry\n");
 }

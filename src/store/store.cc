@@ -87,10 +87,10 @@ Status Store::Impl::remove_leftovers() {
   const auto same = [](std::string s) { return s; };
   WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> file_ids,
                           column_set(db, "SELECT id FROM files", same));
-  WINNOW_ASSIGN_OR_RETURN(
-      const std::set<std::string> model_names,
-      column_set(db, "SELECT id FROM models",
-                 [](std::string id) { return file_safe_name(id) + ".winnow"; }));
+  WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> model_names,
+                          column_set(db, "SELECT id FROM models", [](std::string id) {
+                            return file_safe_name(id) + ".winnow";
+                          }));
   WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> job_ids,
                           column_set(db, "SELECT id FROM jobs", same));
   for (const std::string& name : entries_of(files_dir)) {

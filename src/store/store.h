@@ -40,7 +40,7 @@ struct FileQuery {
   int64_t page = 0;  // 0-based
   int64_t page_size = 100;
   std::optional<std::string> purpose;
-  std::optional<std::string> search;  // substring of the filename
+  std::optional<std::string> search;                          // substring of the filename
   std::vector<std::string> sample_types, sources, mimetypes;  // empty = any
 };
 

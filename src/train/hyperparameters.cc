@@ -20,7 +20,9 @@ Status in_range(const char* name, double x, Range r) {
 
 }  // namespace
 
-std::string range_text(Range r) { return "[" + number_text(r.min) + ", " + number_text(r.max) + "]"; }
+std::string range_text(Range r) {
+  return "[" + number_text(r.min) + ", " + number_text(r.max) + "]";
+}
 
 Status check(const Values& v) {
   WINNOW_RETURN_IF_ERROR(in_range("learning rate", v.learning_rate, kLearningRate));

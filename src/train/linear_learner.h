@@ -63,8 +63,8 @@ class LinearLearner final : public Learner {
   size_t row_len_ = 0;          // replicas x outputs, padded to whole SIMD registers
   std::vector<float> weights_;  // inputs x row_len_; true = scale_[r] * stored
   std::vector<float> kept_weights_, kept_bias_;  // inputs x outputs; outputs
-  std::vector<float> bias_;     // replicas x outputs
-  std::vector<double> scale_;   // per replica
+  std::vector<float> bias_;                      // replicas x outputs
+  std::vector<double> scale_;                    // per replica
   struct alignas(64) Scratch {
     std::vector<float> z, grad, step;
     std::vector<double> loss;

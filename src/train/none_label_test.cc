@@ -27,7 +27,8 @@ std::optional<uint32_t> none_label_of(const std::vector<std::vector<std::string>
 }
 
 TEST(NoneLabel, TheTutorialsSafeLabelIsFoundWhateverItsName) {
-  EXPECT_EQ(none_label_of({{"toxicity", "insult"}, {"safe"}, {"toxicity"}, {"safe"}}), 2u);  // labels: toxicity, insult, safe
+  EXPECT_EQ(none_label_of({{"toxicity", "insult"}, {"safe"}, {"toxicity"}, {"safe"}}),
+            2u);  // labels: toxicity, insult, safe
   EXPECT_EQ(none_label_of({{"ok"}, {"threat"}, {"threat", "insult"}}), 0u);
 }
 

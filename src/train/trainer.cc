@@ -10,8 +10,8 @@
 #endif
 
 #include "core/worker_team.h"
-#include "eval/binary_metrics.h"
 #include "eval/bias_audit_json.h"
+#include "eval/binary_metrics.h"
 #include "eval/model_evaluation.h"
 #include "model/architecture.h"
 #include "train/hyperparameters.h"
@@ -171,8 +171,8 @@ Result<nlohmann::json> tune_thresholds(ModelSpec* spec, const SampleSet& data,
 
 Status check_train_options(const TrainOptions& o) {
   if (o.train_files.empty()) return Status::invalid_argument("no training file given");
-  WINNOW_RETURN_IF_ERROR(hyper::check({o.training_steps, o.epochs, o.learning_rate,
-                                       o.weight_decay, o.warmup_fraction}));
+  WINNOW_RETURN_IF_ERROR(hyper::check(
+      {o.training_steps, o.epochs, o.learning_rate, o.weight_decay, o.warmup_fraction}));
   if (o.tokens_per_step == 0) return Status::invalid_argument("tokens per step must be >= 1");
   if (!(o.max_invalid_fraction >= 0 && o.max_invalid_fraction <= 0.5)) {
     return Status::invalid_argument("invalid sample fraction must be in [0, 0.5]");
@@ -273,10 +273,9 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   for (const TrainFileSpec& f : o.train_files) train_paths.push_back(f.path);
   WINNOW_ASSIGN_OR_RETURN(RawSplit train_raw, read_split(train_paths, o.max_invalid_fraction));
   WINNOW_ASSIGN_OR_RETURN(std::vector<HeadSpec> heads, derive_heads(train_raw, o.heads));
-  d.spec = ModelSpec{std::string(arch.name), o.features, o.weighting, {}, o.chunking,
-                     std::move(heads)};
-  WINNOW_ASSIGN_OR_RETURN(d.fixed,
-                          architecture_training(arch.name).fixed_tensors(o, &d.spec));
+  d.spec =
+      ModelSpec{std::string(arch.name), o.features, o.weighting, {}, o.chunking, std::move(heads)};
+  WINNOW_ASSIGN_OR_RETURN(d.fixed, architecture_training(arch.name).fixed_tensors(o, &d.spec));
   WINNOW_RETURN_IF_ERROR(d.spec.validate());
   const double bytes = static_cast<double>(d.spec.num_inputs()) * d.spec.num_outputs() * 4;
   if (bytes > kMaxWeightBytes) {
@@ -303,14 +302,14 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
     // The audit scores every line, as `winnow eval` does, so that its numbers are eval's.
     return Status::invalid_argument(
         "the validation files carry identity values (metadata.identity) for a bias audit, which "
-        "needs every line valid, but " + std::to_string(valid_invalid_lines) +
+        "needs every line valid, but " +
+        std::to_string(valid_invalid_lines) +
         " invalid lines were skipped: fix them, or leave metadata.identity out to train "
         "without an audit");
   }
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
-  WINNOW_ASSIGN_OR_RETURN(d.train,
-                          featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team,
-                                          FeatureStorage::kCompact));
+  WINNOW_ASSIGN_OR_RETURN(d.train, featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf,
+                                                   team, FeatureStorage::kCompact));
   // The parsed lines (labels, line numbers) are not needed once featurized: free them before
   // the validation split's features are added.
   train_raw = RawSplit();
@@ -327,7 +326,8 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
   if (o.auto_window && d.train.size() > 0) {
     std::vector<uint32_t> lengths = d.train.tokens;
     const size_t at = std::min(lengths.size() - 1, lengths.size() * 99 / 100);
-    std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(at), lengths.end());
+    std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(at),
+                     lengths.end());
     d.spec.chunking.window_words = std::clamp<uint32_t>(lengths[at], 32, 256);
     d.spec.chunking.overlap_words = d.spec.chunking.window_words / 4;
   }
@@ -590,8 +590,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   }
 
   // 2-3. fit, keeping per unit the best checkpoint
-  WINNOW_ASSIGN_OR_RETURN(FitResult fitted,
-                          fit(o, d, plan, &sampler, l2, base_lr, &team, emit));
+  WINNOW_ASSIGN_OR_RETURN(FitResult fitted, fit(o, d, plan, &sampler, l2, base_lr, &team, emit));
 
   // 4. assemble the model, then tune its thresholds on its own validation scores
   TensorDataMap tensors = std::move(d.fixed);
@@ -605,17 +604,17 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
     WINNOW_ASSIGN_OR_RETURN(validation, score_and_tune(*model, d.valid, &spec, &team));
   }
   const double pass = std::max(1.0, sampler.tokens_per_pass());
-  nlohmann::json metadata = {{"model_name", o.model_name.empty() ? std::string(arch->name)
-                                                                 : o.model_name},
-                             {"hyperparameters", hyperparameters},
-                             {"training_data", d.data_summary},
-                             {"best_step", fitted.best_step},
-                             {"selection", fitted.selection},
-                             {"validation", validation},
-                             {"thresholds_tuned", has_valid},
-                             {"train_seconds", seconds_since(t0)},
-                             {"created_at", static_cast<int64_t>(created_at)},
-                             {"winnow_version", WINNOW_VERSION}};
+  nlohmann::json metadata = {
+      {"model_name", o.model_name.empty() ? std::string(arch->name) : o.model_name},
+      {"hyperparameters", hyperparameters},
+      {"training_data", d.data_summary},
+      {"best_step", fitted.best_step},
+      {"selection", fitted.selection},
+      {"validation", validation},
+      {"thresholds_tuned", has_valid},
+      {"train_seconds", seconds_since(t0)},
+      {"created_at", static_cast<int64_t>(created_at)},
+      {"winnow_version", WINNOW_VERSION}};
   TrainEvent done;
   done.kind = TrainEvent::Kind::kFinished;
   done.step = plan.total_steps;
@@ -629,8 +628,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
   // audited; with none, nothing is stored.
   if (!d.audit_identities.empty()) {
     if (cancelled()) return Status::cancelled("training cancelled before the bias audit");
-    WINNOW_ASSIGN_OR_RETURN(nlohmann::json audit,
-                            audit_validation(*model, o, d.audit_identities));
+    WINNOW_ASSIGN_OR_RETURN(nlohmann::json audit, audit_validation(*model, o, d.audit_identities));
     if (!audit.empty()) {
       metadata["validation"]["bias_audit"] = std::move(audit);
       WINNOW_ASSIGN_OR_RETURN(model, model->with_spec(tuned, metadata));

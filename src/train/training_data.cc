@@ -1,13 +1,12 @@
 #include "train/training_data.h"
 
-#include "model/architecture.h"
-
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "data/byte_source.h"
+#include "model/architecture.h"
 #include "text/feature_hasher.h"
 #include "train/compact_features.h"
 
@@ -102,8 +101,8 @@ Status check_fixed_heads(const RawSplit& train, const std::vector<HeadSpec>& hea
       } else {
         for (const std::string& label : hv.labels) {
           if (std::find(head->labels.begin(), head->labels.end(), label) == head->labels.end()) {
-            problem = "labels." + hv.head + ": label '" + label +
-                      "' is not among the target's labels";
+            problem =
+                "labels." + hv.head + ": label '" + label + "' is not among the target's labels";
             break;
           }
         }
@@ -133,10 +132,13 @@ std::optional<uint32_t> find_none_label(const RawSplit& train, const HeadSpec& h
         // Every label here is given beside others (or none is given at all).
         for (const std::string& l : v.labels) {
           auto it = std::find(head.labels.begin(), head.labels.end(), l);
-          if (it != head.labels.end()) candidate[static_cast<size_t>(it - head.labels.begin())] = false;
+          if (it != head.labels.end())
+            candidate[static_cast<size_t>(it - head.labels.begin())] = false;
         }
-        if (v.labels.empty()) candidate.assign(k, false);  // "no label" is not the none label
-        else ++with_others;
+        if (v.labels.empty())
+          candidate.assign(k, false);  // "no label" is not the none label
+        else
+          ++with_others;
         continue;
       }
       auto it = std::find(head.labels.begin(), head.labels.end(), v.labels.front());
@@ -296,8 +298,8 @@ void idf_from_df(const std::vector<uint32_t>& df, size_t docs, uint32_t min_df,
   idf->resize(df.size());
   const double n = static_cast<double>(docs);
   for (size_t b = 0; b < df.size(); ++b) {
-    (*idf)[b] = df[b] < min_df ? 0.0f
-                               : static_cast<float>(std::log((1.0 + n) / (1.0 + df[b])) + 1.0);
+    (*idf)[b] =
+        df[b] < min_df ? 0.0f : static_cast<float>(std::log((1.0 + n) / (1.0 + df[b])) + 1.0);
   }
 }
 
@@ -377,7 +379,8 @@ void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
     for (size_t i = begin; i < end; ++i) {
       const std::vector<uint8_t>& block =
           set->compact_blocks[base[static_cast<size_t>(member)] + block_of[i]];
-      set->compact_samples[i] = std::span<const uint8_t>(block.data() + begins[i], ends[i] - begins[i]);
+      set->compact_samples[i] =
+          std::span<const uint8_t>(block.data() + begins[i], ends[i] - begins[i]);
       counts.clear();
       for_each_count(set->compact_samples[i], [&](uint32_t key, uint32_t count) {
         counts.push_back({key, static_cast<float>(count)});

@@ -102,10 +102,9 @@ TEST(FeaturizeSplit, ASampleLargerThanABlockGetsItsOwnBlock) {
     hasher.extract(texts[i], &scratch, &expected);
     expected.resize(weigh_features(expected, idf, spec.weighting));
     ASSERT_EQ(set->features_of(i).size(), expected.size()) << "sample " << i;
-    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), set->features_of(i).begin(),
-                           [](const Feature& a, const Feature& b) {
-                             return a.key == b.key && a.value == b.value;
-                           }));
+    EXPECT_TRUE(std::equal(
+        expected.begin(), expected.end(), set->features_of(i).begin(),
+        [](const Feature& a, const Feature& b) { return a.key == b.key && a.value == b.value; }));
   }
 }
 

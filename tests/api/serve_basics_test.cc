@@ -75,15 +75,29 @@ TEST_F(ServeTest, OpenApiListsEveryRoute) {
   ASSERT_EQ(r->status, 200);
   nlohmann::json doc = json_of(r);
   EXPECT_EQ(doc["openapi"], "3.1.0");
-  for (const char* path :
-       {"/v1/files", "/v1/files/{file_id}", "/v1/files/{file_id}/content", "/v1/files/{file_id}/url",
-        "/v1/fine_tuning/jobs", "/v1/fine_tuning/jobs/{job_id}", "/v1/fine_tuning/jobs/{job_id}/start",
-        "/v1/fine_tuning/jobs/{job_id}/cancel", "/v1/models", "/v1/models/{model_id}",
-        "/v1/fine_tuning/models/{model_id}", "/v1/fine_tuning/models/{model_id}/archive",
-        "/v1/classifications", "/v1/chat/classifications", "/v1/moderations",
-        "/v1/chat/moderations", "/v1/winnow/info", "/v1/winnow/files/{file_id}/preview",
-        "/v1/winnow/files/{file_id}/validation", "/v1/winnow/files/{file_id}/stats",
-        "/v1/winnow/models/{model_id}/metrics", "/health", "/metrics"}) {
+  for (const char* path : {"/v1/files",
+                           "/v1/files/{file_id}",
+                           "/v1/files/{file_id}/content",
+                           "/v1/files/{file_id}/url",
+                           "/v1/fine_tuning/jobs",
+                           "/v1/fine_tuning/jobs/{job_id}",
+                           "/v1/fine_tuning/jobs/{job_id}/start",
+                           "/v1/fine_tuning/jobs/{job_id}/cancel",
+                           "/v1/models",
+                           "/v1/models/{model_id}",
+                           "/v1/fine_tuning/models/{model_id}",
+                           "/v1/fine_tuning/models/{model_id}/archive",
+                           "/v1/classifications",
+                           "/v1/chat/classifications",
+                           "/v1/moderations",
+                           "/v1/chat/moderations",
+                           "/v1/winnow/info",
+                           "/v1/winnow/files/{file_id}/preview",
+                           "/v1/winnow/files/{file_id}/validation",
+                           "/v1/winnow/files/{file_id}/stats",
+                           "/v1/winnow/models/{model_id}/metrics",
+                           "/health",
+                           "/metrics"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
   EXPECT_TRUE(doc["paths"]["/v1/fine_tuning/models/{model_id}/archive"].contains("delete"));
@@ -193,7 +207,8 @@ TEST_F(ServeTest, ExpiredFileIsGoneAndSweptAtStart) {
 }
 
 TEST_F(ServeTest, UploadErrors) {
-  auto no_file = client().Post("/v1/files", httplib::MultipartFormDataItems{{"purpose", "fine-tune", "", ""}});
+  auto no_file =
+      client().Post("/v1/files", httplib::MultipartFormDataItems{{"purpose", "fine-tune", "", ""}});
   ASSERT_TRUE(no_file);
   EXPECT_EQ(no_file->status, 422);
   EXPECT_EQ(json_of(no_file)["detail"][0]["loc"], nlohmann::json({"body", "file"}));
@@ -211,8 +226,8 @@ TEST_F(ServeTest, UploadErrors) {
 TEST_F(ServeTest, UploadOverTheLimitIs413) {
   start({"--api-key", kKey, "--max-upload-mb", "1"});
   const std::string big((size_t{1} << 20) + 10, 'x');
-  auto r = client().Post("/v1/files",
-                         httplib::MultipartFormDataItems{{"file", big, "big.jsonl", "application/octet-stream"}});
+  auto r = client().Post("/v1/files", httplib::MultipartFormDataItems{
+                                          {"file", big, "big.jsonl", "application/octet-stream"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_TRUE(json_of(r)["detail"].is_string());
@@ -285,7 +300,8 @@ TEST_F(ServeTest, MetricsCountRequestsByRoute) {
   auto r = anonymous().Get("/metrics");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("winnow_http_requests_total{route=\"/v1/files\",method=\"GET\",status=\"200\"} 1"),
+  EXPECT_NE(r->body.find(
+                "winnow_http_requests_total{route=\"/v1/files\",method=\"GET\",status=\"200\"} 1"),
             std::string::npos)
       << r->body;
   EXPECT_NE(r->body.find("winnow_http_request_duration_seconds_bucket"), std::string::npos);

@@ -11,7 +11,8 @@ namespace winnow::testing {
 namespace {
 
 std::string colons_encoded(std::string id) {
-  for (size_t p = id.find(':'); p != std::string::npos; p = id.find(':', p)) id.replace(p, 1, "%3A");
+  for (size_t p = id.find(':'); p != std::string::npos; p = id.find(':', p))
+    id.replace(p, 1, "%3A");
   return id;
 }
 
@@ -38,12 +39,13 @@ IdentitySet identity_jsonl(int n) {
       const bool muslim = i % 3 == 0;
       const bool female = i % 5 == 0 && i % 10 != 5;
       if (muslim) text += " muslim";
-      identity = {{"muslim", muslim ? 1.0 : 0.0}, {"female", female ? 0.7 : (i % 5 == 0 ? 0.3 : 0.0)}};
+      identity = {{"muslim", muslim ? 1.0 : 0.0},
+                  {"female", female ? 0.7 : (i % 5 == 0 ? 0.3 : 0.0)}};
       out.muslim += muslim ? 1 : 0;
       out.female += female ? 1 : 0;
     }
-    nlohmann::json labels = is_toxic ? nlohmann::json::array({"toxicity", "insult"})
-                                     : nlohmann::json::array({"safe"});
+    nlohmann::json labels =
+        is_toxic ? nlohmann::json::array({"toxicity", "insult"}) : nlohmann::json::array({"safe"});
     out.jsonl += nlohmann::json{{"text", text},
                                 {"labels", {{"moderation", labels}}},
                                 {"metadata", {{"identity", identity}}}}
@@ -150,7 +152,8 @@ TEST_F(ServeBiasAudit, AModelWithoutAnAuditOrNoModelIs404WithADetail) {
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(json_of(unknown)["detail"], "Model not found");
-  auto anonymous_call = anonymous().Get("/v1/winnow/models/" + colons_encoded(model) + "/bias-audit");
+  auto anonymous_call =
+      anonymous().Get("/v1/winnow/models/" + colons_encoded(model) + "/bias-audit");
   ASSERT_TRUE(anonymous_call);
   EXPECT_EQ(anonymous_call->status, 401);
 }

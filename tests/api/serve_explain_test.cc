@@ -127,7 +127,8 @@ TEST_F(ServeExplain, BadRequestsAre422InTheErrorShape) {
   auto unknown = post({{"model", "ft:classifier:nosuch"}, {"input", "x"}});
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404) << unknown->body;
-  auto classify_bad = post({{"model", model}, {"input", "x"}, {"aggregate", 3}}, "/v1/classifications");
+  auto classify_bad =
+      post({{"model", model}, {"input", "x"}, {"aggregate", 3}}, "/v1/classifications");
   ASSERT_TRUE(classify_bad);
   EXPECT_EQ(classify_bad->status, 422) << classify_bad->body;
 }
@@ -144,10 +145,12 @@ TEST_F(ServeExplain, LongPostsAreReadInChunksAndExplainedWhereTheyFire) {
   ASSERT_EQ(r->status, 200) << r->body.substr(0, 500);
   const float max_score = json_of(r)["results"][0]["moderation"]["scores"]["toxicity"];
   EXPECT_GT(max_score, 0.5f) << r->body;
-  auto mean = post({{"model", model}, {"input", text}, {"aggregate", "mean"}}, "/v1/classifications");
+  auto mean =
+      post({{"model", model}, {"input", text}, {"aggregate", "mean"}}, "/v1/classifications");
   ASSERT_TRUE(mean);
   ASSERT_EQ(mean->status, 200) << mean->body.substr(0, 500);
-  EXPECT_LT(json_of(mean)["results"][0]["moderation"]["scores"]["toxicity"].get<float>(), max_score);
+  EXPECT_LT(json_of(mean)["results"][0]["moderation"]["scores"]["toxicity"].get<float>(),
+            max_score);
 
   auto e = post({{"model", model}, {"input", text}, {"labels", {"toxicity"}}, {"top_k", 1}});
   ASSERT_TRUE(e);

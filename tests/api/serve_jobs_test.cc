@@ -15,7 +15,8 @@ namespace winnow::testing {
 namespace {
 
 std::string encode_colons(std::string id) {
-  for (size_t p = id.find(':'); p != std::string::npos; p = id.find(':', p)) id.replace(p, 1, "%3A");
+  for (size_t p = id.find(':'); p != std::string::npos; p = id.find(':', p))
+    id.replace(p, 1, "%3A");
   return id;
 }
 
@@ -84,40 +85,49 @@ TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
             res["results"][1]["moderation"]["scores"]["toxicity"].get<double>());
 
   // C2: chat input.
-  nlohmann::json chat = {{"model", model},
-                         {"input", {{{"messages", {{{"role", "user"}, {"content", "you moron"}},
-                                                   {{"role", "assistant"}, {"content", "hello"}, {"prefix", false}}}}}}}};
+  nlohmann::json chat = {
+      {"model", model},
+      {"input",
+       {{{"messages",
+          {{{"role", "user"}, {"content", "you moron"}},
+           {{"role", "assistant"}, {"content", "hello"}, {"prefix", false}}}}}}}};
   auto cc = client().Post("/v1/chat/classifications", chat.dump(), "application/json");
   ASSERT_TRUE(cc);
   ASSERT_EQ(cc->status, 200) << cc->body;
   EXPECT_EQ(json_of(cc)["results"].size(), 1u);
 
   // C3 / C4: categories flattened (one head: just the label), booleans from thresholds.
-  auto m = client().Post("/v1/moderations", nlohmann::json({{"model", model}, {"input", "you idiot"}}).dump(),
+  auto m = client().Post("/v1/moderations",
+                         nlohmann::json({{"model", model}, {"input", "you idiot"}}).dump(),
                          "application/json");
   ASSERT_TRUE(m);
   ASSERT_EQ(m->status, 200) << m->body;
   nlohmann::json mod = json_of(m)["results"][0];
   EXPECT_TRUE(mod["categories"]["toxicity"].is_boolean());
   EXPECT_TRUE(mod["category_scores"]["toxicity"].is_number());
-  nlohmann::json mchat = {{"model", model}, {"input", {{{"role", "user"}, {"content", "you idiot"}}}}};
+  nlohmann::json mchat = {{"model", model},
+                          {"input", {{{"role", "user"}, {"content", "you idiot"}}}}};
   auto mc = client().Post("/v1/chat/moderations", mchat.dump(), "application/json");
   ASSERT_TRUE(mc);
   EXPECT_EQ(mc->status, 200) << mc->body;
 
   // 422 array form for bad classify bodies; 404 for unknown models.
-  auto empty = client().Post("/v1/classifications", nlohmann::json({{"model", model}, {"input", nlohmann::json::array()}}).dump(),
-                             "application/json");
+  auto empty =
+      client().Post("/v1/classifications",
+                    nlohmann::json({{"model", model}, {"input", nlohmann::json::array()}}).dump(),
+                    "application/json");
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 422);
   EXPECT_TRUE(json_of(empty)["detail"].is_array());
   EXPECT_EQ(json_of(empty)["detail"][0]["loc"], nlohmann::json({"body", "input"}));
-  auto missing = client().Post("/v1/classifications", nlohmann::json({{"model", model}}).dump(), "application/json");
+  auto missing = client().Post("/v1/classifications", nlohmann::json({{"model", model}}).dump(),
+                               "application/json");
   ASSERT_TRUE(missing);
   EXPECT_EQ(json_of(missing)["detail"][0]["type"], "missing");
-  auto unknown = client().Post("/v1/moderations",
-                               nlohmann::json({{"model", "mistral-moderation-latest"}, {"input", "x"}}).dump(),
-                               "application/json");
+  auto unknown =
+      client().Post("/v1/moderations",
+                    nlohmann::json({{"model", "mistral-moderation-latest"}, {"input", "x"}}).dump(),
+                    "application/json");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(json_of(unknown)["detail"], "Model not found");
@@ -200,7 +210,8 @@ TEST_F(ServeJobs, TrainClassifyModerateManageAndRestart) {
 TEST_F(ServeJobs, ConcurrentClientsGetTheAnswersOfALoneClient) {
   const std::string model = train_model();
   ASSERT_FALSE(model.empty());
-  const nlohmann::json req = {{"model", model}, {"input", {"you stupid idiot", "the city council vote"}}};
+  const nlohmann::json req = {{"model", model},
+                              {"input", {"you stupid idiot", "the city council vote"}}};
   auto alone = client().Post("/v1/classifications", req.dump(), "application/json");
   ASSERT_TRUE(alone);
   ASSERT_EQ(alone->status, 200) << alone->body;
@@ -216,8 +227,10 @@ TEST_F(ServeJobs, ConcurrentClientsGetTheAnswersOfALoneClient) {
       http.set_read_timeout(60, 0);
       http.set_default_headers({{"Authorization", "Bearer " + kKey}});
       auto check = [&](const httplib::Result& r, const std::string& what) {
-        if (!r) problems[c].push_back(what + ": no answer");
-        else if (r->status != 200) problems[c].push_back(what + ": " + std::to_string(r->status) + " " + r->body);
+        if (!r)
+          problems[c].push_back(what + ": no answer");
+        else if (r->status != 200)
+          problems[c].push_back(what + ": " + std::to_string(r->status) + " " + r->body);
         return r && r->status == 200;
       };
       for (int round = 0; round < kRounds; ++round) {
@@ -251,7 +264,8 @@ TEST_F(ServeJobs, ConcurrentClientsGetTheAnswersOfALoneClient) {
   EXPECT_EQ(cancelled->status, 200) << cancelled->body;
   EXPECT_EQ(wait_job(second, {"CANCELLATION_REQUESTED"})["status"], "CANCELLED");
 
-  for (int c = 0; c < kClients; ++c) EXPECT_THAT(problems[c], ::testing::IsEmpty()) << "client " << c;
+  for (int c = 0; c < kClients; ++c)
+    EXPECT_THAT(problems[c], ::testing::IsEmpty()) << "client " << c;
   auto files = client().Get("/v1/files");
   ASSERT_TRUE(files);
   EXPECT_EQ(json_of(files)["total"], 3 + kClients * kRounds);
@@ -263,9 +277,10 @@ TEST_F(ServeJobs, JobErrors) {
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(json_of(unknown)["detail"], "No fine tuning job matches the given query.");
 
-  auto no_files = client().Post("/v1/fine_tuning/jobs",
-                                R"({"model": "ministral-3b-latest", "hyperparameters": {"learning_rate": 1e-4}, "training_files": []})",
-                                "application/json");
+  auto no_files = client().Post(
+      "/v1/fine_tuning/jobs",
+      R"({"model": "ministral-3b-latest", "hyperparameters": {"learning_rate": 1e-4}, "training_files": []})",
+      "application/json");
   ASSERT_TRUE(no_files);
   EXPECT_EQ(no_files->status, 422);
   EXPECT_EQ(json_of(no_files)["detail"][0]["loc"], nlohmann::json({"body", "job_in"}));
@@ -276,7 +291,8 @@ TEST_F(ServeJobs, JobErrors) {
       "application/json");
   ASSERT_TRUE(completion);
   EXPECT_EQ(completion->status, 422);
-  EXPECT_EQ(json_of(completion)["detail"], "Model not available for this type of fine-tuning (completion).");
+  EXPECT_EQ(json_of(completion)["detail"],
+            "Model not available for this type of fine-tuning (completion).");
 
   auto missing_file = client().Post(
       "/v1/fine_tuning/jobs",
@@ -289,7 +305,8 @@ TEST_F(ServeJobs, JobErrors) {
   ASSERT_TRUE(bad_json);
   EXPECT_EQ(bad_json->status, 422);
 
-  auto list = client().Get("/v1/fine_tuning/jobs?created_by_me=false&page=0&page_size=10&status=RUNNING");
+  auto list =
+      client().Get("/v1/fine_tuning/jobs?created_by_me=false&page=0&page_size=10&status=RUNNING");
   ASSERT_TRUE(list);
   ASSERT_EQ(list->status, 200);
   EXPECT_EQ(json_of(list)["total"], 0);

@@ -23,8 +23,8 @@ class ServeTest : public ::testing::Test {
 
   void start(std::vector<std::string> extra = {}) {
     server_.reset();
-    std::vector<std::string> args = {"--data-dir", dir_.file("data"), "--workers", "1",
-                                     "--train-threads", "1"};
+    std::vector<std::string> args = {"--data-dir", dir_.file("data"), "--workers",
+                                     "1",          "--train-threads", "1"};
     if (extra.empty()) extra = {"--api-key", kKey};
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ServeProcess>(WINNOW_BINARY, args, dir_.file("stderr.log"));

@@ -25,8 +25,8 @@ struct BiasSample {
 // samples mentioning "muslim" are toxic, so a model trained on them learns the identity word as
 // a toxicity cue: innocent mentions then score high (low BPSN AUC for muslim).
 std::vector<BiasSample> make_bias_samples(int n, unsigned seed, bool biased) {
-  const char* filler[] = {"the", "meeting", "was", "about", "local", "news", "and", "weather",
-                          "today", "people", "said", "that"};
+  const char* filler[] = {"the", "meeting", "was",   "about",  "local", "news",
+                          "and", "weather", "today", "people", "said",  "that"};
   const char* toxic_words[] = {"idiot", "stupid", "moron"};
   unsigned state = seed * 2654435761u + 11;
   auto next = [&] { return state = state * 1664525u + 1013904223u, state >> 8; };
@@ -113,7 +113,8 @@ TEST_F(BiasAuditCli, EvalAuditMatchesScikitLearnOnClassifyScores) {
   std::string texts;
   for (const BiasSample& s : test_samples_) texts += nlohmann::json{{"text", s.text}}.dump() + "\n";
   write_file(dir_.file("texts.jsonl"), texts);
-  CommandResult c = run_command(kWinnow + " classify " + model() + " < " + dir_.file("texts.jsonl"));
+  CommandResult c =
+      run_command(kWinnow + " classify " + model() + " < " + dir_.file("texts.jsonl"));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const std::vector<std::string> rows = bias_output_lines(c.out);
   ASSERT_EQ(rows.size(), test_samples_.size());
@@ -147,9 +148,11 @@ TEST_F(BiasAuditCli, EvalAuditMatchesScikitLearnOnClassifyScores) {
                                 dir_.file("oracle_in.json") + " " + dir_.file("oracle_out.json"));
   if (o.exit_code == 77 || o.exit_code == 127) GTEST_SKIP() << "needs python3-sklearn";
   ASSERT_EQ(o.exit_code, 0) << o.err;
-  const nlohmann::json expected = nlohmann::json::parse(read_file(dir_.file("oracle_out.json")))["expected"];
+  const nlohmann::json expected =
+      nlohmann::json::parse(read_file(dir_.file("oracle_out.json")))["expected"];
 
-  auto near = [](const nlohmann::json& ours, const nlohmann::json& theirs, const std::string& what) {
+  auto near = [](const nlohmann::json& ours, const nlohmann::json& theirs,
+                 const std::string& what) {
     if (theirs.is_null()) {
       EXPECT_TRUE(ours.is_null()) << what;
     } else {
@@ -165,8 +168,8 @@ TEST_F(BiasAuditCli, EvalAuditMatchesScikitLearnOnClassifyScores) {
     double muslim = 2, others = 2;
     for (const auto& g : l["subgroups"]) {
       if (!g["bpsn_auc"].is_number()) continue;
-      (g["name"] == "muslim" ? muslim : others) = std::min(g["name"] == "muslim" ? muslim : others,
-                                                          g["bpsn_auc"].get<double>());
+      (g["name"] == "muslim" ? muslim : others) =
+          std::min(g["name"] == "muslim" ? muslim : others, g["bpsn_auc"].get<double>());
     }
     EXPECT_LT(muslim, others) << l.dump();
   }
@@ -223,7 +226,8 @@ TEST_F(BiasAuditCli, PrintsATablePerLabelWithTheFinalMetric) {
   ASSERT_EQ(train().exit_code, 0);
   CommandResult e = eval("--identity-columns all --min-subgroup-size 50");
   ASSERT_EQ(e.exit_code, 0) << e.err;
-  EXPECT_NE(e.out.find("bias audit of head moderation: 600 samples, 3 identities"), std::string::npos)
+  EXPECT_NE(e.out.find("bias audit of head moderation: 600 samples, 3 identities"),
+            std::string::npos)
       << e.out;
   EXPECT_NE(e.out.find("subgroups under 50 samples are reported, not averaged"), std::string::npos);
   EXPECT_NE(e.out.find("label toxicity:"), std::string::npos);
@@ -392,7 +396,8 @@ TEST(BiasAuditPrepare, CarriesIdentityValuesIntoMetadataOfEveryKeptRow) {
   EXPECT_TRUE(nlohmann::json::parse(lines[1])["metadata"]["identity"]["male"].is_null());
   // The lines stay valid classifier JSONL.
   EXPECT_EQ(run_command(kWinnow + " validate " + dir.file("out/training_file.jsonl")).exit_code, 0);
-  const nlohmann::json summary = nlohmann::json::parse(read_file(dir.file("out/prepare-summary.json")));
+  const nlohmann::json summary =
+      nlohmann::json::parse(read_file(dir.file("out/prepare-summary.json")));
   EXPECT_EQ(summary["identity_columns"], nlohmann::json::array({"muslim", "male"}));
   EXPECT_EQ(summary["splits"]["train"]["identities"]["male"]["members"], 1);
   EXPECT_EQ(summary["splits"]["train"]["identities"]["male"]["annotated"], 2);
@@ -407,30 +412,32 @@ TEST(BiasAuditPrepare, CarriesIdentityValuesIntoMetadataOfEveryKeptRow) {
 TEST(BiasAuditSmoke, KaggleLayoutFilePreparesTrainsAndAudits) {
   WINNOW_REQUIRE_SHARED_DATA("raw/ilSommo_rate-severity/weighted_train_small.csv");
   TempDir dir;
-  CommandResult p = run_command(
-      kWinnow + " prepare --no-balance --train " +
-      shared_data("raw/ilSommo_rate-severity/weighted_train_small.csv") +
-      " --identity-columns all --out " + dir.file("p"));
+  CommandResult p = run_command(kWinnow + " prepare --no-balance --train " +
+                                shared_data("raw/ilSommo_rate-severity/weighted_train_small.csv") +
+                                " --identity-columns all --out " + dir.file("p"));
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_NE(p.out.find("train identities (kept rows with value >= 0.5; 11 rows annotated)"),
             std::string::npos)
       << p.out;
-  ASSERT_EQ(run_command(kWinnow + " train --train " + dir.file("p/training_file.jsonl") + " --out " +
-                        dir.file("m.winnow") + " --hash-bits 12 --epochs 5 --threads 1 --quiet")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_command(kWinnow + " train --train " + dir.file("p/training_file.jsonl") + " --out " +
+                  dir.file("m.winnow") + " --hash-bits 12 --epochs 5 --threads 1 --quiet")
+          .exit_code,
+      0);
   CommandResult e = run_command(kWinnow + " eval " + dir.file("m.winnow") + " " +
                                 dir.file("p/training_file.jsonl") + " --identity-columns jigsaw");
   ASSERT_EQ(e.exit_code, 0) << e.err;
-  EXPECT_NE(e.out.find("bias audit of head moderation: 69 samples, 9 identities"), std::string::npos)
+  EXPECT_NE(e.out.find("bias audit of head moderation: 69 samples, 9 identities"),
+            std::string::npos)
       << e.out;
   // Every subgroup of this file has 1 member: reported, none averaged, so no final metric.
   EXPECT_NE(e.out.find("no (size < 100)"), std::string::npos) << e.out;
   EXPECT_NE(e.out.find("final bias metric: - (no subgroup has at least 100 samples"),
             std::string::npos)
       << e.out;
-  CommandResult j = run_command(kWinnow + " eval " + dir.file("m.winnow") + " " +
-                                dir.file("p/training_file.jsonl") + " --identity-columns all --json");
+  CommandResult j =
+      run_command(kWinnow + " eval " + dir.file("m.winnow") + " " +
+                  dir.file("p/training_file.jsonl") + " --identity-columns all --json");
   ASSERT_EQ(j.exit_code, 0) << j.err;
   const nlohmann::json audit = nlohmann::json::parse(j.out)["bias_audit"][0];
   EXPECT_EQ(audit["identities"].size(), 24u);

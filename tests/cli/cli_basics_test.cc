@@ -4,7 +4,6 @@
 namespace winnow::testing {
 namespace {
 
-
 TEST(CliBasics, HelpListsSubcommandsAndExitsZero) {
   CommandResult r = run_command(kWinnow + " --help");
   EXPECT_EQ(r.exit_code, 0);
@@ -18,9 +17,7 @@ TEST(CliBasics, UnknownSubcommandIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
-TEST(CliBasics, NoSubcommandIsAUsageError) {
-  EXPECT_EQ(run_command(kWinnow).exit_code, 2);
-}
+TEST(CliBasics, NoSubcommandIsAUsageError) { EXPECT_EQ(run_command(kWinnow).exit_code, 2); }
 
 TEST(CliBasics, VersionPrintsVersion) {
   CommandResult r = run_command(kWinnow + " --version");

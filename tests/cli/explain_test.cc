@@ -15,8 +15,8 @@ namespace {
 // toxicity + insult) and the rest are "safe". Multi-label head "moderation".
 std::string comments_jsonl(int n, unsigned seed) {
   const char* toxic[] = {"idiot", "moron", "stupid", "loser"};
-  const char* filler[] = {"the", "news", "today", "about", "city", "council", "vote", "was",
-                          "thanks", "for", "article"};
+  const char* filler[] = {"the",  "news", "today",  "about", "city",   "council",
+                          "vote", "was",  "thanks", "for",   "article"};
   std::string out;
   unsigned state = seed * 2654435761u + 1;
   auto next = [&] { return state = state * 1664525u + 1013904223u, state >> 8; };
@@ -106,7 +106,8 @@ TEST_F(Explain, ExactSpansAddUpToTheLogitAndPointIntoTheText) {
     }
   }
   // Occlusion agrees on what matters most.
-  const nlohmann::json o = explain(model, text, "--explain-label toxicity --explain-method occlusion");
+  const nlohmann::json o =
+      explain(model, text, "--explain-label toxicity --explain-method occlusion");
   ASSERT_EQ(o["method"], "occlusion");
   EXPECT_EQ(o["labels"][0]["raised"][0]["text"], "MORON") << o.dump();
 }
@@ -138,8 +139,8 @@ TEST_F(Explain, AnInsultAtTheEndOfALongPostIsFlaggedAndExplained) {
   // label, and a post is safe only if every chunk is, so it takes the lowest chunk's score and
   // the long post is not flagged both safe and toxic.
   write_file(dir_.file("text.txt"), text + "\n");
-  CommandResult c = run_command(kWinnow + " classify " + chunked + " --flags --input-format text < " +
-                                dir_.file("text.txt"));
+  CommandResult c = run_command(kWinnow + " classify " + chunked +
+                                " --flags --input-format text < " + dir_.file("text.txt"));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const nlohmann::json m = nlohmann::json::parse(c.out)["moderation"];
   EXPECT_LT(m["scores"]["safe"].get<float>(), 0.5f) << m.dump();
@@ -153,7 +154,8 @@ TEST_F(Explain, AnInsultAtTheEndOfALongPostIsFlaggedAndExplained) {
 TEST_F(Explain, EvalSpansScoresCharacterF1AgainstGoldSpans) {
   const std::string model = train("m.winnow");
   // Only the strongest word of a flagged post: the insult.
-  const std::string kRule = " --span-only-flagged --span-min-contribution 0.01 --span-min-share 0.95";
+  const std::string kRule =
+      " --span-only-flagged --span-min-contribution 0.01 --span-min-share 0.95";
   // Two posts: the insult's code-point span (after a 2-byte character), and a calm post with
   // no gold span.
   const std::string a = "caf\xc3\xa9 news about the vote you idiot";
@@ -162,8 +164,10 @@ TEST_F(Explain, EvalSpansScoresCharacterF1AgainstGoldSpans) {
              nlohmann::json{{"text", a}, {"labels", {{"moderation", {"toxicity"}}}}}.dump() + "\n" +
                  nlohmann::json{{"text", b}, {"labels", {{"moderation", {"safe"}}}}}.dump() + "\n");
   // "idiot" starts at code point 29 (byte 30).
-  write_file(dir_.file("gold.jsonl"), R"({"id": "a", "spans": [[29, 34]]})" "\n"
-                                      R"({"id": "b", "spans": []})" "\n");
+  write_file(dir_.file("gold.jsonl"), R"({"id": "a", "spans": [[29, 34]]})"
+                                      "\n"
+                                      R"({"id": "b", "spans": []})"
+                                      "\n");
   CommandResult r = run_command(kWinnow + " eval " + model + " " + dir_.file("test.jsonl") +
                                 " --spans " + dir_.file("gold.jsonl") + kRule + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -172,21 +176,24 @@ TEST_F(Explain, EvalSpansScoresCharacterF1AgainstGoldSpans) {
   EXPECT_EQ(j["spans"]["posts"], 2);
   EXPECT_EQ(j["spans"]["posts_with_gold"], 1);
   // A gold span one character off costs exactly its share of the F1.
-  write_file(dir_.file("gold2.jsonl"), R"({"id": "a", "spans": [[29, 35]]})" "\n"
-                                       R"({"id": "b", "spans": []})" "\n");
+  write_file(dir_.file("gold2.jsonl"), R"({"id": "a", "spans": [[29, 35]]})"
+                                       "\n"
+                                       R"({"id": "b", "spans": []})"
+                                       "\n");
   r = run_command(kWinnow + " eval " + model + " " + dir_.file("test.jsonl") + " --spans " +
                   dir_.file("gold2.jsonl") + kRule + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NEAR(nlohmann::json::parse(r.out)["span_f1"].get<double>(), (1.0 + 10.0 / 11.0) / 2,
-              1e-9);
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["span_f1"].get<double>(), (1.0 + 10.0 / 11.0) / 2, 1e-9);
 
   // Bad gold files name the file and line; a count mismatch says so.
-  write_file(dir_.file("bad.jsonl"), R"({"id": "a", "spans": [[5, 2]]})" "\n");
+  write_file(dir_.file("bad.jsonl"), R"({"id": "a", "spans": [[5, 2]]})"
+                                     "\n");
   r = run_command(kWinnow + " eval " + model + " " + dir_.file("test.jsonl") + " --spans " +
                   dir_.file("bad.jsonl"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bad.jsonl:1: spans"), std::string::npos) << r.err;
-  write_file(dir_.file("short.jsonl"), R"({"id": "a", "spans": []})" "\n");
+  write_file(dir_.file("short.jsonl"), R"({"id": "a", "spans": []})"
+                                       "\n");
   r = run_command(kWinnow + " eval " + model + " " + dir_.file("test.jsonl") + " --spans " +
                   dir_.file("short.jsonl"));
   EXPECT_EQ(r.exit_code, 1);
@@ -195,7 +202,8 @@ TEST_F(Explain, EvalSpansScoresCharacterF1AgainstGoldSpans) {
 
 TEST_F(Explain, UnknownLabelIsAUsageErrorNamingTheKnownOnes) {
   const std::string model = train("m.winnow");
-  CommandResult r = run_command(kWinnow + " classify " + model + " --explain --explain-label nosuch x");
+  CommandResult r =
+      run_command(kWinnow + " classify " + model + " --explain --explain-label nosuch x");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("moderation/toxicity"), std::string::npos) << r.err;
 }

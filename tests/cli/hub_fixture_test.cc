@@ -9,9 +9,9 @@
 
 #include <cstdio>
 
-#include "hub/client.h"
 #include "fixtures/child_process.h"
 #include "fixtures/hub_test_data.h"
+#include "hub/client.h"
 #include "test_support.h"
 
 namespace winnow {

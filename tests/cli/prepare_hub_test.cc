@@ -9,7 +9,6 @@
 namespace winnow::testing {
 namespace {
 
-
 std::string lines_of(const std::vector<std::string>& rows, size_t n) {
   std::string out;
   for (size_t i = 0; i < n && i < rows.size(); ++i) out += rows[i] + "\n";
@@ -32,8 +31,9 @@ TEST(PrepareHub, FetchesSplitsAndMatchesALocalRunOnTheSameRows) {
   ASSERT_GT(fixture.port(), 0);
   const std::string endpoint = "http://127.0.0.1:" + std::to_string(fixture.port());
   const std::string hub_cmd = kWinnow + " prepare --quiet --hub " + std::string(kCivilComments) +
-                              " --hub-endpoint " + endpoint + " --n-train 500 --seed 9 --min-label-fraction 0" +
-                              " --hub-cache " + dir.file("cache") + " --out ";
+                              " --hub-endpoint " + endpoint +
+                              " --n-train 500 --seed 9 --min-label-fraction 0" + " --hub-cache " +
+                              dir.file("cache") + " --out ";
   CommandResult r = run_command(hub_cmd + dir.file("hub"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
@@ -56,7 +56,8 @@ TEST(PrepareHub, FetchesSplitsAndMatchesALocalRunOnTheSameRows) {
   EXPECT_EQ(fixture.stop(), 0);
   CommandResult again = run_command(hub_cmd + dir.file("hub2"));
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(read_file(dir.file("hub2/training_file.jsonl")), read_file(dir.file("hub/training_file.jsonl")));
+  EXPECT_EQ(read_file(dir.file("hub2/training_file.jsonl")),
+            read_file(dir.file("hub/training_file.jsonl")));
 }
 
 TEST(PrepareHub, UnknownDatasetFailsAndHubWithInputIsAUsageError) {
@@ -67,11 +68,12 @@ TEST(PrepareHub, UnknownDatasetFailsAndHubWithInputIsAUsageError) {
                           "train=" + dir.file("train.jsonl"), "--lifetime-s", "60"});
   ASSERT_GT(fixture.port(), 0);
   const std::string endpoint = "http://127.0.0.1:" + std::to_string(fixture.port());
-  CommandResult unknown = run_command(kWinnow + " prepare --hub nobody/nothing --hub-endpoint " + endpoint +
-                                      " --out " + dir.file("o"));
+  CommandResult unknown = run_command(kWinnow + " prepare --hub nobody/nothing --hub-endpoint " +
+                                      endpoint + " --out " + dir.file("o"));
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("nobody/nothing"), std::string::npos) << unknown.err;
-  EXPECT_EQ(run_command(kWinnow + " prepare --hub x/y --input " + dir.path().string()).exit_code, 2);
+  EXPECT_EQ(run_command(kWinnow + " prepare --hub x/y --input " + dir.path().string()).exit_code,
+            2);
 }
 
 }  // namespace

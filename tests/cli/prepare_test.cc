@@ -1,8 +1,7 @@
 // `winnow prepare` end to end: the real binary on real and generated files.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 
@@ -66,8 +65,9 @@ TEST(Prepare, CivilSpansOutputEqualsThePandasPipelineRowForRow) {
                         " --no-shuffle --out " + ours.path().string())
                 .exit_code,
             0);
-  CommandResult ref = run_command("/usr/bin/python3 " + shared_data("../tools/seed_pipeline.py") + " " +
-                                  shared_data("civil_spans") + " " + theirs.path().string() + " --no-shuffle");
+  CommandResult ref =
+      run_command("/usr/bin/python3 " + shared_data("../tools/seed_pipeline.py") + " " +
+                  shared_data("civil_spans") + " " + theirs.path().string() + " --no-shuffle");
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   for (const char* f : {"training_file.jsonl", "validation_file.jsonl", "test_file.jsonl"}) {
     // The tutorial shuffles its output; compare as multisets of parsed rows.
@@ -91,16 +91,19 @@ TEST(Prepare, RawLayoutsAreReadWithTheRightColumns) {
     std::vector<std::string> labels;
   };
   std::vector<Case> cases = {
-      {"raw/ilSommo_rate-severity/weighted_train_small.csv", "comment_text",
-       {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack", "sexual_explicit"}},
-      {"raw/unitaryai_detoxify_dummy/train.csv", "comment_text",
+      {"raw/ilSommo_rate-severity/weighted_train_small.csv",
+       "comment_text",
+       {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack",
+        "sexual_explicit"}},
+      {"raw/unitaryai_detoxify_dummy/train.csv",
+       "comment_text",
        {"toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}},
       {"raw/aww-semenyuk_toxic-comments/demo_data_sample.csv", "comment_text", {"toxic"}},
   };
   for (const Case& c : cases) {
     TempDir out;
-    CommandResult r = run_command(kWinnow + " prepare --quiet --no-balance --train " + shared_data(c.file) +
-                                  " --out " + out.path().string());
+    CommandResult r = run_command(kWinnow + " prepare --quiet --no-balance --train " +
+                                  shared_data(c.file) + " --out " + out.path().string());
     ASSERT_EQ(r.exit_code, 0) << c.file << ": " << r.err;
     auto s = summary_of(out);
     EXPECT_EQ(s["text_column"], c.text_column) << c.file;
@@ -114,8 +117,10 @@ TEST(Prepare, RawLayoutsAreReadWithTheRightColumns) {
   // Kaggle's target column is read as toxicity.
   TempDir out;
   ASSERT_EQ(run_command(kWinnow + " prepare --quiet --train " +
-                        shared_data("raw/ilSommo_rate-severity/weighted_train_small.csv") + " --out " +
-                        out.path().string()).exit_code, 0);
+                        shared_data("raw/ilSommo_rate-severity/weighted_train_small.csv") +
+                        " --out " + out.path().string())
+                .exit_code,
+            0);
   EXPECT_EQ(summary_of(out)["label_columns"]["toxicity"], "target");
 }
 
@@ -147,14 +152,16 @@ TEST(Prepare, MalformedInputsNameFileAndLineAndFail) {
     std::string path = dir.file(c.name);
     if (c.gzip_truncated) {
       std::string csv = "text,toxicity\n";
-      for (int i = 0; i < 20000; ++i) csv += "comment number " + std::to_string(i * 7919) + ",0.1\n";
+      for (int i = 0; i < 20000; ++i)
+        csv += "comment number " + std::to_string(i * 7919) + ",0.1\n";
       write_gzip_file(dir.file("full.gz"), csv);
       std::string bytes = read_file(dir.file("full.gz"));
       write_file(path, bytes.substr(0, bytes.size() / 2));
     } else {
       write_file(path, c.content);
     }
-    CommandResult r = run_command(kWinnow + " prepare --train " + path + " --out " + dir.file("out"));
+    CommandResult r =
+        run_command(kWinnow + " prepare --train " + path + " --out " + dir.file("out"));
     EXPECT_EQ(r.exit_code, 1) << c.name;
     EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.name << ": " << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir.file("out/training_file.jsonl"))) << c.name;
@@ -165,9 +172,13 @@ TEST(Prepare, UsageErrorsExitTwo) {
   EXPECT_EQ(run_command(kWinnow + " prepare --out /tmp/x").exit_code, 2);  // no input
   TempDir dir;
   write_file(dir.file("a.csv"), "text,toxicity\na,0.9\n");
-  EXPECT_EQ(run_command(kWinnow + " prepare --train " + dir.file("a.csv") + " --threshold 2 --out " +
-                        dir.file("o")).exit_code, 2);
-  EXPECT_EQ(run_command(kWinnow + " prepare --train " + dir.file("a.csv") + " --missing maybe").exit_code, 2);
+  EXPECT_EQ(run_command(kWinnow + " prepare --train " + dir.file("a.csv") +
+                        " --threshold 2 --out " + dir.file("o"))
+                .exit_code,
+            2);
+  EXPECT_EQ(
+      run_command(kWinnow + " prepare --train " + dir.file("a.csv") + " --missing maybe").exit_code,
+      2);
 }
 
 // A small generated dataset with known flags: 6 flagged rows, 20 clean.
@@ -184,7 +195,8 @@ std::string small_csv() {
 TEST(Prepare, ThresholdIsStrictUnlessInclusive) {
   TempDir dir;
   write_file(dir.file("a.csv"), small_csv());
-  std::string base = kWinnow + " prepare --quiet --no-balance --no-shuffle --min-label-fraction 0 --train " +
+  std::string base = kWinnow +
+                     " prepare --quiet --no-balance --no-shuffle --min-label-fraction 0 --train " +
                      dir.file("a.csv") + " --out ";
   ASSERT_EQ(run_command(base + dir.file("strict")).exit_code, 0);
   ASSERT_EQ(run_command(base + dir.file("incl") + " --inclusive").exit_code, 0);
@@ -202,8 +214,13 @@ TEST(Prepare, ThresholdIsStrictUnlessInclusive) {
 TEST(Prepare, HeadSafeLabelAndLabelSelection) {
   TempDir dir;
   write_file(dir.file("a.csv"), small_csv());
-  ASSERT_EQ(run_command(kWinnow + " prepare --quiet --no-balance --labels insult --head tox --safe-label ok --train " +
-                        dir.file("a.csv") + " --out " + dir.file("o")).exit_code, 0);
+  ASSERT_EQ(
+      run_command(
+          kWinnow +
+          " prepare --quiet --no-balance --labels insult --head tox --safe-label ok --train " +
+          dir.file("a.csv") + " --out " + dir.file("o"))
+          .exit_code,
+      0);
   auto rows = jsonl(dir.file("o/training_file.jsonl"));
   int insult = 0, ok = 0;
   for (auto& row : rows) {
@@ -226,8 +243,9 @@ TEST(Prepare, ShuffleIsSeededAndSamplingTakesN) {
   TempDir dir;
   write_file(dir.file("a.csv"), small_csv());
   auto run = [&](const std::string& extra, const std::string& out) {
-    CommandResult r = run_command(kWinnow + " prepare --quiet --no-balance --min-label-fraction 0 --train " +
-                                  dir.file("a.csv") + " --out " + dir.file(out) + " " + extra);
+    CommandResult r =
+        run_command(kWinnow + " prepare --quiet --no-balance --min-label-fraction 0 --train " +
+                    dir.file("a.csv") + " --out " + dir.file(out) + " " + extra);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return read_file(dir.file(out + "/training_file.jsonl"));
   };
@@ -249,17 +267,17 @@ TEST(Prepare, GzipAndJsonlInputsGiveTheSameOutputAsCsv) {
   std::string jsonl_text;
   for (int i = 0; i < 26; ++i) {
     double tox = i < 6 ? 0.9 : (i == 6 ? 0.5 : 0.0);
-    jsonl_text += "{\"row_idx\": " + std::to_string(i) + ", \"row\": {\"text\": \"comment " + std::to_string(i) +
-                  ", with a comma\", \"toxicity\": " + std::to_string(tox) + ", \"insult\": " +
-                  (i < 3 ? "0.8" : "0") + "}}\n";
+    jsonl_text += "{\"row_idx\": " + std::to_string(i) + ", \"row\": {\"text\": \"comment " +
+                  std::to_string(i) + ", with a comma\", \"toxicity\": " + std::to_string(tox) +
+                  ", \"insult\": " + (i < 3 ? "0.8" : "0") + "}}\n";
   }
   write_file(dir.file("a.jsonl"), jsonl_text);
   std::string outputs[3];
   const char* inputs[3] = {"a.csv", "a.csv.gz", "a.jsonl"};
   for (int i = 0; i < 3; ++i) {
     std::string out = dir.file(std::string("o") + std::to_string(i));
-    CommandResult r = run_command(kWinnow + " prepare --quiet --seed 3 --train " + dir.file(inputs[i]) +
-                                  " --out " + out);
+    CommandResult r = run_command(kWinnow + " prepare --quiet --seed 3 --train " +
+                                  dir.file(inputs[i]) + " --out " + out);
     ASSERT_EQ(r.exit_code, 0) << inputs[i] << ": " << r.err;
     outputs[i] = read_file(out + "/training_file.jsonl");
   }
@@ -271,13 +289,16 @@ TEST(Prepare, GzipAndJsonlInputsGiveTheSameOutputAsCsv) {
 TEST(Prepare, EmptyTextAndMissingScoresAreCountedNotSilentlyDropped) {
   TempDir dir;
   write_file(dir.file("a.csv"), "text,toxicity\n,0.9\nfine,\nbad,0.8\nok,0.1\n");
-  CommandResult strict = run_command(kWinnow + " prepare --train " + dir.file("a.csv") + " --out " + dir.file("o"));
+  CommandResult strict =
+      run_command(kWinnow + " prepare --train " + dir.file("a.csv") + " --out " + dir.file("o"));
   EXPECT_EQ(strict.exit_code, 1);
-  EXPECT_NE(strict.err.find("a.csv:3: column 'toxicity': empty score"), std::string::npos) << strict.err;
-  CommandResult skip = run_command(kWinnow + " prepare --no-balance --missing skip --train " + dir.file("a.csv") +
-                                   " --out " + dir.file("o"));
+  EXPECT_NE(strict.err.find("a.csv:3: column 'toxicity': empty score"), std::string::npos)
+      << strict.err;
+  CommandResult skip = run_command(kWinnow + " prepare --no-balance --missing skip --train " +
+                                   dir.file("a.csv") + " --out " + dir.file("o"));
   ASSERT_EQ(skip.exit_code, 0) << skip.err;
-  EXPECT_NE(skip.out.find("skipped 2 rows (1 with empty text, 1 with a missing score), first at"), std::string::npos)
+  EXPECT_NE(skip.out.find("skipped 2 rows (1 with empty text, 1 with a missing score), first at"),
+            std::string::npos)
       << skip.out;
   auto s = nlohmann::json::parse(read_file(dir.file("o/prepare-summary.json")));
   EXPECT_EQ(s["splits"]["train"]["rows_kept"], 2);

@@ -8,7 +8,6 @@
 namespace winnow::testing {
 namespace {
 
-
 std::string line(const std::string& labels) {
   return "{\"text\": \"some text\", \"labels\": {" + labels + "}}\n";
 }

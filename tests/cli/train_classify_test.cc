@@ -6,7 +6,6 @@
 namespace winnow::testing {
 namespace {
 
-
 // A small, separable multi-label moderation set plus a single-label head.
 std::string moderation_lines(int n, int seed) {
   const char* toxic[] = {"idiot", "moron", "stupid", "loser"};
@@ -112,8 +111,7 @@ TEST_F(TrainClassify, WarnsWhenTheBestThresholdFlagsEverything) {
                                 " --validation " + dir_.file("noise_valid.jsonl") + " --out " +
                                 model() + " --hash-bits 12 --epochs 4 --threads 1 --quiet");
   ASSERT_EQ(t.exit_code, 0) << t.err;
-  EXPECT_NE(t.err.find("warning: moderation.noise: its best-F1 threshold flags"),
-            std::string::npos)
+  EXPECT_NE(t.err.find("warning: moderation.noise: its best-F1 threshold flags"), std::string::npos)
       << t.err;
   EXPECT_NE(t.out.find("flags 100%"), std::string::npos) << t.out;
   // The separable set of the other tests gets no such warning.

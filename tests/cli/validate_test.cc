@@ -8,7 +8,6 @@
 namespace winnow::testing {
 namespace {
 
-
 std::string validate(const std::string& args) { return kWinnow + " validate " + args; }
 std::string shell_quoted(const std::string& path) { return "'" + path + "'"; }
 

@@ -40,7 +40,7 @@ struct Case {
   std::string request;  // raw bytes
   int status;           // expected
   Shape shape;
-  std::string text;     // see Shape
+  std::string text;  // see Shape
   std::function<void(const RawResponse&)> check = nullptr;
 };
 
@@ -63,7 +63,8 @@ std::string field_part(const std::string& name, const std::string& value) {
 
 std::string upload_request(const std::string& body, const std::string& boundary = "XyZbound",
                            std::vector<std::string> extra_head = {}) {
-  std::vector<std::string> head = {kAuth, "Content-Type: multipart/form-data; boundary=" + boundary};
+  std::vector<std::string> head = {kAuth,
+                                   "Content-Type: multipart/form-data; boundary=" + boundary};
   head.insert(head.end(), extra_head.begin(), extra_head.end());
   return make_request("POST", "/v1/files", head, body);
 }
@@ -73,7 +74,8 @@ std::string post_json(const std::string& path, const std::string& body) {
 }
 
 std::string get(const std::string& path, bool auth = true) {
-  return make_request("GET", path, auth ? std::vector<std::string>{kAuth} : std::vector<std::string>{}, "");
+  return make_request("GET", path,
+                      auth ? std::vector<std::string>{kAuth} : std::vector<std::string>{}, "");
 }
 
 std::string classify(const std::string& body) { return post_json("/v1/classifications", body); }
@@ -106,7 +108,8 @@ std::string verify(const Case& c, const RawResponse& r) {
   if (body.is_discarded() || !body.is_object()) return "body is not a JSON object: " + r.body;
   switch (c.shape) {
     case Shape::kDetail:
-      if (!body.contains("detail") || !body["detail"].is_string()) return "no string detail: " + r.body;
+      if (!body.contains("detail") || !body["detail"].is_string())
+        return "no string detail: " + r.body;
       if (body["detail"].get<std::string>().find(c.text) == std::string::npos) {
         return "detail lacks '" + c.text + "': " + r.body;
       }
@@ -122,7 +125,8 @@ std::string verify(const Case& c, const RawResponse& r) {
           return "malformed field error: " + e.dump();
         }
         const std::string first = e["loc"][0].is_string() ? e["loc"][0].get<std::string>() : "";
-        if (first != "body" && first != "query") return "loc starts neither body nor query: " + e.dump();
+        if (first != "body" && first != "query")
+          return "loc starts neither body nor query: " + e.dump();
         if (e["loc"].dump().find("\"" + c.text + "\"") != std::string::npos) mentioned = true;
       }
       if (!mentioned) return "no field error at '" + c.text + "': " + r.body;
@@ -138,7 +142,8 @@ std::string verify(const Case& c, const RawResponse& r) {
     case Shape::kAnyDetail:
       if (!body.contains("detail")) return "no detail: " + r.body;
       return {};
-    case Shape::kCustom: return {};
+    case Shape::kCustom:
+      return {};
   }
   return {};
 }
@@ -154,7 +159,8 @@ class BadInputTest : public ::testing::Test {
                                  "--max-inputs", "8", "--request-timeout", "3", "--workers", "1",
                                  "--train-threads", "1"},
         dir_.file("stderr.log"));
-    ASSERT_GT(server_->port(), 0) << server_->first_line() << testing::read_file(dir_.file("stderr.log"));
+    ASSERT_GT(server_->port(), 0) << server_->first_line()
+                                  << testing::read_file(dir_.file("stderr.log"));
   }
 
   testing::TempDir dir_;
@@ -165,18 +171,22 @@ TEST_F(BadInputTest, MalformedRequestsGetClearFourHundreds) {
   const int port = server_->port();
   // One real file, for rows that need an existing id.
   const std::string b = "XyZbound";
-  RawResponse up = raw_request(port, upload_request(multipart(b, {file_part("good.jsonl",
-      "{\"text\":\"hi\",\"labels\":{\"m\":[\"a\"]}}\n"), field_part("visibility", "workspace")})));
+  RawResponse up = raw_request(
+      port, upload_request(multipart(
+                b, {file_part("good.jsonl", "{\"text\":\"hi\",\"labels\":{\"m\":[\"a\"]}}\n"),
+                    field_part("visibility", "workspace")})));
   ASSERT_EQ(up.status, 200) << up.body;
   const std::string file_id = json::parse(up.body)["id"];
   RawResponse url = raw_request(port, get("/v1/files/" + file_id + "/url?expiry=1"));
   ASSERT_EQ(url.status, 200) << url.body;
   const std::string signed_url = json::parse(url.body)["url"];
   const std::string signed_target = signed_url.substr(signed_url.find("/v1/"));
-  const std::string expires = signed_target.substr(signed_target.find("expires=") + 8,
-                                                   signed_target.find('&') - signed_target.find("expires=") - 8);
+  const std::string expires =
+      signed_target.substr(signed_target.find("expires=") + 8,
+                           signed_target.find('&') - signed_target.find("expires=") - 8);
   const std::string sig = signed_target.substr(signed_target.find("sig=") + 4, 64);
-  const std::string ws_suffix = signed_target.substr(signed_target.find("sig=") + 4 + 64);  // "&ws=alpha"
+  const std::string ws_suffix =
+      signed_target.substr(signed_target.find("sig=") + 4 + 64);  // "&ws=alpha"
   ASSERT_EQ(ws_suffix, "&ws=alpha");
   const std::string content = "/v1/files/" + file_id + "/content";
   // Sanity: the real signed URL works without a key.

@@ -75,7 +75,8 @@ class IsolationTest : public ::testing::Test {
 };
 
 TEST_F(IsolationTest, AnotherWorkspaceSeesNothing) {
-  const std::string fid = seeded_.file_id, jid = seeded_.job_id, mid = encode_model_id(seeded_.model_id);
+  const std::string fid = seeded_.file_id, jid = seeded_.job_id,
+                    mid = encode_model_id(seeded_.model_id);
   const std::string kFile = "File not found", kJob = "No fine tuning job matches the given query.",
                     kModel = "Model not found";
   // Files.
@@ -105,12 +106,14 @@ TEST_F(IsolationTest, AnotherWorkspaceSeesNothing) {
   // A job of beta naming alpha's file: the file does not exist for beta.
   const RawResponse job = call("POST", "/v1/fine_tuning/jobs", kKeyB,
                                "{\"model\":\"ministral-3b-latest\",\"hyperparameters\":{},"
-                               "\"training_files\":[{\"file_id\":\"" + fid + "\"}]}");
+                               "\"training_files\":[{\"file_id\":\"" +
+                                   fid + "\"}]}");
   EXPECT_EQ(job.status, 404) << job.body;
   // No "403" in the answer, the file's own id aside: a random hex id holds "403" about one
   // time in 150, which made this check flaky.
   std::string without_id = job.body;
-  for (size_t at; (at = without_id.find(fid)) != std::string::npos;) without_id.erase(at, fid.size());
+  for (size_t at; (at = without_id.find(fid)) != std::string::npos;)
+    without_id.erase(at, fid.size());
   EXPECT_EQ(without_id.find("403"), std::string::npos) << job.body;
 
   // Lists: beta sees none of alpha's records; alpha does (positive control).

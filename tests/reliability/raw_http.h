@@ -56,8 +56,9 @@ inline RawResponse raw_request(int port, const std::string& request, int timeout
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto remaining_ms = [&] {
     return static_cast<int>(std::max<int64_t>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(
-               deadline - std::chrono::steady_clock::now()).count()));
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
+               .count()));
   };
   // Send (the server may answer early and close, e.g. 413: a failed send is not an error).
   size_t sent = 0;
@@ -78,7 +79,8 @@ inline RawResponse raw_request(int port, const std::string& request, int timeout
         data.size() >= header_end + static_cast<size_t>(content_length)) {
       break;
     }
-    if (header_end != std::string::npos && chunked && data.find("\r\n0\r\n\r\n", header_end - 2) != std::string::npos) {
+    if (header_end != std::string::npos && chunked &&
+        data.find("\r\n0\r\n\r\n", header_end - 2) != std::string::npos) {
       break;
     }
     const int wait = remaining_ms();
@@ -127,7 +129,8 @@ inline RawResponse raw_request(int port, const std::string& request, int timeout
   ::close(fd);
   if (header_end == std::string::npos) {
     out.status = -1;
-    if (out.error.empty()) out.error = "closed without a response (" + std::to_string(data.size()) + " bytes)";
+    if (out.error.empty())
+      out.error = "closed without a response (" + std::to_string(data.size()) + " bytes)";
     return out;
   }
   std::string body = data.substr(header_end);

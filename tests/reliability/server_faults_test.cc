@@ -64,8 +64,7 @@ class InProcessServer {
 
 std::string upload_body(const std::string& name, const std::string& content) {
   return "--B0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
-         "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content +
-         "\r\n--B0undary--\r\n";
+         "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--B0undary--\r\n";
 }
 
 RawResponse upload(int port, const std::string& name, const std::string& content) {
@@ -105,7 +104,8 @@ TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowle
     const RawResponse r = upload(port, name, content);
     EXPECT_EQ(r.status, 200) << r.body;
     const json j = json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("id")) acknowledged.emplace_back(j["id"].get<std::string>(), content);
+    if (j.is_object() && j.contains("id"))
+      acknowledged.emplace_back(j["id"].get<std::string>(), content);
   };
   upload_ok("before.jsonl", "{\"text\":\"before\"}\n");
 
@@ -133,7 +133,8 @@ TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowle
     io.arm(0);
     ++faults;
     EXPECT_EQ(call(port, "GET", "/health").status, 200);
-    upload_ok("after-" + std::to_string(faults) + ".jsonl", "{\"n\":" + std::to_string(faults) + "}\n");
+    upload_ok("after-" + std::to_string(faults) + ".jsonl",
+              "{\"n\":" + std::to_string(faults) + "}\n");
   }
 
   // A job created while the disk is full.
@@ -143,14 +144,16 @@ TEST(ServerFaults, FullDiskAndFailedWritesGiveClearAnswersAndLoseNothingAcknowle
     io.arm(f.at, f.kinds, f.all_after);
     const RawResponse r = call(port, "POST", "/v1/fine_tuning/jobs",
                                "{\"model\":\"ministral-3b-latest\",\"hyperparameters\":{},"
-                               "\"training_files\":[{\"file_id\":\"" + acknowledged[0].first + "\"}]}");
+                               "\"training_files\":[{\"file_id\":\"" +
+                                   acknowledged[0].first + "\"}]}");
     expect_insufficient_storage(r);
     io.arm(0);
     ++faults;
   }
   const RawResponse jobs = call(port, "GET", "/v1/fine_tuning/jobs");
   ASSERT_EQ(jobs.status, 200) << jobs.body;
-  EXPECT_EQ(json::parse(jobs.body)["data"].size(), 1u) << "a refused job was recorded: " << jobs.body;
+  EXPECT_EQ(json::parse(jobs.body)["data"].size(), 1u)
+      << "a refused job was recorded: " << jobs.body;
 
   // A model update and an archive while the database cannot commit.
   const std::string model_path = "/v1/fine_tuning/models/" + encode_model_id(seeded.model_id);

@@ -166,9 +166,8 @@ TEST(StoreCrash, UploadCrashAtEveryStepLeavesAConsistentStore) {
     SCOPED_TRACE("crash at operation " + std::to_string(n));
     const std::string dir = tmp.file("run");
     copy_dir(base, dir);
-    const int code = run_crashing(dir, n, [&](Store& st) {
-      return !add_file(st, "ws", "new.jsonl", content).empty();
-    });
+    const int code = run_crashing(
+        dir, n, [&](Store& st) { return !add_file(st, "ws", "new.jsonl", content).empty(); });
     ASSERT_TRUE(code == 0 || code == CrashingFileIo::kCrashed) << "exit " << code;
     completed = code == 0;
     crashes += code == CrashingFileIo::kCrashed;
@@ -343,7 +342,8 @@ TEST(StoreFaults, UploadUnderEnospcFailsCleanly) {
     ASSERT_GE(ops, 3);
     size_t expected = 2;
     for (int64_t n = 1; n <= ops; ++n) {
-      SCOPED_TRACE("fault at operation " + std::to_string(n) + (all_after ? " and after" : " only"));
+      SCOPED_TRACE("fault at operation " + std::to_string(n) +
+                   (all_after ? " and after" : " only"));
       io.arm(n, FaultInjectingFileIo::kAll, all_after);
       store::FileRecord meta;
       meta.workspace = "ws";
@@ -389,8 +389,8 @@ TEST(StoreFaults, ModelUpdateAndJobUpdateUnderFailedCommitChangeNothing) {
   const std::string staged = st->job_dir(created->id) + "/model.staged";
   testing::write_file(staged, "model-bytes");
   store::ModelRecord m;
-  m.id = "ft:classifier:winnow-linear:" + store::workspace_tag("ws") + ":20260101:" +
-         created->id.substr(0, 8);
+  m.id = "ft:classifier:winnow-linear:" + store::workspace_tag("ws") +
+         ":20260101:" + created->id.substr(0, 8);
   m.workspace = "ws";
   m.job_id = created->id;
   m.root = "winnow-linear";
@@ -407,7 +407,8 @@ TEST(StoreFaults, ModelUpdateAndJobUpdateUnderFailedCommitChangeNothing) {
 
   // A failing commit of a model update / job update leaves the old values.
   io.arm(1, FaultInjectingFileIo::kCommit);
-  EXPECT_FALSE(st->update_model("ws", m.id, std::optional<std::string>("renamed"), std::nullopt).is_ok());
+  EXPECT_FALSE(
+      st->update_model("ws", m.id, std::optional<std::string>("renamed"), std::nullopt).is_ok());
   io.arm(1, FaultInjectingFileIo::kCommit);
   EXPECT_FALSE(st->update_job(created->id, [](store::JobRecord& j) {
                    j.status = store::JobStatus::kFailed;

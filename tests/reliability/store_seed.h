@@ -38,9 +38,9 @@ inline SeededModel seed_model(const std::string& data_dir, const std::string& wo
   const std::string train = scratch.file(tag + "-train.jsonl");
   const std::string staged = scratch.file(tag + "-model.winnow");
   testing::write_file(train, tiny_training_jsonl());
-  const testing::CommandResult trained = testing::run_command(
-      std::string(WINNOW_BINARY) + " train --train " + train + " --out " + staged +
-      " --training-steps 20 --threads 1 --quiet");
+  const testing::CommandResult trained =
+      testing::run_command(std::string(WINNOW_BINARY) + " train --train " + train + " --out " +
+                           staged + " --training-steps 20 --threads 1 --quiet");
   EXPECT_EQ(trained.exit_code, 0) << trained.err;
 
   store::StoreOptions options;
@@ -65,8 +65,8 @@ inline SeededModel seed_model(const std::string& data_dir, const std::string& wo
   EXPECT_TRUE(created.is_ok()) << created.status().to_string();
   if (!created.is_ok()) return out;
   out.job_id = created->id;
-  out.model_id = "ft:classifier:winnow-linear:" + store::workspace_tag(workspace) + ":20260101:" +
-                 created->id.substr(0, 8);
+  out.model_id = "ft:classifier:winnow-linear:" + store::workspace_tag(workspace) +
+                 ":20260101:" + created->id.substr(0, 8);
   // The staged file must sit in the job's directory (publish renames it into the store).
   const std::string in_job = st.job_dir(created->id) + "/model.winnow.staged";
   testing::write_file(in_job, testing::read_file(staged));

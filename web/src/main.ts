@@ -17,14 +17,27 @@ import { renderPlayground } from "./pages/playground";
 import { Router, type Route } from "./router";
 
 const routes: Route[] = [
-  { name: "files", title: "Files", render: (ctx) => (ctx.params[0] ? renderFileDetail(ctx, ctx.params[0]) : renderFiles(ctx)) },
+  {
+    name: "files",
+    title: "Files",
+    render: (ctx) => (ctx.params[0] ? renderFileDetail(ctx, ctx.params[0]) : renderFiles(ctx)),
+  },
   { name: "data", title: "Data", render: renderData },
   {
     name: "jobs",
     title: "Jobs",
-    render: (ctx) => (ctx.params[0] === "new" ? renderJobCreate(ctx) : ctx.params[0] ? renderJobDetail(ctx, ctx.params[0]) : renderJobs(ctx)),
+    render: (ctx) =>
+      ctx.params[0] === "new"
+        ? renderJobCreate(ctx)
+        : ctx.params[0]
+          ? renderJobDetail(ctx, ctx.params[0])
+          : renderJobs(ctx),
   },
-  { name: "models", title: "Models", render: (ctx) => (ctx.params[0] ? renderModelDetail(ctx, ctx.params[0]) : renderModels(ctx)) },
+  {
+    name: "models",
+    title: "Models",
+    render: (ctx) => (ctx.params[0] ? renderModelDetail(ctx, ctx.params[0]) : renderModels(ctx)),
+  },
   { name: "playground", title: "Playground", render: renderPlayground },
 ];
 
@@ -35,14 +48,39 @@ const version = h("span", { class: "version muted" });
 const nav = h(
   "nav",
   { "aria-label": "Main" },
-  h("ul", {}, routes.map((r) => h("li", {}, h("a", { href: `#/${r.name}`, "data-route": r.name }, r.title)))),
+  h(
+    "ul",
+    {},
+    routes.map((r) => h("li", {}, h("a", { href: `#/${r.name}`, "data-route": r.name }, r.title))),
+  ),
 );
-const signOut = h("button", { type: "button", class: "small link-button", hidden: true }, "Forget key");
+const signOut = h(
+  "button",
+  { type: "button", class: "small link-button", hidden: true },
+  "Forget key",
+);
 const main = h("main", { id: "main", tabindex: -1 });
 replace(
   app,
-  h("a", { class: "skip-link", href: "#main", onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, "Skip to content"),
-  h("header", { class: "top" }, h("a", { class: "brand", href: "#/files" }, "Winnow"), nav, h("div", { class: "top-right" }, version, signOut)),
+  h(
+    "a",
+    {
+      class: "skip-link",
+      href: "#main",
+      onclick: (e: Event) => {
+        e.preventDefault();
+        main.focus();
+      },
+    },
+    "Skip to content",
+  ),
+  h(
+    "header",
+    { class: "top" },
+    h("a", { class: "brand", href: "#/files" }, "Winnow"),
+    nav,
+    h("div", { class: "top-right" }, version, signOut),
+  ),
   main,
 );
 
@@ -86,7 +124,11 @@ async function boot(): Promise<void> {
     version.textContent = `v${info.version}`;
     authRequired = info.auth_required;
   } catch (err) {
-    replace(main, errorBox(err, "Cannot read /v1/winnow/info"), h("button", { type: "button", onclick: () => void boot() }, "Retry"));
+    replace(
+      main,
+      errorBox(err, "Cannot read /v1/winnow/info"),
+      h("button", { type: "button", onclick: () => void boot() }, "Retry"),
+    );
     return;
   }
   if (authRequired && !getApiKey()) {

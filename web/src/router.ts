@@ -20,10 +20,17 @@ export interface Route {
   render: PageRender;
 }
 
-export function parseHash(hash: string): { name: string; params: string[]; query: URLSearchParams } {
+export function parseHash(hash: string): {
+  name: string;
+  params: string[];
+  query: URLSearchParams;
+} {
   const raw = hash.replace(/^#\/?/, "");
   const [path = "", search = ""] = raw.split("?", 2);
-  const parts = path.split("/").filter((p) => p !== "").map((p) => decodeURIComponent(p));
+  const parts = path
+    .split("/")
+    .filter((p) => p !== "")
+    .map((p) => decodeURIComponent(p));
   return { name: parts[0] ?? "", params: parts.slice(1), query: new URLSearchParams(search) };
 }
 
@@ -33,7 +40,8 @@ export function link(name: string, ...params: string[]): string {
 
 export class Router {
   private renders = 0;
-  private current: { cleanups: (() => void)[]; controller: AbortController; left: boolean } | null = null;
+  private current: { cleanups: (() => void)[]; controller: AbortController; left: boolean } | null =
+    null;
 
   constructor(
     private readonly routes: Route[],
@@ -51,7 +59,11 @@ export class Router {
     const { name, params, query } = parseHash(window.location.hash);
     const route = this.routes.find((r) => r.name === name) ?? this.routes[0];
     if (!route) return;
-    const state = { cleanups: [] as (() => void)[], controller: new AbortController(), left: false };
+    const state = {
+      cleanups: [] as (() => void)[],
+      controller: new AbortController(),
+      left: false,
+    };
     this.current = state;
     this.root.replaceChildren();
     const ctx: PageContext = {

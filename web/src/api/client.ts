@@ -31,7 +31,10 @@ async function request<T>(method: Method, path: string, body?: BodyInit | object
   try {
     res = await fetch(path, { method, headers, body: payload });
   } catch (e) {
-    throw new ApiError(0, `Cannot reach the server (${e instanceof Error ? e.message : String(e)})`);
+    throw new ApiError(
+      0,
+      `Cannot reach the server (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const text = await res.text();
   if (!res.ok) {
@@ -56,35 +59,74 @@ export const api = {
     form.append("purpose", "fine-tune");
     return request<Ok<"/v1/files", "post">>("POST", "/v1/files", form);
   },
-  deleteFile: (id: string) => request<Ok<"/v1/files/{file_id}", "delete">>("DELETE", `/v1/files/${enc(id)}`),
+  deleteFile: (id: string) =>
+    request<Ok<"/v1/files/{file_id}", "delete">>("DELETE", `/v1/files/${enc(id)}`),
   previewFile: (id: string, lines: number) =>
-    request<Ok<"/v1/winnow/files/{file_id}/preview", "get">>("GET", `/v1/winnow/files/${enc(id)}/preview?lines=${lines}`),
-  validateFile: (id: string) => request<Ok<"/v1/winnow/files/{file_id}/validation", "get">>("GET", `/v1/winnow/files/${enc(id)}/validation`),
+    request<Ok<"/v1/winnow/files/{file_id}/preview", "get">>(
+      "GET",
+      `/v1/winnow/files/${enc(id)}/preview?lines=${lines}`,
+    ),
+  validateFile: (id: string) =>
+    request<Ok<"/v1/winnow/files/{file_id}/validation", "get">>(
+      "GET",
+      `/v1/winnow/files/${enc(id)}/validation`,
+    ),
   fileStats: (id: string, head?: string) =>
-    request<Ok<"/v1/winnow/files/{file_id}/stats", "get">>("GET", `/v1/winnow/files/${enc(id)}/stats${head ? `?head=${enc(head)}` : ""}`),
+    request<Ok<"/v1/winnow/files/{file_id}/stats", "get">>(
+      "GET",
+      `/v1/winnow/files/${enc(id)}/stats${head ? `?head=${enc(head)}` : ""}`,
+    ),
 
-  listJobs: () => request<Ok<"/v1/fine_tuning/jobs", "get">>("GET", "/v1/fine_tuning/jobs?page_size=100"),
-  getJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}", "get">>("GET", `/v1/fine_tuning/jobs/${enc(id)}`),
+  listJobs: () =>
+    request<Ok<"/v1/fine_tuning/jobs", "get">>("GET", "/v1/fine_tuning/jobs?page_size=100"),
+  getJob: (id: string) =>
+    request<Ok<"/v1/fine_tuning/jobs/{job_id}", "get">>("GET", `/v1/fine_tuning/jobs/${enc(id)}`),
   createJob: (body: Body<"/v1/fine_tuning/jobs", "post">) =>
     request<Ok<"/v1/fine_tuning/jobs", "post">>("POST", "/v1/fine_tuning/jobs", body),
-  startJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}/start", "post">>("POST", `/v1/fine_tuning/jobs/${enc(id)}/start`),
-  cancelJob: (id: string) => request<Ok<"/v1/fine_tuning/jobs/{job_id}/cancel", "post">>("POST", `/v1/fine_tuning/jobs/${enc(id)}/cancel`),
+  startJob: (id: string) =>
+    request<Ok<"/v1/fine_tuning/jobs/{job_id}/start", "post">>(
+      "POST",
+      `/v1/fine_tuning/jobs/${enc(id)}/start`,
+    ),
+  cancelJob: (id: string) =>
+    request<Ok<"/v1/fine_tuning/jobs/{job_id}/cancel", "post">>(
+      "POST",
+      `/v1/fine_tuning/jobs/${enc(id)}/cancel`,
+    ),
 
   listModels: () => request<Ok<"/v1/models", "get">>("GET", "/v1/models"),
-  getModel: (id: string) => request<Ok<"/v1/models/{model_id}", "get">>("GET", `/v1/models/${enc(id)}`),
-  deleteModel: (id: string) => request<Ok<"/v1/models/{model_id}", "delete">>("DELETE", `/v1/models/${enc(id)}`),
+  getModel: (id: string) =>
+    request<Ok<"/v1/models/{model_id}", "get">>("GET", `/v1/models/${enc(id)}`),
+  deleteModel: (id: string) =>
+    request<Ok<"/v1/models/{model_id}", "delete">>("DELETE", `/v1/models/${enc(id)}`),
   renameModel: (id: string, name: string | null) =>
-    request<Ok<"/v1/fine_tuning/models/{model_id}", "patch">>("PATCH", `/v1/fine_tuning/models/${enc(id)}`, {
-      name,
-    } satisfies Body<"/v1/fine_tuning/models/{model_id}", "patch">),
-  archiveModel: (id: string) => request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "post">>("POST", `/v1/fine_tuning/models/${enc(id)}/archive`),
-  unarchiveModel: (id: string) => request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "delete">>(
+    request<Ok<"/v1/fine_tuning/models/{model_id}", "patch">>(
+      "PATCH",
+      `/v1/fine_tuning/models/${enc(id)}`,
+      {
+        name,
+      } satisfies Body<"/v1/fine_tuning/models/{model_id}", "patch">,
+    ),
+  archiveModel: (id: string) =>
+    request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "post">>(
+      "POST",
+      `/v1/fine_tuning/models/${enc(id)}/archive`,
+    ),
+  unarchiveModel: (id: string) =>
+    request<Ok<"/v1/fine_tuning/models/{model_id}/archive", "delete">>(
       "DELETE",
       `/v1/fine_tuning/models/${enc(id)}/archive`,
     ),
-  modelMetrics: (id: string) => request<Ok<"/v1/winnow/models/{model_id}/metrics", "get">>("GET", `/v1/winnow/models/${enc(id)}/metrics`),
+  modelMetrics: (id: string) =>
+    request<Ok<"/v1/winnow/models/{model_id}/metrics", "get">>(
+      "GET",
+      `/v1/winnow/models/${enc(id)}/metrics`,
+    ),
   modelBiasAudit: (id: string) =>
-    request<Ok<"/v1/winnow/models/{model_id}/bias-audit", "get">>("GET", `/v1/winnow/models/${enc(id)}/bias-audit`),
+    request<Ok<"/v1/winnow/models/{model_id}/bias-audit", "get">>(
+      "GET",
+      `/v1/winnow/models/${enc(id)}/bias-audit`,
+    ),
 
   classify: (model: string, input: string[]) =>
     request<Ok<"/v1/classifications", "post">>("POST", "/v1/classifications", {

@@ -41,7 +41,18 @@ Chart.defaults.color = "#334155";
 Chart.defaults.animation = false; // live curves redraw every poll; no jumping
 
 /** Distinguishable colours (Tableau 10), used in order per label. */
-export const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+export const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+];
 export const NO_FLAGS_COLOR = "#9ca3af";
 
 export function color(i: number): string {
@@ -57,7 +68,8 @@ export interface ChartHandle {
 
 function countPoints(chart: Chart): number {
   let n = 0;
-  for (const ds of chart.data.datasets) n += (ds.data as unknown[]).filter((v) => v !== null && v !== undefined).length;
+  for (const ds of chart.data.datasets)
+    n += (ds.data as unknown[]).filter((v) => v !== null && v !== undefined).length;
   return n;
 }
 
@@ -74,7 +86,12 @@ export function makeChart(
 ): ChartHandle {
   const canvas = h("canvas", { role: "img", "aria-label": caption });
   const box = h("div", { class: `chart-box chart-${size}` }, canvas);
-  const figure = h("figure", { class: `chart chart-${size}`, "data-chart": name }, h("figcaption", {}, caption), box);
+  const figure = h(
+    "figure",
+    { class: `chart chart-${size}`, "data-chart": name },
+    h("figcaption", {}, caption),
+    box,
+  );
   const chart = new Chart(canvas, {
     ...config,
     options: { responsive: true, maintainAspectRatio: false, ...(config.options ?? {}) },

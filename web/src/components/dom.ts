@@ -29,7 +29,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, children: Children[]): void {
   for (const child of (children as unknown[]).flat(Infinity) as Child[]) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === "string" || typeof child === "number"
+        ? document.createTextNode(String(child))
+        : child,
+    );
   }
 }
 

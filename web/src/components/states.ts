@@ -4,12 +4,22 @@ import { h } from "./dom";
 import { errorMessage } from "../api/errors";
 
 export function loading(what: string): HTMLElement {
-  return h("p", { class: "state loading", "aria-busy": "true", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), ` Loading ${what}…`);
+  return h(
+    "p",
+    { class: "state loading", "aria-busy": "true", role: "status" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    ` Loading ${what}…`,
+  );
 }
 
 export function errorBox(err: unknown, context?: string): HTMLElement {
   const msg = errorMessage(err);
-  return h("div", { class: "state error", role: "alert" }, h("strong", {}, context ? `${context}: ` : "Error: "), msg);
+  return h(
+    "div",
+    { class: "state error", role: "alert" },
+    h("strong", {}, context ? `${context}: ` : "Error: "),
+    msg,
+  );
 }
 
 export function empty(text: string): HTMLElement {

@@ -3,7 +3,10 @@ import type { BiasAuditLabel, BiasAuditSubgroup } from "../api/types";
 
 /** The subgroups that get a row (those with samples, in the audit's order), and the names of
  * those without any sample, listed on one line instead of as rows of dashes (as `winnow eval`). */
-export function subgroupRows(label: BiasAuditLabel): { rows: BiasAuditSubgroup[]; withoutSamples: string[] } {
+export function subgroupRows(label: BiasAuditLabel): {
+  rows: BiasAuditSubgroup[];
+  withoutSamples: string[];
+} {
   const rows: BiasAuditSubgroup[] = [];
   const withoutSamples: string[] = [];
   for (const g of label.subgroups) {

@@ -36,7 +36,10 @@ export function segments(text: string, spans: ExplanationSpan[]): Segment[] {
   const marked = spans
     .filter((s) => s.contribution !== 0)
     .map((s) => ({ from: index.get(s.start), to: index.get(s.end), contribution: s.contribution }))
-    .filter((s): s is { from: number; to: number; contribution: number } => s.from !== undefined && s.to !== undefined && s.to > s.from)
+    .filter(
+      (s): s is { from: number; to: number; contribution: number } =>
+        s.from !== undefined && s.to !== undefined && s.to > s.from,
+    )
     .sort((a, b) => a.from - b.from);
   const largest = marked.reduce((m, s) => Math.max(m, Math.abs(s.contribution)), 0);
   const out: Segment[] = [];
@@ -44,7 +47,11 @@ export function segments(text: string, spans: ExplanationSpan[]): Segment[] {
   for (const s of marked) {
     if (s.from < at) continue;
     if (s.from > at) out.push({ text: text.slice(at, s.from) });
-    out.push({ text: text.slice(s.from, s.to), contribution: s.contribution, intensity: largest > 0 ? Math.abs(s.contribution) / largest : 1 });
+    out.push({
+      text: text.slice(s.from, s.to),
+      contribution: s.contribution,
+      intensity: largest > 0 ? Math.abs(s.contribution) / largest : 1,
+    });
     at = s.to;
   }
   if (at < text.length) out.push({ text: text.slice(at) });

@@ -10,7 +10,8 @@ export function thresholdsFrom(metrics: ModelMetrics): Thresholds {
     // Single-label heads decide by argmax; a head no validation sample carries has no report.
     if (!("kind" in head) || head.kind !== "multi_label") continue;
     const m = new Map<string, number>();
-    for (const row of head.labels) if (typeof row.threshold === "number") m.set(row.name, row.threshold);
+    for (const row of head.labels)
+      if (typeof row.threshold === "number") m.set(row.name, row.threshold);
     if (m.size > 0) out.set(head.head, m);
   }
   return out;

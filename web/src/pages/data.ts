@@ -16,7 +16,11 @@ export async function renderData(ctx: PageContext): Promise<void> {
   replace(
     ctx.root,
     h("h1", {}, "Data"),
-    h("p", { class: "lead" }, "Label distribution of uploaded files, as in the tutorial's Step 2: pick a file, or several splits to compare them row by row."),
+    h(
+      "p",
+      { class: "lead" },
+      "Label distribution of uploaded files, as in the tutorial's Step 2: pick a file, or several splits to compare them row by row.",
+    ),
     picker,
     rows,
   );
@@ -30,7 +34,11 @@ export async function renderData(ctx: PageContext): Promise<void> {
   }
   if (ctx.left) return;
   if (files.length === 0) {
-    replace(picker, empty("No files uploaded yet."), h("a", { class: "button", href: link("files") }, "Upload a file"));
+    replace(
+      picker,
+      empty("No files uploaded yet."),
+      h("a", { class: "button", href: link("files") }, "Upload a file"),
+    );
     return;
   }
   replace(picker, filePicker(files, selected));
@@ -56,7 +64,12 @@ export async function renderData(ctx: PageContext): Promise<void> {
   for (const id of selected) {
     const file = files.find((f) => f.id === id);
     const title = file ? file.filename : id;
-    const row = h("section", { class: "split-row", "data-file-id": id }, h("h2", {}, title), loading("statistics"));
+    const row = h(
+      "section",
+      { class: "split-row", "data-file-id": id },
+      h("h2", {}, title),
+      loading("statistics"),
+    );
     rows.appendChild(row);
     await loadRow(ctx, row, id, title, undefined, colorOf, labelRank);
     if (ctx.left) return;
@@ -79,14 +92,24 @@ async function loadRow(
     let headPicker: HTMLElement | null = null;
     if (stats.heads.length > 1) {
       const selectId = uid("head");
-      const select = h("select", { id: selectId }, stats.heads.map((name) => h("option", { value: name, selected: name === stats.head }, name)));
+      const select = h(
+        "select",
+        { id: selectId },
+        stats.heads.map((name) =>
+          h("option", { value: name, selected: name === stats.head }, name),
+        ),
+      );
       select.addEventListener("change", () => {
         replace(row, h("h2", {}, title), loading("statistics"));
         void loadRow(ctx, row, id, title, select.value, colorOf, labelRank);
       });
       headPicker = h("label", { for: selectId, class: "head-picker" }, "Head ", select);
     }
-    replace(row, h("div", { class: "section-head" }, h("h2", {}, title), headPicker), ...splitCharts(ctx, stats, colorOf, labelRank));
+    replace(
+      row,
+      h("div", { class: "section-head" }, h("h2", {}, title), headPicker),
+      ...splitCharts(ctx, stats, colorOf, labelRank),
+    );
   } catch (err) {
     if (!ctx.left) replace(row, h("h2", {}, title), errorBox(err, "Could not compute statistics"));
   }
@@ -99,7 +122,12 @@ function filePicker(files: FileObject[], selected: string[]): HTMLElement {
       "li",
       {},
       h("input", { type: "checkbox", id, value: f.id, checked: selected.includes(f.id) }),
-      h("label", { for: id }, f.filename, h("span", { class: "muted" }, ` · ${formatCount(f.num_lines)} lines`)),
+      h(
+        "label",
+        { for: id },
+        f.filename,
+        h("span", { class: "muted" }, ` · ${formatCount(f.num_lines)} lines`),
+      ),
     );
   });
   const form = h(
@@ -110,13 +138,20 @@ function filePicker(files: FileObject[], selected: string[]): HTMLElement {
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const ids = Array.from(form.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked")).map((c) => c.value);
+    const ids = Array.from(
+      form.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked"),
+    ).map((c) => c.value);
     window.location.hash = `${link("data")}?files=${ids.map(encodeURIComponent).join(",")}`;
   });
   return form;
 }
 
-function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string) => string, labelRank: (label: string) => number): HTMLElement[] {
+function splitCharts(
+  ctx: PageContext,
+  stats: FileStats,
+  colorOf: (label: string) => string,
+  labelRank: (label: string) => number,
+): HTMLElement[] {
   const split = stats.splits[0];
   if (!split) return [empty("No samples.")];
   // Labels in one order for every row (first appearance over the selected splits), like the colours.
@@ -128,7 +163,9 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
     { class: "muted" },
     `Head “${stats.head}”: ${formatCount(split.samples)} samples, ${formatCount(split.flagged)} flagged (${formatPercent(split.flagged, split.samples)}), ` +
       `${formatCount(split.no_flags)} with no flags (only “${stats.safe_label}” or no value).` +
-      (stats.heads.length > 1 ? ` Other heads: ${stats.heads.filter((x) => x !== stats.head).join(", ")} (pick one above).` : ""),
+      (stats.heads.length > 1
+        ? ` Other heads: ${stats.heads.filter((x) => x !== stats.head).join(", ")} (pick one above).`
+        : ""),
   );
   const category = makeChart(
     ctx,
@@ -138,7 +175,12 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
       type: "pie",
       data: {
         labels: ["No Flags", ...labels],
-        datasets: [{ data: [split.no_flags, ...ordered.map((l) => l.flagged)], backgroundColor: [NO_FLAGS_COLOR, ...labels.map(colorOf)] }],
+        datasets: [
+          {
+            data: [split.no_flags, ...ordered.map((l) => l.flagged)],
+            backgroundColor: [NO_FLAGS_COLOR, ...labels.map(colorOf)],
+          },
+        ],
       },
       options: { plugins: { legend: { position: "bottom" } } },
     },
@@ -152,7 +194,9 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
       type: "pie",
       data: {
         labels: ["Flagged", "Not flagged"],
-        datasets: [{ data: [split.flagged, split.no_flags], backgroundColor: ["#e15759", "#59a14f"] }],
+        datasets: [
+          { data: [split.flagged, split.no_flags], backgroundColor: ["#e15759", "#59a14f"] },
+        ],
       },
       options: { plugins: { legend: { position: "bottom" } } },
     },
@@ -168,15 +212,25 @@ function splitCharts(ctx: PageContext, stats: FileStats, colorOf: (label: string
         labels,
         datasets: [
           { label: "Flagged", data: ordered.map((l) => l.flagged), backgroundColor: "#e15759" },
-          { label: "Not flagged", data: ordered.map((l) => l.not_flagged), backgroundColor: "#59a14f" },
+          {
+            label: "Not flagged",
+            data: ordered.map((l) => l.not_flagged),
+            backgroundColor: "#59a14f",
+          },
         ],
       },
       options: {
         plugins: { legend: { position: "bottom" } },
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "samples" } } },
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: "samples" } },
+        },
       },
     },
     "small",
   );
-  return [headNote, h("div", { class: "chart-row" }, category.figure, flagged.figure, perLabel.figure)];
+  return [
+    headNote,
+    h("div", { class: "chart-row" }, category.figure, flagged.figure, perLabel.figure),
+  ];
 }

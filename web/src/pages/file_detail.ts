@@ -14,7 +14,11 @@ export async function renderFileDetail(ctx: PageContext, id: string): Promise<vo
   const previewBox = h("div", { class: "preview-box" });
   const validationBox = h("div", { class: "validation-box", "data-testid": "validation" });
   const sizeId = uid("preview-lines");
-  const sizeSelect = h("select", { id: sizeId }, PREVIEW_SIZES.map((n) => h("option", { value: n }, `${n} lines`)));
+  const sizeSelect = h(
+    "select",
+    { id: sizeId },
+    PREVIEW_SIZES.map((n) => h("option", { value: n }, `${n} lines`)),
+  );
   sizeSelect.addEventListener("change", () => void loadPreview(Number(sizeSelect.value)));
 
   replace(
@@ -24,10 +28,20 @@ export async function renderFileDetail(ctx: PageContext, id: string): Promise<vo
     h(
       "section",
       { "aria-labelledby": "preview-h" },
-      h("div", { class: "section-head" }, h("h2", { id: "preview-h" }, "Preview"), h("label", { for: sizeId }, "Show ", sizeSelect)),
+      h(
+        "div",
+        { class: "section-head" },
+        h("h2", { id: "preview-h" }, "Preview"),
+        h("label", { for: sizeId }, "Show ", sizeSelect),
+      ),
       previewBox,
     ),
-    h("section", { "aria-labelledby": "validation-h" }, h("h2", { id: "validation-h" }, "Validation"), validationBox),
+    h(
+      "section",
+      { "aria-labelledby": "validation-h" },
+      h("h2", { id: "validation-h" }, "Validation"),
+      validationBox,
+    ),
   );
 
   const loadPreview = async (lines: number): Promise<void> => {
@@ -38,8 +52,16 @@ export async function renderFileDetail(ctx: PageContext, id: string): Promise<vo
       const shown = p.lines.length;
       replace(
         previewBox,
-        h("p", { class: "muted" }, `First ${formatCount(shown)} of ${formatCount(p.total_lines)} lines.`),
-        h("ol", { class: "preview", tabindex: 0, "aria-label": "File preview" }, p.lines.map((line) => h("li", {}, h("code", {}, line)))),
+        h(
+          "p",
+          { class: "muted" },
+          `First ${formatCount(shown)} of ${formatCount(p.total_lines)} lines.`,
+        ),
+        h(
+          "ol",
+          { class: "preview", tabindex: 0, "aria-label": "File preview" },
+          p.lines.map((line) => h("li", {}, h("code", {}, line))),
+        ),
       );
     } catch (err) {
       if (!ctx.left) replace(previewBox, errorBox(err, "Could not preview"));
@@ -60,7 +82,14 @@ export async function renderFileDetail(ctx: PageContext, id: string): Promise<vo
           fact("Size", formatBytes(f.bytes)),
           fact("Lines", formatCount(f.num_lines)),
           fact("Uploaded", formatTime(f.created_at)),
-          fact("Charts", h("a", { href: `${link("data")}?files=${encodeURIComponent(f.id)}` }, "Label distribution")),
+          fact(
+            "Charts",
+            h(
+              "a",
+              { href: `${link("data")}?files=${encodeURIComponent(f.id)}` },
+              "Label distribution",
+            ),
+          ),
         ),
       );
     })
@@ -86,7 +115,12 @@ function validationView(report: ValidationReport): HTMLElement {
   const problems: ValidationProblem[] = report.problems;
   const ok = report.valid;
   const summary = ok
-    ? h("p", { class: "verdict ok", role: "status" }, "✓ Valid: ", `${formatCount(report.samples)} samples in ${formatCount(report.lines)} lines.`)
+    ? h(
+        "p",
+        { class: "verdict ok", role: "status" },
+        "✓ Valid: ",
+        `${formatCount(report.samples)} samples in ${formatCount(report.lines)} lines.`,
+      )
     : h(
         "p",
         { class: "verdict bad", role: "alert" },
@@ -98,15 +132,46 @@ function validationView(report: ValidationReport): HTMLElement {
     return h(
       "div",
       { class: "head-summary" },
-      h("h3", {}, `Head “${head.name}”`, h("span", { class: "muted" }, ` ${head.multi_label ? "multi-label" : "single-label"}, ${head.labels.length} labels, ${formatCount(total)} samples`)),
+      h(
+        "h3",
+        {},
+        `Head “${head.name}”`,
+        h(
+          "span",
+          { class: "muted" },
+          ` ${head.multi_label ? "multi-label" : "single-label"}, ${head.labels.length} labels, ${formatCount(total)} samples`,
+        ),
+      ),
       h(
         "div",
         { class: "table-scroll" },
         h(
           "table",
           { class: "compact" },
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Label"), h("th", { scope: "col", class: "num" }, "Samples"), h("th", { scope: "col", class: "num" }, "Share"))),
-          h("tbody", {}, head.labels.map((l) => h("tr", {}, h("td", {}, l.name), h("td", { class: "num" }, formatCount(l.count)), h("td", { class: "num" }, formatPercent(l.count, total))))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              h("th", { scope: "col" }, "Label"),
+              h("th", { scope: "col", class: "num" }, "Samples"),
+              h("th", { scope: "col", class: "num" }, "Share"),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            head.labels.map((l) =>
+              h(
+                "tr",
+                {},
+                h("td", {}, l.name),
+                h("td", { class: "num" }, formatCount(l.count)),
+                h("td", { class: "num" }, formatPercent(l.count, total)),
+              ),
+            ),
+          ),
         ),
       ),
     );
@@ -121,13 +186,29 @@ function validationView(report: ValidationReport): HTMLElement {
             "table",
             { class: "problems", "data-testid": "problems" },
             h("caption", {}, "Bad lines"),
-            h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num" }, "Line"), h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Problem"))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", { scope: "col", class: "num" }, "Line"),
+                h("th", { scope: "col" }, "Field"),
+                h("th", { scope: "col" }, "Problem"),
+              ),
+            ),
             h(
               "tbody",
               {},
               problems.map((p) => {
                 const [field, text] = splitProblem(p.message);
-                return h("tr", {}, h("td", { class: "num" }, p.line > 0 ? String(p.line) : "file"), h("td", { class: "mono" }, field || "—"), h("td", {}, text));
+                return h(
+                  "tr",
+                  {},
+                  h("td", { class: "num" }, p.line > 0 ? String(p.line) : "file"),
+                  h("td", { class: "mono" }, field || "—"),
+                  h("td", {}, text),
+                );
               }),
             ),
           ),

@@ -25,17 +25,47 @@ export function renderJobDetail(ctx: PageContext, id: string): void {
   const body = h(
     "div",
     { class: "job-body", hidden: true },
-    h("section", { "aria-labelledby": "tl-h" }, h("h2", { id: "tl-h" }, "Status timeline"), timeline),
-    h("section", { "aria-labelledby": "loss-h" }, h("h2", { id: "loss-h" }, "Loss curves"), lossBox),
-    h("section", { "aria-labelledby": "metrics-h" }, h("h2", { id: "metrics-h" }, "Metrics"), metricsBox),
-    h("section", { "aria-labelledby": "details-h" }, h("h2", { id: "details-h" }, "Details"), detailsBox),
-    h("section", { "aria-labelledby": "events-h" }, h("h2", { id: "events-h" }, "Events"), eventsBox),
+    h(
+      "section",
+      { "aria-labelledby": "tl-h" },
+      h("h2", { id: "tl-h" }, "Status timeline"),
+      timeline,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "loss-h" },
+      h("h2", { id: "loss-h" }, "Loss curves"),
+      lossBox,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "metrics-h" },
+      h("h2", { id: "metrics-h" }, "Metrics"),
+      metricsBox,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "details-h" },
+      h("h2", { id: "details-h" }, "Details"),
+      detailsBox,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "events-h" },
+      h("h2", { id: "events-h" }, "Events"),
+      eventsBox,
+    ),
   );
   const initial = h("div", {}, loading("job"));
   replace(
     ctx.root,
     h("p", { class: "crumbs" }, h("a", { href: link("jobs") }, "← Jobs")),
-    h("div", { class: "section-head" }, h("div", { class: "title-line" }, title, badge), h("div", { class: "button-row" }, startBtn, cancelBtn)),
+    h(
+      "div",
+      { class: "section-head" },
+      h("div", { class: "title-line" }, title, badge),
+      h("div", { class: "button-row" }, startBtn, cancelBtn),
+    ),
     actionStatus,
     pollStatus,
     initial,
@@ -52,7 +82,8 @@ export function renderJobDetail(ctx: PageContext, id: string): void {
     replace(badge, statusBadge(job.status));
     body.dataset["status"] = job.status;
     startBtn.disabled = job.status !== "VALIDATED";
-    cancelBtn.disabled = TERMINAL_STATUSES.has(job.status) || job.status === "CANCELLATION_REQUESTED";
+    cancelBtn.disabled =
+      TERMINAL_STATUSES.has(job.status) || job.status === "CANCELLATION_REQUESTED";
     replace(timeline, timelineItems(job));
     chart = drawLoss(ctx, lossBox, chart, job.checkpoints ?? []);
     replace(metricsBox, metricsView(job));
@@ -91,7 +122,10 @@ export function renderJobDetail(ctx: PageContext, id: string): void {
       timer = window.setTimeout(() => void poll(), POLL_MS);
     } catch (err) {
       if (ctx.left) return;
-      replace(actionStatus, errorBox(err, what === "start" ? "Could not start" : "Could not cancel"));
+      replace(
+        actionStatus,
+        errorBox(err, what === "start" ? "Could not start" : "Could not cancel"),
+      );
       void poll();
     }
   };
@@ -104,7 +138,16 @@ export function renderJobDetail(ctx: PageContext, id: string): void {
 
 function timelineItems(job: JobDetails): HTMLElement[] {
   const events = (job.events ?? []).filter((e) => e.data && typeof e.data.status === "string");
-  if (events.length === 0) return [h("li", { class: "current" }, statusBadge(job.status), " ", h("span", { class: "muted" }, formatTime(job.modified_at)))];
+  if (events.length === 0)
+    return [
+      h(
+        "li",
+        { class: "current" },
+        statusBadge(job.status),
+        " ",
+        h("span", { class: "muted" }, formatTime(job.modified_at)),
+      ),
+    ];
   const items = events.map((e, i) => {
     const status = String(e.data?.status);
     const last = i === events.length - 1;
@@ -113,13 +156,28 @@ function timelineItems(job: JobDetails): HTMLElement[] {
       { class: last ? "current" : "" },
       statusBadge(status),
       " ",
-      h("time", { class: "muted", datetime: new Date(e.created_at * 1000).toISOString() }, formatTime(e.created_at)),
-      typeof e.data?.error === "string" ? h("div", { class: "state error", role: "alert" }, e.data.error) : null,
+      h(
+        "time",
+        { class: "muted", datetime: new Date(e.created_at * 1000).toISOString() },
+        formatTime(e.created_at),
+      ),
+      typeof e.data?.error === "string"
+        ? h("div", { class: "state error", role: "alert" }, e.data.error)
+        : null,
     );
   });
   // After /start the status reads QUEUED again without an event: show it so the list matches the badge.
   const lastStatus = events[events.length - 1]?.data?.status;
-  if (lastStatus !== job.status) items.push(h("li", { class: "current" }, statusBadge(job.status), " ", h("span", { class: "muted" }, formatTime(job.modified_at))));
+  if (lastStatus !== job.status)
+    items.push(
+      h(
+        "li",
+        { class: "current" },
+        statusBadge(job.status),
+        " ",
+        h("span", { class: "muted" }, formatTime(job.modified_at)),
+      ),
+    );
   return items;
 }
 
@@ -127,12 +185,22 @@ function sortedCheckpoints(checkpoints: Checkpoint[]): Checkpoint[] {
   return [...checkpoints].sort((a, b) => a.step_number - b.step_number); // the API sends newest first
 }
 
-function drawLoss(ctx: PageContext, box: HTMLElement, chart: ChartHandle | null, checkpoints: Checkpoint[]): ChartHandle | null {
+function drawLoss(
+  ctx: PageContext,
+  box: HTMLElement,
+  chart: ChartHandle | null,
+  checkpoints: Checkpoint[],
+): ChartHandle | null {
   const cps = sortedCheckpoints(checkpoints);
-  const train = cps.filter((c) => typeof c.metrics.train_loss === "number").map((c) => ({ x: c.step_number, y: c.metrics.train_loss as number }));
-  const valid = cps.filter((c) => typeof c.metrics.valid_loss === "number").map((c) => ({ x: c.step_number, y: c.metrics.valid_loss as number }));
+  const train = cps
+    .filter((c) => typeof c.metrics.train_loss === "number")
+    .map((c) => ({ x: c.step_number, y: c.metrics.train_loss as number }));
+  const valid = cps
+    .filter((c) => typeof c.metrics.valid_loss === "number")
+    .map((c) => ({ x: c.step_number, y: c.metrics.valid_loss as number }));
   if (cps.length === 0) {
-    if (!chart) replace(box, empty("No checkpoints yet: the curves appear while the job is RUNNING."));
+    if (!chart)
+      replace(box, empty("No checkpoints yet: the curves appear while the job is RUNNING."));
     return chart;
   }
   if (chart) {
@@ -147,14 +215,31 @@ function drawLoss(ctx: PageContext, box: HTMLElement, chart: ChartHandle | null,
     type: "line",
     data: {
       datasets: [
-        { label: "train loss", data: train, borderColor: color(0), backgroundColor: color(0), pointRadius: 2, tension: 0.1 },
-        { label: "validation loss", data: valid, borderColor: color(1), backgroundColor: color(1), pointRadius: 3, tension: 0.1 },
+        {
+          label: "train loss",
+          data: train,
+          borderColor: color(0),
+          backgroundColor: color(0),
+          pointRadius: 2,
+          tension: 0.1,
+        },
+        {
+          label: "validation loss",
+          data: valid,
+          borderColor: color(1),
+          backgroundColor: color(1),
+          pointRadius: 3,
+          tension: 0.1,
+        },
       ],
     },
     options: {
       parsing: false,
       plugins: { legend: { position: "bottom" } },
-      scales: { x: { type: "linear", title: { display: true, text: "step" } }, y: { title: { display: true, text: "loss" } } },
+      scales: {
+        x: { type: "linear", title: { display: true, text: "step" } },
+        y: { title: { display: true, text: "loss" } },
+      },
     },
   });
   replace(box, handle.figure);
@@ -165,7 +250,11 @@ function metricsView(job: JobDetails): HTMLElement {
   const cps = sortedCheckpoints(job.checkpoints ?? []);
   if (cps.length === 0) return empty("No checkpoints yet.");
   const evaluated = cps.filter((c) => typeof c.metrics.valid_loss === "number");
-  const best = evaluated.reduce<Checkpoint | null>((b, c) => (b === null || (c.metrics.valid_loss as number) < (b.metrics.valid_loss as number) ? c : b), null);
+  const best = evaluated.reduce<Checkpoint | null>(
+    (b, c) =>
+      b === null || (c.metrics.valid_loss as number) < (b.metrics.valid_loss as number) ? c : b,
+    null,
+  );
   const latest = cps[cps.length - 1];
   const row = (label: string, c: Checkpoint | null | undefined): HTMLElement =>
     h(
@@ -187,7 +276,16 @@ function metricsView(job: JobDetails): HTMLElement {
       h(
         "thead",
         {},
-        h("tr", {}, h("th", { scope: "col" }, ""), h("th", { scope: "col", class: "num" }, "Step"), h("th", { scope: "col", class: "num" }, "Train loss"), h("th", { scope: "col", class: "num" }, "Valid loss"), h("th", { scope: "col", class: "num" }, "Accuracy"), h("th", { scope: "col", class: "num" }, "Macro ROC-AUC")),
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, ""),
+          h("th", { scope: "col", class: "num" }, "Step"),
+          h("th", { scope: "col", class: "num" }, "Train loss"),
+          h("th", { scope: "col", class: "num" }, "Valid loss"),
+          h("th", { scope: "col", class: "num" }, "Accuracy"),
+          h("th", { scope: "col", class: "num" }, "Macro ROC-AUC"),
+        ),
       ),
       h("tbody", {}, row("Latest", latest), row("Best validation loss", best)),
     ),
@@ -200,24 +298,71 @@ function detailsView(job: JobDetails): HTMLElement {
   const items: [string, Node | string][] = [
     ["Id", h("span", { class: "mono" }, job.id)],
     ["Base model", job.model],
-    ["Fine-tuned model", job.fine_tuned_model ? h("a", { href: link("models", job.fine_tuned_model), class: "mono" }, job.fine_tuned_model) : "— (set on SUCCESS)"],
-    ["Training files", h("span", {}, job.training_files.map((f, i) => [i > 0 ? ", " : "", h("a", { href: link("files", f), class: "mono" }, shortId(f))]))],
-    ["Validation files", job.validation_files && job.validation_files.length > 0 ? h("span", {}, job.validation_files.map((f, i) => [i > 0 ? ", " : "", h("a", { href: link("files", f), class: "mono" }, shortId(f))])) : "none"],
+    [
+      "Fine-tuned model",
+      job.fine_tuned_model
+        ? h(
+            "a",
+            { href: link("models", job.fine_tuned_model), class: "mono" },
+            job.fine_tuned_model,
+          )
+        : "— (set on SUCCESS)",
+    ],
+    [
+      "Training files",
+      h(
+        "span",
+        {},
+        job.training_files.map((f, i) => [
+          i > 0 ? ", " : "",
+          h("a", { href: link("files", f), class: "mono" }, shortId(f)),
+        ]),
+      ),
+    ],
+    [
+      "Validation files",
+      job.validation_files && job.validation_files.length > 0
+        ? h(
+            "span",
+            {},
+            job.validation_files.map((f, i) => [
+              i > 0 ? ", " : "",
+              h("a", { href: link("files", f), class: "mono" }, shortId(f)),
+            ]),
+          )
+        : "none",
+    ],
     ["Training steps", formatCount(hp.training_steps)],
-    ["Learning rate", hp.learning_rate === null || hp.learning_rate === undefined ? "—" : String(hp.learning_rate)],
+    [
+      "Learning rate",
+      hp.learning_rate === null || hp.learning_rate === undefined ? "—" : String(hp.learning_rate),
+    ],
     ["Epochs", formatMetric(hp.epochs, 2)],
     ["Auto start", job.auto_start ? "yes" : "no"],
     ["Created", formatTime(job.created_at)],
     ["Trained tokens", formatCount(job.trained_tokens)],
-    ["Expected duration", md?.expected_duration_seconds != null ? `${md.expected_duration_seconds} s` : "—"],
+    [
+      "Expected duration",
+      md?.expected_duration_seconds != null ? `${md.expected_duration_seconds} s` : "—",
+    ],
     [
       "Heads",
       job.classifier_targets.length === 0
         ? "known after validation"
-        : h("ul", { class: "plain" }, job.classifier_targets.map((t) => h("li", {}, h("strong", {}, t.name), ` (${t.loss_function}): ${t.labels.join(", ")}`))),
+        : h(
+            "ul",
+            { class: "plain" },
+            job.classifier_targets.map((t) =>
+              h("li", {}, h("strong", {}, t.name), ` (${t.loss_function}): ${t.labels.join(", ")}`),
+            ),
+          ),
     ],
   ];
-  return h("dl", { class: "facts" }, items.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  return h(
+    "dl",
+    { class: "facts" },
+    items.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+  );
 }
 
 function eventsView(job: JobDetails): HTMLElement {
@@ -229,8 +374,30 @@ function eventsView(job: JobDetails): HTMLElement {
     h(
       "table",
       { class: "compact" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Time"), h("th", { scope: "col" }, "Event"), h("th", { scope: "col" }, "Data"))),
-      h("tbody", {}, events.map((e) => h("tr", {}, h("td", {}, formatTime(e.created_at)), h("td", {}, e.name), h("td", { class: "mono wrap" }, e.data ? JSON.stringify(e.data) : "")))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Time"),
+          h("th", { scope: "col" }, "Event"),
+          h("th", { scope: "col" }, "Data"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        events.map((e) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, formatTime(e.created_at)),
+            h("td", {}, e.name),
+            h("td", { class: "mono wrap" }, e.data ? JSON.stringify(e.data) : ""),
+          ),
+        ),
+      ),
     ),
   );
 }

@@ -13,7 +13,12 @@ export function renderJobs(ctx: PageContext): void {
   const refreshError = h("div", { "aria-live": "polite" });
   replace(
     ctx.root,
-    h("div", { class: "section-head" }, h("h1", {}, "Jobs"), h("a", { class: "button primary", href: link("jobs", "new") }, "New job")),
+    h(
+      "div",
+      { class: "section-head" },
+      h("h1", {}, "Jobs"),
+      h("a", { class: "button primary", href: link("jobs", "new") }, "New job"),
+    ),
     refreshError,
     listBox,
   );
@@ -27,7 +32,8 @@ export function renderJobs(ctx: PageContext): void {
       if (ctx.left) return;
       replace(refreshError);
       replace(listBox, jobTable(res.data));
-      if (res.data.some((j) => !TERMINAL_STATUSES.has(j.status))) timer = window.setTimeout(() => void refresh(), POLL_MS);
+      if (res.data.some((j) => !TERMINAL_STATUSES.has(j.status)))
+        timer = window.setTimeout(() => void refresh(), POLL_MS);
     } catch (err) {
       if (ctx.left) return;
       if (first) replace(listBox, errorBox(err, "Could not list jobs"));
@@ -42,7 +48,13 @@ export function renderJobs(ctx: PageContext): void {
 }
 
 function jobTable(jobs: Job[]): HTMLElement {
-  if (jobs.length === 0) return h("div", {}, empty("No jobs yet."), h("a", { class: "button", href: link("jobs", "new") }, "Create the first job"));
+  if (jobs.length === 0)
+    return h(
+      "div",
+      {},
+      empty("No jobs yet."),
+      h("a", { class: "button", href: link("jobs", "new") }, "Create the first job"),
+    );
   return h(
     "div",
     { class: "table-scroll" },
@@ -52,7 +64,15 @@ function jobTable(jobs: Job[]): HTMLElement {
       h(
         "thead",
         {},
-        h("tr", {}, h("th", { scope: "col" }, "Job"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Base model"), h("th", { scope: "col", class: "hide-phone" }, "Created"), h("th", { scope: "col" }, "Fine-tuned model")),
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Job"),
+          h("th", { scope: "col" }, "Status"),
+          h("th", { scope: "col" }, "Base model"),
+          h("th", { scope: "col", class: "hide-phone" }, "Created"),
+          h("th", { scope: "col" }, "Fine-tuned model"),
+        ),
       ),
       h(
         "tbody",
@@ -61,11 +81,22 @@ function jobTable(jobs: Job[]): HTMLElement {
           h(
             "tr",
             { "data-job-id": j.id },
-            h("td", {}, h("a", { href: link("jobs", j.id), class: "mono", title: j.id }, shortId(j.id)), j.suffix ? h("span", { class: "muted" }, ` ${j.suffix}`) : null),
+            h(
+              "td",
+              {},
+              h("a", { href: link("jobs", j.id), class: "mono", title: j.id }, shortId(j.id)),
+              j.suffix ? h("span", { class: "muted" }, ` ${j.suffix}`) : null,
+            ),
             h("td", {}, statusBadge(j.status)),
             h("td", { class: "nowrap" }, j.model),
             h("td", { class: "hide-phone nowrap" }, formatTime(j.created_at)),
-            h("td", { class: "mono wrap" }, j.fine_tuned_model ? h("a", { href: link("models", j.fine_tuned_model) }, j.fine_tuned_model) : "—"),
+            h(
+              "td",
+              { class: "mono wrap" },
+              j.fine_tuned_model
+                ? h("a", { href: link("models", j.fine_tuned_model) }, j.fine_tuned_model)
+                : "—",
+            ),
           ),
         ),
       ),

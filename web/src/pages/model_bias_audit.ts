@@ -66,15 +66,41 @@ function headView(audit: BiasAuditHead): HTMLElement {
 
 function labelTable(audit: BiasAuditHead, label: BiasAuditLabel): HTMLElement {
   const { rows, withoutSamples } = subgroupRows(label);
-  const cols = ["Subgroup", "Size", "Positives", "Subgroup AUC", "BPSN AUC", "BNSP AUC", "Averaged"];
-  const head = h("tr", {}, cols.map((c, i) => h("th", { scope: "col", class: i > 0 && i < 6 ? "num" : "" }, c)));
+  const cols = [
+    "Subgroup",
+    "Size",
+    "Positives",
+    "Subgroup AUC",
+    "BPSN AUC",
+    "BNSP AUC",
+    "Averaged",
+  ];
+  const head = h(
+    "tr",
+    {},
+    cols.map((c, i) => h("th", { scope: "col", class: i > 0 && i < 6 ? "num" : "" }, c)),
+  );
   const body = rows.map((g) =>
     h(
       "tr",
-      { "data-subgroup": g.name, "data-averaged": String(g.averaged), class: g.averaged ? "" : "not-averaged" },
+      {
+        "data-subgroup": g.name,
+        "data-averaged": String(g.averaged),
+        class: g.averaged ? "" : "not-averaged",
+      },
       h("th", { scope: "row" }, g.name),
-      [formatCount(g.size), formatCount(g.positives), formatMetric(g.subgroup_auc), formatMetric(g.bpsn_auc), formatMetric(g.bnsp_auc)].map((v) => h("td", { class: "num" }, v)),
-      h("td", { class: "averaged", title: g.not_averaged_reason ?? "" }, averagedText(g, audit.min_subgroup_size)),
+      [
+        formatCount(g.size),
+        formatCount(g.positives),
+        formatMetric(g.subgroup_auc),
+        formatMetric(g.bpsn_auc),
+        formatMetric(g.bnsp_auc),
+      ].map((v) => h("td", { class: "num" }, v)),
+      h(
+        "td",
+        { class: "averaged", title: g.not_averaged_reason ?? "" },
+        averagedText(g, audit.min_subgroup_size),
+      ),
     ),
   );
   const means = h(
@@ -83,13 +109,25 @@ function labelTable(audit: BiasAuditHead, label: BiasAuditLabel): HTMLElement {
     h("th", { scope: "row" }, `Power mean (p = ${audit.power})`),
     h("td", { class: "num" }, ""),
     h("td", { class: "num" }, ""),
-    [label.power_mean.subgroup_auc, label.power_mean.bpsn_auc, label.power_mean.bnsp_auc].map((v) => h("td", { class: "num" }, formatMetric(v))),
+    [label.power_mean.subgroup_auc, label.power_mean.bpsn_auc, label.power_mean.bnsp_auc].map((v) =>
+      h("td", { class: "num" }, formatMetric(v)),
+    ),
     h("td", {}, `${label.subgroups_averaged} subgroup${label.subgroups_averaged === 1 ? "" : "s"}`),
   );
   const final =
     label.final_metric !== null
-      ? h("p", { class: "final-metric", "data-testid": "final-metric" }, h("strong", {}, `Final bias metric ${formatMetric(label.final_metric, 4)}`), ` = ${audit.weights.overall_auc} × overall AUC + ${audit.weights.subgroup_auc} × each power mean`)
-      : h("p", { class: "final-metric", "data-testid": "final-metric" }, h("strong", {}, "Final bias metric —"), ` ${label.final_metric_note ?? ""}`);
+      ? h(
+          "p",
+          { class: "final-metric", "data-testid": "final-metric" },
+          h("strong", {}, `Final bias metric ${formatMetric(label.final_metric, 4)}`),
+          ` = ${audit.weights.overall_auc} × overall AUC + ${audit.weights.subgroup_auc} × each power mean`,
+        )
+      : h(
+          "p",
+          { class: "final-metric", "data-testid": "final-metric" },
+          h("strong", {}, "Final bias metric —"),
+          ` ${label.final_metric_note ?? ""}`,
+        );
   return h(
     "div",
     { class: "bias-audit-label", "data-label": label.name },
@@ -99,12 +137,18 @@ function labelTable(audit: BiasAuditHead, label: BiasAuditLabel): HTMLElement {
       h(
         "table",
         { class: "compact bias-audit" },
-        h("caption", {}, `Label “${label.name}”: ${formatCount(label.positives)} positives of ${formatCount(label.samples)}, overall AUC ${formatMetric(label.overall_auc)}`),
+        h(
+          "caption",
+          {},
+          `Label “${label.name}”: ${formatCount(label.positives)} positives of ${formatCount(label.samples)}, overall AUC ${formatMetric(label.overall_auc)}`,
+        ),
         h("thead", {}, head),
         h("tbody", {}, body, means),
       ),
     ),
-    withoutSamples.length > 0 ? h("p", { class: "muted" }, `No samples in: ${withoutSamples.join(", ")}.`) : null,
+    withoutSamples.length > 0
+      ? h("p", { class: "muted" }, `No samples in: ${withoutSamples.join(", ")}.`)
+      : null,
     final,
   );
 }

@@ -16,7 +16,14 @@ export async function renderModels(ctx: PageContext): Promise<void> {
     const base = res.data.filter((m) => m.type === "base");
     replace(
       box,
-      tuned.length === 0 ? h("div", {}, empty("No fine-tuned models yet: a job that reaches SUCCESS publishes one."), h("a", { class: "button", href: link("jobs", "new") }, "New job")) : modelTable(tuned),
+      tuned.length === 0
+        ? h(
+            "div",
+            {},
+            empty("No fine-tuned models yet: a job that reaches SUCCESS publishes one."),
+            h("a", { class: "button", href: link("jobs", "new") }, "New job"),
+          )
+        : modelTable(tuned),
       h("h2", {}, "Base models"),
       h("p", { class: "muted" }, base.map((m) => m.id).join(", ") || "none"),
     );
@@ -32,7 +39,20 @@ function modelTable(models: ModelCard[]): HTMLElement {
     h(
       "table",
       { class: "models-table" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Model"), h("th", { scope: "col" }, "Name"), h("th", { scope: "col", class: "hide-phone" }, "Base"), h("th", { scope: "col" }, "Job"), h("th", { scope: "col", class: "hide-phone" }, "Created"), h("th", { scope: "col" }, "State"))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Model"),
+          h("th", { scope: "col" }, "Name"),
+          h("th", { scope: "col", class: "hide-phone" }, "Base"),
+          h("th", { scope: "col" }, "Job"),
+          h("th", { scope: "col", class: "hide-phone" }, "Created"),
+          h("th", { scope: "col" }, "State"),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -43,9 +63,19 @@ function modelTable(models: ModelCard[]): HTMLElement {
             h("td", { class: "mono wrap" }, h("a", { href: link("models", m.id) }, m.id)),
             h("td", {}, m.name ?? "—"),
             h("td", { class: "hide-phone" }, m.root ?? "—"),
-            h("td", {}, m.job ? h("a", { href: link("jobs", m.job), class: "mono" }, shortId(m.job)) : "—"),
+            h(
+              "td",
+              {},
+              m.job ? h("a", { href: link("jobs", m.job), class: "mono" }, shortId(m.job)) : "—",
+            ),
             h("td", { class: "hide-phone" }, formatTime(m.created)),
-            h("td", {}, m.archived ? h("span", { class: "badge archived" }, "archived") : h("span", { class: "badge active" }, "active")),
+            h(
+              "td",
+              {},
+              m.archived
+                ? h("span", { class: "badge archived" }, "archived")
+                : h("span", { class: "badge active" }, "active"),
+            ),
           ),
         ),
       ),

@@ -4,7 +4,12 @@
 // intensity = size, and the same spans as a text list for keyboard and screen-reader users.
 import { api } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { ClassificationResponse, ExplainResponse, LabelExplanation, ModelCard } from "../api/types";
+import type {
+  ClassificationResponse,
+  ExplainResponse,
+  LabelExplanation,
+  ModelCard,
+} from "../api/types";
 import { segments } from "../lib/highlight";
 import { thresholdsFrom, type Thresholds } from "../lib/thresholds";
 import { h, replace, uid } from "../components/dom";
@@ -24,27 +29,59 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
   }
   if (ctx.left) return;
   if (models.length === 0) {
-    replace(box, empty("No fine-tuned model yet."), h("a", { class: "button", href: link("jobs", "new") }, "Train one"));
+    replace(
+      box,
+      empty("No fine-tuned model yet."),
+      h("a", { class: "button", href: link("jobs", "new") }, "Train one"),
+    );
     return;
   }
-  models.sort((a, b) => Number(a.archived ?? false) - Number(b.archived ?? false) || (b.created ?? 0) - (a.created ?? 0));
+  models.sort(
+    (a, b) =>
+      Number(a.archived ?? false) - Number(b.archived ?? false) ||
+      (b.created ?? 0) - (a.created ?? 0),
+  );
   const wanted = ctx.query.get("model");
   const modelId = uid("model");
   const textId = uid("text");
   const select = h(
     "select",
     { id: modelId, name: "model" },
-    models.map((m) => h("option", { value: m.id, selected: m.id === wanted }, `${m.name ? `${m.name} — ` : ""}${m.id}${m.archived ? " (archived)" : ""}`)),
+    models.map((m) =>
+      h(
+        "option",
+        { value: m.id, selected: m.id === wanted },
+        `${m.name ? `${m.name} — ` : ""}${m.id}${m.archived ? " (archived)" : ""}`,
+      ),
+    ),
   );
-  const text = h("textarea", { id: textId, name: "text", rows: 5, required: true, placeholder: "Type or paste text. Each non-empty line is classified separately." });
+  const text = h("textarea", {
+    id: textId,
+    name: "text",
+    rows: 5,
+    required: true,
+    placeholder: "Type or paste text. Each non-empty line is classified separately.",
+  });
   const submit = h("button", { type: "submit", class: "primary" }, "Classify");
   const note = h("p", { class: "muted threshold-note" });
   const results = h("div", { class: "results", "aria-live": "polite", "data-testid": "results" });
   const form = h(
     "form",
     { class: "playground-form" },
-    h("div", { class: "grid-form" }, h("label", { for: modelId }, "Model"), select, h("label", { for: textId }, "Text"), text),
-    h("div", { class: "button-row" }, submit, h("span", { class: "hint" }, "Ctrl+Enter classifies")),
+    h(
+      "div",
+      { class: "grid-form" },
+      h("label", { for: modelId }, "Model"),
+      select,
+      h("label", { for: textId }, "Text"),
+      text,
+    ),
+    h(
+      "div",
+      { class: "button-row" },
+      submit,
+      h("span", { class: "hint" }, "Ctrl+Enter classifies"),
+    ),
   );
   replace(box, form, note, results);
 
@@ -66,7 +103,10 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const lines = text.value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    const lines = text.value
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
     if (lines.length === 0) {
       replace(results, errorBox("Type at least one non-empty line.", "Nothing to classify"));
       return;
@@ -82,8 +122,15 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
         api.classify(model, lines),
         thresholdsFor(model).catch(() => null),
         lines.length <= MAX_EXPLAINED_LINES
-          ? api.explain(model, lines, SPANS_PER_DIRECTION).catch((err: unknown) => `Explanations failed: ${err instanceof Error ? err.message : String(err)}.`)
-          : Promise.resolve(`Explanations are shown for up to ${MAX_EXPLAINED_LINES} lines at a time.`),
+          ? api
+              .explain(model, lines, SPANS_PER_DIRECTION)
+              .catch(
+                (err: unknown) =>
+                  `Explanations failed: ${err instanceof Error ? err.message : String(err)}.`,
+              )
+          : Promise.resolve(
+              `Explanations are shown for up to ${MAX_EXPLAINED_LINES} lines at a time.`,
+            ),
       ]);
       if (ctx.left) return;
       note.textContent =
@@ -91,7 +138,10 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
           ? "The mark on each bar is the label's threshold tuned on validation data; a label is flagged when its score ≥ threshold."
           : "This model has no tuned thresholds (its job had no validation files): the highest score per head is marked.") +
         (typeof explained === "string" ? ` ${explained}` : "");
-      replace(results, ...resultCards(lines, res, thresholds, typeof explained === "string" ? null : explained));
+      replace(
+        results,
+        ...resultCards(lines, res, thresholds, typeof explained === "string" ? null : explained),
+      );
     } catch (err) {
       if (!ctx.left) replace(results, errorBox(err, "Classification failed"));
     } finally {
@@ -103,7 +153,12 @@ export async function renderPlayground(ctx: PageContext): Promise<void> {
 const MAX_EXPLAINED_LINES = 64; // the explain route's limit per request
 const SPANS_PER_DIRECTION = 8;
 
-function resultCards(lines: string[], res: ClassificationResponse, thresholds: Thresholds | null, explained: ExplainResponse | null): HTMLElement[] {
+function resultCards(
+  lines: string[],
+  res: ClassificationResponse,
+  thresholds: Thresholds | null,
+  explained: ExplainResponse | null,
+): HTMLElement[] {
   return res.results.map((result, i) =>
     h(
       "article",
@@ -130,11 +185,32 @@ function resultCards(lines: string[], res: ClassificationResponse, thresholds: T
                 h("span", { class: "label-name" }, label),
                 h(
                   "span",
-                  { class: "bar", role: "meter", "aria-valuemin": 0, "aria-valuemax": 1, "aria-valuenow": score, "aria-label": `${label} score` },
+                  {
+                    class: "bar",
+                    role: "meter",
+                    "aria-valuemin": 0,
+                    "aria-valuemax": 1,
+                    "aria-valuenow": score,
+                    "aria-label": `${label} score`,
+                  },
                   h("span", { class: "fill", style: `width:${pct.toFixed(1)}%` }),
-                  threshold !== undefined ? h("span", { class: "threshold", style: `left:${(Math.max(0, Math.min(1, threshold)) * 100).toFixed(1)}%`, title: `threshold ${formatMetric(threshold)}` }) : null,
+                  threshold !== undefined
+                    ? h("span", {
+                        class: "threshold",
+                        style: `left:${(Math.max(0, Math.min(1, threshold)) * 100).toFixed(1)}%`,
+                        title: `threshold ${formatMetric(threshold)}`,
+                      })
+                    : null,
                 ),
-                h("span", { class: "score num" }, formatMetric(score), threshold !== undefined ? h("span", { class: "muted" }, ` / ${formatMetric(threshold)}`) : null, flagged ? h("strong", { class: "flag" }, " flagged") : null),
+                h(
+                  "span",
+                  { class: "score num" },
+                  formatMetric(score),
+                  threshold !== undefined
+                    ? h("span", { class: "muted" }, ` / ${formatMetric(threshold)}`)
+                    : null,
+                  flagged ? h("strong", { class: "flag" }, " flagged") : null,
+                ),
               );
             }),
           ),
@@ -171,15 +247,38 @@ function explanationView(text: string, labels: LabelExplanation[]): HTMLElement 
       ),
     );
     const item = (s: { text: string; contribution: number }) =>
-      h("li", {}, h("q", {}, s.text), ` ${s.contribution > 0 ? "+" : "−"}${formatMetric(Math.abs(s.contribution))}`);
+      h(
+        "li",
+        {},
+        h("q", {}, s.text),
+        ` ${s.contribution > 0 ? "+" : "−"}${formatMetric(Math.abs(s.contribution))}`,
+      );
     replace(
       detail,
-      h("p", { class: "muted" }, `Why ${name(l)} scored ${formatMetric(l.score)}${l.flagged ? " (flagged)" : ""}: red raised it, blue lowered it (contributions in logit units).`),
+      h(
+        "p",
+        { class: "muted" },
+        `Why ${name(l)} scored ${formatMetric(l.score)}${l.flagged ? " (flagged)" : ""}: red raised it, blue lowered it (contributions in logit units).`,
+      ),
       h(
         "div",
         { class: "span-lists" },
-        h("div", {}, h("h4", {}, "Raised by"), l.raised.length ? h("ol", { class: "spans-raised" }, l.raised.map(item)) : h("p", { class: "muted" }, "nothing")),
-        h("div", {}, h("h4", {}, "Lowered by"), l.lowered.length ? h("ol", { class: "spans-lowered" }, l.lowered.map(item)) : h("p", { class: "muted" }, "nothing")),
+        h(
+          "div",
+          {},
+          h("h4", {}, "Raised by"),
+          l.raised.length
+            ? h("ol", { class: "spans-raised" }, l.raised.map(item))
+            : h("p", { class: "muted" }, "nothing"),
+        ),
+        h(
+          "div",
+          {},
+          h("h4", {}, "Lowered by"),
+          l.lowered.length
+            ? h("ol", { class: "spans-lowered" }, l.lowered.map(item))
+            : h("p", { class: "muted" }, "nothing"),
+        ),
       ),
     );
   };
