@@ -23,3 +23,13 @@ else
   fi
 fi
 echo "format_check: ${#cpp[@]} C++ files formatted"
+[ -x web/node_modules/.bin/prettier ] || { echo "format_check: needs web/node_modules (scripts/setup.sh runs npm ci there)" >&2; exit 1; }
+if [ "$fix" = 1 ]; then
+  (cd web && npm run --silent format)
+else
+  (cd web && npm run --silent format:check) || {
+    echo "format_check: the dashboard's TypeScript differs from Prettier (run scripts/format_check.sh --fix)" >&2
+    exit 1
+  }
+fi
+echo "format_check: dashboard TypeScript formatted"
