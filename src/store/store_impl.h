@@ -125,6 +125,11 @@ struct Store::Impl {
 
   // store_models.cc.
   Result<std::optional<ModelRecord>> find_model(std::string_view workspace, std::string_view id);
+  // Takes the mutex; in a transaction: reads the model, applies `change` (to its name,
+  // description or archived flag) and writes those back. kNotFound when the workspace has no
+  // such model.
+  Result<ModelRecord> mutate_model(std::string_view workspace, std::string_view id,
+                                   const std::function<void(ModelRecord&)>& change);
 
   std::string file_blob(std::string_view id) const { return files_dir + "/" + std::string(id); }
   std::string job_directory(std::string_view job_id) const {

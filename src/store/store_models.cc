@@ -6,6 +6,9 @@ namespace winnow::store {
 
 namespace {
 
+// The one answer for a model this workspace does not have.
+Status model_not_found() { return Status::not_found("Model not found"); }
+
 constexpr const char* kModelColumns =
     "id, workspace, job_id, root, created, name, description, archived, classifier_targets";
 
@@ -78,7 +81,7 @@ Result<ModelRecord> Store::publish_model(ModelRecord model, const std::string& s
 Result<ModelRecord> Store::get_model(std::string_view workspace, std::string_view id) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, impl_->find_model(workspace, id));
-  if (!m) return Status::not_found("Model not found");
+  if (!m) return model_not_found();
   return std::move(*m);
 }
 
@@ -92,20 +95,22 @@ Result<std::vector<ModelRecord>> Store::list_models(std::string_view workspace) 
   return all_rows<ModelRecord>(q, read_model_row);
 }
 
-Result<ModelRecord> Store::update_model(std::string_view workspace, std::string_view id,
-                                        std::optional<std::optional<std::string>> name,
-                                        std::optional<std::optional<std::string>> description) {
-  Impl& s = *impl_;
-  std::lock_guard<std::mutex> lock(s.mu);
+Result<ModelRecord> Store::Impl::mutate_model(std::string_view workspace, std::string_view id,
+                                              const std::function<void(ModelRecord&)>& change) {
+  std::lock_guard<std::mutex> lock(mu);
   ModelRecord model;
-  Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, s.find_model(workspace, id));
-    if (!m) return Status::not_found("Model not found");
-    if (name) m->name = *name;
-    if (description) m->description = *description;
+  Status txn = transaction([&]() -> Status {
+    WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, find_model(workspace, id));
+    if (!m) return model_not_found();
+    change(*m);
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "UPDATE models SET name = ?, description = ? WHERE id = ?"));
-    q.bind(1, m->name).bind(2, m->description).bind(3, id);
+        Stmt q, Stmt::prepare(db,
+                              "UPDATE models SET name = ?, description = ?, archived = ? "
+                              "WHERE id = ?"));
+    q.bind(1, m->name)
+        .bind(2, m->description)
+        .bind(3, static_cast<int64_t>(m->archived ? 1 : 0))
+        .bind(4, id);
     WINNOW_RETURN_IF_ERROR(q.run());
     model = std::move(*m);
     return Status::ok();
@@ -114,24 +119,18 @@ Result<ModelRecord> Store::update_model(std::string_view workspace, std::string_
   return model;
 }
 
+Result<ModelRecord> Store::update_model(std::string_view workspace, std::string_view id,
+                                        std::optional<std::optional<std::string>> name,
+                                        std::optional<std::optional<std::string>> description) {
+  return impl_->mutate_model(workspace, id, [&](ModelRecord& m) {
+    if (name) m.name = *name;
+    if (description) m.description = *description;
+  });
+}
+
 Result<ModelRecord> Store::set_model_archived(std::string_view workspace, std::string_view id,
                                               bool archived) {
-  Impl& s = *impl_;
-  std::lock_guard<std::mutex> lock(s.mu);
-  ModelRecord model;
-  Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, s.find_model(workspace, id));
-    if (!m) return Status::not_found("Model not found");
-    m->archived = archived;
-    WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                            Stmt::prepare(s.db, "UPDATE models SET archived = ? WHERE id = ?"));
-    q.bind(1, static_cast<int64_t>(archived ? 1 : 0)).bind(2, id);
-    WINNOW_RETURN_IF_ERROR(q.run());
-    model = std::move(*m);
-    return Status::ok();
-  });
-  if (!txn.is_ok()) return txn;
-  return model;
+  return impl_->mutate_model(workspace, id, [&](ModelRecord& m) { m.archived = archived; });
 }
 
 Status Store::delete_model(std::string_view workspace, std::string_view id) {
@@ -142,7 +141,7 @@ Status Store::delete_model(std::string_view workspace, std::string_view id) {
         Stmt q, Stmt::prepare(s.db, "DELETE FROM models WHERE id = ? AND workspace = ?"));
     q.bind(1, id).bind(2, workspace);
     WINNOW_RETURN_IF_ERROR(q.run());
-    if (s.db.changes() == 0) return Status::not_found("Model not found");
+    if (s.db.changes() == 0) return model_not_found();
     return Status::ok();
   });
   if (!txn.is_ok()) return txn;
