@@ -8,7 +8,8 @@ with the weight chosen on the tune split.
 Usage: finetune_probe.py --check PACKAGE_DIST_DIR < reference.jsonl
        finetune_probe.py PACKAGE_DIST_DIR WORK_DIR   (WORK_DIR holds {train,tune,test}.jsonl and
 the tokenizer's {split}.ids files written by bench/finetune_probe.sh)
-Environment: EPOCHS (2), LR (5e-5), THREADS (2), MAX_TRAIN (all).
+Environment: EPOCHS (2), LR (5e-5), THREADS (2), MAX_TRAIN (all), TRAIN_PIECES (128: pieces
+per text read while fine-tuning; scoring always reads 128, as the encoder does).
 """
 import json
 import os
@@ -109,8 +110,8 @@ class UseLite(nn.Module):
         return F.normalize(torch.tanh(pooled @ self.tanh_w + self.tanh_b), dim=-1, eps=1e-6)
 
 
-def batch(seqs):
-    seqs = [s[:128] if s else [0] for s in seqs]
+def batch(seqs, pieces=128):
+    seqs = [s[:pieces] if s else [0] for s in seqs]
     ids = torch.zeros(len(seqs), max(map(len, seqs)), dtype=torch.long)
     mask = torch.zeros(ids.shape, dtype=torch.bool)
     for i, s in enumerate(seqs):
@@ -163,6 +164,7 @@ def main():
     torch.set_num_threads(int(os.environ.get("THREADS", 2)))
     torch.manual_seed(0)
     label = os.environ.get("LABEL", "toxicity")
+    train_pieces = int(os.environ.get("TRAIN_PIECES", 128))  # clip while training; scoring reads 128
     tr_t, tr, ytr = read_split(work, "train", label)
     tu_t, tu, ytu = read_split(work, "tune", label)
     te_t, te, yte = read_split(work, "test", label)
@@ -197,7 +199,8 @@ def main():
         return out
 
     print(f"train {len(tr)} tune {len(tu)} test {len(te)}; tuned weights "
-          f"{sum(p.numel() for p in tuned)}; epochs {epochs}, lr {lr}", flush=True)
+          f"{sum(p.numel() for p in tuned)}; epochs {epochs}, lr {lr}, "
+          f"training pieces {train_pieces}", flush=True)
     t_fit = time.time()
     for epoch in range(epochs):
         t0 = time.time()
@@ -211,7 +214,7 @@ def main():
         rng.shuffle(batches)
         loss_sum = 0.0
         for b in batches:
-            logits = head(model(*batch([tr[j] for j in b])) * scale).squeeze(-1)
+            logits = head(model(*batch([tr[j] for j in b], train_pieces)) * scale).squeeze(-1)
             loss = F.binary_cross_entropy_with_logits(logits, torch.tensor(ytr[b], dtype=torch.float32))
             opt.zero_grad()
             loss.backward()
