@@ -374,6 +374,7 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
 
   store::StoreOptions store_options;
   store_options.data_dir = o.data_dir;
+  store_options.store_url = o.store_url;
   store_options.io = o.store_io;
   WINNOW_ASSIGN_OR_RETURN(impl->store, store::Store::open(store_options));
   jobs::JobServiceOptions job_options;

@@ -23,6 +23,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port (Server::port() tells which)
   std::string data_dir = "winnow-data";
+  // Where the records live (store::StoreOptions::store_url): empty = SQLite in data_dir;
+  // "postgresql://USER@HOST:PORT/DB" = that database. Blobs, the URL-signing key and upload
+  // temporaries stay in data_dir either way.
+  std::string store_url;
   // Static dashboard files served at "/" without auth; empty or missing = a short text page.
   std::string web_dir;
 

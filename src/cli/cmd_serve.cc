@@ -14,6 +14,7 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "model/architecture.h"
+#include "store/pg_connection.h"
 
 namespace winnow::cli {
 namespace {
@@ -91,6 +92,15 @@ int run_serve(ServeArgs& args) {
                        "FILE or set WINNOW_API_KEYS=key1,key2; or --no-auth to accept every "
                        "request (local development only)");
   }
+  if (o.store_url.empty()) {
+    if (const char* env = std::getenv("WINNOW_STORE"); env != nullptr) o.store_url = env;
+  }
+  if (!o.store_url.empty()) {
+    // Refused before anything starts (exit 2), naming the URL without its password.
+    if (Status s = store::check_postgres_url(o.store_url); !s.is_ok()) {
+      return usage_error(kCommand, "--store / WINNOW_STORE: " + s.message());
+    }
+  }
   o.max_upload_bytes = args.max_upload_mb << 20;
   o.max_json_body_bytes = args.max_json_body_mb << 20;
   if (o.web_dir.empty()) o.web_dir = default_web_dir();
@@ -105,7 +115,13 @@ int run_serve(ServeArgs& args) {
   ::signal(SIGPIPE, SIG_IGN);
 
   Result<std::unique_ptr<api::Server>> created = api::Server::create(o);
-  if (!created.is_ok()) return report_error(kCommand, created.status());
+  if (!created.is_ok()) {
+    // A database that cannot be reached at start is a wrong --store, like a malformed one.
+    if (!o.store_url.empty() && created.status().code() == StatusCode::kUnavailable) {
+      return usage_error(kCommand, "--store / WINNOW_STORE: " + created.status().message());
+    }
+    return report_error(kCommand, created.status());
+  }
   api::Server& server = **created;
   if (Status s = server.bind(); !s.is_ok()) return report_error(kCommand, s);
   if (Status s = server.start_jobs(); !s.is_ok()) return report_error(kCommand, s);
@@ -156,8 +172,12 @@ CommandAction register_serve(CLI::App& root) {
       "serve",
       "Serve the Mistral-compatible classifier API (files, fine-tuning jobs, models, "
       "classifications) and the dashboard");
-  cmd->add_option("--data-dir", o.data_dir, "Where the database, uploads and models live")
+  cmd->add_option("--data-dir", o.data_dir,
+                  "Where the database (unless --store), uploads and models live")
       ->capture_default_str();
+  cmd->add_option("--store", o.store_url,
+                  "Keep the records in PostgreSQL: postgresql://USER[:PASSWORD]@HOST:PORT/DB "
+                  "(default: SQLite in --data-dir; env WINNOW_STORE). Blobs stay in --data-dir");
   cmd->add_option("--host", o.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", o.port, "Port (0 = any free port; the listening line tells which)")
       ->check(CLI::Range(0, 65535))
@@ -215,7 +235,8 @@ CommandAction register_serve(CLI::App& root) {
   cmd->footer(
       "Prints 'winnow serve: listening on http://HOST:PORT' on stdout once it accepts "
       "connections. SIGINT/SIGTERM stop it (exit 0); SIGHUP re-reads --api-keys-file.\n"
-      "Exit status: 0 stopped cleanly, 1 could not start (data directory, port), 2 usage error.");
+      "Exit status: 0 stopped cleanly, 1 could not start (data directory, port), 2 usage error "
+      "(including a malformed or unreachable --store).");
   return [args]() { return run_serve(*args); };
 }
 

@@ -256,7 +256,11 @@ TEST_F(JobServiceTest, FinishedJobsLeaveNoWorkingCopyButTheirModelsWork) {
   job = wait_while(created->id, unfinished);
   ASSERT_EQ(job.status, JobStatus::kSuccess) << job.error.value_or("");
   const std::string dir = store_->job_dir(job.id);
-  EXPECT_TRUE(eventually([&] { return winnow::testing::dir_entries(dir).size() == 1; })) << dir;
+  // release_job_files empties the directory first and files/ last: wait for both.
+  EXPECT_TRUE(eventually([&] {
+    return winnow::testing::dir_entries(dir).size() == 1 &&
+           winnow::testing::dir_entries(dir + "/files").size() == 1;
+  })) << dir;
   EXPECT_EQ(winnow::testing::dir_entries(dir), std::vector<std::string>{"files"});
   EXPECT_EQ(winnow::testing::dir_entries(dir + "/files"), std::vector<std::string>{valid});
   EXPECT_EQ(winnow::testing::read_file(store_->job_file_path(job.id, valid)), dataset(10, 30));

@@ -177,6 +177,12 @@ Result<SqlRows> PgConnection::query(std::string_view sql, const SqlArgs& args) {
       continue;
     }
     if (const auto* s = std::get_if<std::string>(&v)) {
+      // Text parameters travel as C strings: a NUL would silently cut the value short.
+      if (s->find('\0') != std::string::npos) {
+        return Status::invalid_argument(name_ + ": parameter " + std::to_string(i + 1) +
+                                        " contains a NUL character, which PostgreSQL text cannot "
+                                        "hold");
+      }
       storage[i] = *s;
     } else if (const auto* n64 = std::get_if<int64_t>(&v)) {
       storage[i] = std::to_string(*n64);

@@ -97,8 +97,11 @@ std::string SqlDialect::contains(std::string_view column) const {
 std::string SqlDialect::json_array_has(std::string_view column, std::string_view key) const {
   if (engine == SqlEngine::kPostgres) {
     // Element text by key (->>); never the jsonb '?' operator, which reads as a parameter.
-    return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + std::string(column) +
-           "::jsonb) AS element(value) WHERE element.value->>'" + std::string(key) + "' = ?)";
+    // A value that is not an array has no elements (jsonb_array_elements would raise).
+    const std::string json = std::string(column) + "::jsonb";
+    return "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(" + json +
+           ") = 'array' THEN " + json + " ELSE '[]'::jsonb END) AS element(value) WHERE " +
+           "element.value->>'" + std::string(key) + "' = ?)";
   }
   return "EXISTS (SELECT 1 FROM json_each(" + std::string(column) +
          ") WHERE json_extract(value, '$." + std::string(key) + "') = ?)";

@@ -1,9 +1,9 @@
 // The store's seam between its record logic and a database engine: a connection that runs one
 // statement at a time with '?' parameters and hands back all of its rows. The store's SQL is
 // written once against this interface; what differs between engines (insertion order, row
-// locks, a few functions) is asked of the SqlDialect. Implemented by PostgreSQL
-// (pg_connection.h); the SQLite engine and the Store moving onto this seam are the next step
-// of issue 13 (docs/deployment.md says what is done and what is not).
+// locks, a few functions) is asked of the SqlDialect. Implemented by SQLite
+// (sqlite_connection.h) and PostgreSQL (pg_connection.h); sql_engine.h picks one from a store
+// URL. The contract both keep is tested once, over both engines (sql_connection_test.cc).
 //
 // Parameters: '?' numbered left to right, or '?NNN' naming parameter NNN (1-based) where one
 // value is used twice or out of order; a statement uses one style, not both.

@@ -8,22 +8,12 @@
 
 #include "store/ids.h"
 #include "store/schema.h"
+#include "store/sql_engine.h"
 #include "store/store_impl.h"
 
 namespace winnow::store {
 
 namespace fs = std::filesystem;
-
-void bind_all(Stmt& stmt, const std::vector<SqlValue>& values, int first) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    const int index = first + static_cast<int>(i);
-    if (const auto* s = std::get_if<std::string>(&values[i])) {
-      stmt.bind(index, std::string_view(*s));
-    } else {
-      stmt.bind(index, std::get<int64_t>(values[i]));
-    }
-  }
-}
 
 std::string placeholders(size_t n) {
   std::string out = "(";
@@ -56,10 +46,10 @@ std::vector<std::string> entries_of(const std::string& dir) {
 bool is_temp_name(const std::string& name) { return name.find(kTempMarker) != std::string::npos; }
 
 Status Store::Impl::transaction(const std::function<Status()>& body) {
-  WINNOW_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  WINNOW_RETURN_IF_ERROR(db->begin());
   Status s = body();
-  if (s.is_ok()) s = io->commit([this] { return db.exec("COMMIT"); });
-  if (!s.is_ok()) (void)db.exec("ROLLBACK");
+  if (s.is_ok()) s = io->commit([this] { return db->commit(); });
+  if (!s.is_ok()) (void)db->rollback();
   return s;
 }
 
@@ -70,11 +60,11 @@ std::string Store::Impl::model_blob(std::string_view id) const {
 namespace {
 
 // The values of a one-column query, as a set.
-Result<std::set<std::string>> column_set(Db& db, const char* sql,
+Result<std::set<std::string>> column_set(SqlConnection& db, const char* sql,
                                          const std::function<std::string(std::string)>& map) {
-  WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(db, sql));
+  WINNOW_ASSIGN_OR_RETURN(SqlRows rows, db.query(sql));
   std::set<std::string> out;
-  WINNOW_RETURN_IF_ERROR(for_each_row(q, [&](const Stmt& row) {
+  WINNOW_RETURN_IF_ERROR(for_each_row(rows, [&](const SqlRow& row) {
     out.insert(map(row.text(0)));
     return Status::ok();
   }));
@@ -86,13 +76,13 @@ Result<std::set<std::string>> column_set(Db& db, const char* sql,
 Status Store::Impl::remove_leftovers() {
   const auto same = [](std::string s) { return s; };
   WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> file_ids,
-                          column_set(db, "SELECT id FROM files", same));
+                          column_set(*db, "SELECT id FROM files", same));
   WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> model_names,
-                          column_set(db, "SELECT id FROM models", [](std::string id) {
+                          column_set(*db, "SELECT id FROM models", [](std::string id) {
                             return file_safe_name(id) + ".winnow";
                           }));
   WINNOW_ASSIGN_OR_RETURN(const std::set<std::string> job_ids,
-                          column_set(db, "SELECT id FROM jobs", same));
+                          column_set(*db, "SELECT id FROM jobs", same));
   for (const std::string& name : entries_of(files_dir)) {
     if (is_temp_name(name) || !file_ids.count(name)) {
       WINNOW_RETURN_IF_ERROR(io->remove(files_dir + "/" + name));
@@ -132,8 +122,9 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   for (const char* sub : {"", "/files", "/models", "/jobs"}) {
     WINNOW_RETURN_IF_ERROR(io->make_dirs(root + sub));
   }
-  WINNOW_ASSIGN_OR_RETURN(Db db, Db::open(root + "/winnow.db"));
-  WINNOW_RETURN_IF_ERROR(prepare_database(db));
+  WINNOW_ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> db,
+                          open_sql_connection(options.store_url, root));
+  WINNOW_RETURN_IF_ERROR(prepare_database(*db));
   auto impl = std::make_unique<Impl>(std::move(db));
   impl->data_dir = root;
   impl->files_dir = root + "/files";

@@ -1,4 +1,5 @@
-// The service's persistent state: SQLite (WAL mode) in <data_dir>/winnow.db for records, blobs
+// The service's persistent state: records in SQLite (WAL mode, <data_dir>/winnow.db) or in
+// PostgreSQL (StoreOptions::store_url), with the same SQL and schema versions for both; blobs
 // (uploaded files, model files) under <data_dir>/files and <data_dir>/models. Blob bytes are
 // written to a temporary name, fsynced and renamed (and the directory fsynced) *before* the row
 // that names them is committed, so every record the store returns has its bytes on disk, and a
@@ -31,6 +32,10 @@ class FileIo;  // file_io.h: the write path, replaceable by a fault-injecting im
 
 struct StoreOptions {
   std::string data_dir = "winnow-data";
+  // Where the records live: empty = SQLite in <data_dir>/winnow.db; "postgresql://USER@HOST:
+  // PORT/DB" = that PostgreSQL database (sql_engine.h). Blobs stay under data_dir either way
+  // (docs/deployment.md: shared blobs are not built yet).
+  std::string store_url;
   FileIo* io = nullptr;  // null = the real file system
   // Epoch seconds: record times and file expiry. Null = the wall clock; tests pass their own.
   std::function<int64_t()> clock;

@@ -29,7 +29,7 @@ constexpr const char* kFileColumns =
 // expires at the second expires_at names.
 constexpr const char* kNotExpired = "(expires_at IS NULL OR expires_at > ?)";
 
-Result<FileRecord> read_file_row(const Stmt& q) {
+Result<FileRecord> read_file_row(const SqlRow& q) {
   FileRecord f;
   f.id = q.text(0);
   f.workspace = q.text(1);
@@ -51,26 +51,23 @@ Result<FileRecord> read_file_row(const Stmt& q) {
 
 Result<std::optional<FileRecord>> Store::Impl::find_file(std::string_view workspace,
                                                          std::string_view id) {
-  WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
-                                                        " FROM files WHERE id = ? AND "
-                                                        "workspace = ? AND " +
-                                                        kNotExpired));
-  q.bind(1, id).bind(2, workspace).bind(3, now());
-  return first_row<FileRecord>(q, read_file_row);
+  WINNOW_ASSIGN_OR_RETURN(
+      SqlRows rows, db->query(std::string("SELECT ") + kFileColumns +
+                                  " FROM files WHERE id = ? AND workspace = ? AND " + kNotExpired,
+                              SqlArgs().add(id).add(workspace).add(now())));
+  return first_row<FileRecord>(rows, read_file_row);
 }
 
 Result<std::optional<FileRecord>> Store::Impl::find_duplicate(const FileRecord& meta,
                                                               const std::string& sha) {
   WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(db, std::string("SELECT ") + kFileColumns +
-                                    " FROM files WHERE workspace = ? AND filename = ? AND "
-                                    "sha256 = ? AND " +
-                                    kNotExpired + " ORDER BY created_at, rowid LIMIT 1"));
-  q.bind(1, std::string_view(meta.workspace))
-      .bind(2, std::string_view(meta.filename))
-      .bind(3, std::string_view(sha))
-      .bind(4, now());
-  return first_row<FileRecord>(q, read_file_row);
+      SqlRows rows,
+      db->query(std::string("SELECT ") + kFileColumns +
+                    " FROM files WHERE workspace = ? AND filename = ? AND sha256 = ? AND " +
+                    kNotExpired + " ORDER BY created_at, " + db->dialect().insertion_order +
+                    " LIMIT 1",
+                SqlArgs().add(meta.workspace).add(meta.filename).add(sha).add(now())));
+  return first_row<FileRecord>(rows, read_file_row);
 }
 
 Result<FileRecord> Store::add_file(FileRecord meta, std::string_view content) {
@@ -102,28 +99,31 @@ Result<FileRecord> Store::add_file(FileRecord meta, std::string_view content) {
   std::lock_guard<std::mutex> lock(s.mu);
   std::optional<FileRecord> duplicate;
   Status st = s.transaction([&]() -> Status {
-    // A concurrent upload of the same name and content may have won the race.
+    // A concurrent upload of the same name and content may have won the race, in this process
+    // or (PostgreSQL) in another one: the key makes the check and the insert one step.
+    WINNOW_RETURN_IF_ERROR(
+        s.db->lock_key("winnow upload\n" + meta.workspace + "\n" + meta.filename + "\n" + sha));
     WINNOW_ASSIGN_OR_RETURN(duplicate, s.find_duplicate(meta, sha));
     if (duplicate) return Status::ok();
-    WINNOW_ASSIGN_OR_RETURN(
-        Stmt q,
-        Stmt::prepare(s.db, std::string("INSERT INTO files (") + kFileColumns +
-                                ", sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.bind(1, std::string_view(meta.id))
-        .bind(2, std::string_view(meta.workspace))
-        .bind(3, std::string_view(meta.filename))
-        .bind(4, std::string_view(meta.purpose))
-        .bind(5, std::string_view(meta.sample_type))
-        .bind(6, std::string_view(meta.source))
-        .bind(7, std::string_view(meta.mimetype))
-        .bind(8, std::string_view(meta.visibility))
-        .bind(9, meta.bytes)
-        .bind(10, meta.num_lines)
-        .bind(11, std::string_view(meta.signature))
-        .bind(12, meta.created_at)
-        .bind(13, meta.expires_at)
-        .bind(14, std::string_view(sha));
-    return q.run();
+    return s.db
+        ->query(std::string("INSERT INTO files (") + kFileColumns +
+                    ", sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                SqlArgs()
+                    .add(meta.id)
+                    .add(meta.workspace)
+                    .add(meta.filename)
+                    .add(meta.purpose)
+                    .add(meta.sample_type)
+                    .add(meta.source)
+                    .add(meta.mimetype)
+                    .add(meta.visibility)
+                    .add(meta.bytes)
+                    .add(meta.num_lines)
+                    .add(meta.signature)
+                    .add(meta.created_at)
+                    .add(meta.expires_at)
+                    .add(sha))
+        .status();
   });
   if (!st.is_ok() || duplicate) (void)s.io->remove(blob);
   if (!st.is_ok()) return st;
@@ -141,26 +141,27 @@ Result<FileRecord> Store::get_file(std::string_view workspace, std::string_view 
 Result<Page<FileRecord>> Store::list_files(std::string_view workspace, const FileQuery& query) {
   WINNOW_RETURN_IF_ERROR(check_paging(query.page, query.page_size));
   std::string where = std::string(" WHERE workspace = ? AND ") + kNotExpired;
-  std::vector<SqlValue> values = {std::string(workspace), impl_->now()};
+  SqlArgs args;
+  args.add(workspace).add(impl_->now());
   if (query.purpose) {
     where += " AND purpose = ?";
-    values.emplace_back(*query.purpose);
+    args.add(*query.purpose);
   }
   if (query.search && !query.search->empty()) {
-    where += " AND instr(filename, ?) > 0";
-    values.emplace_back(*query.search);
+    where += " AND " + impl_->db->dialect().contains("filename");
+    args.add(*query.search);
   }
   auto add_in = [&](const char* column, const std::vector<std::string>& list) {
     if (list.empty()) return;
     where += std::string(" AND ") + column + " IN " + placeholders(list.size());
-    for (const std::string& v : list) values.emplace_back(v);
+    for (const std::string& v : list) args.add(v);
   };
   add_in("sample_type", query.sample_types);
   add_in("source", query.sources);
   add_in("mimetype", query.mimetypes);
 
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return select_page<FileRecord>(impl_->db, "files", kFileColumns, where, values, query.page,
+  return select_page<FileRecord>(*impl_->db, "files", kFileColumns, where, args, query.page,
                                  query.page_size, read_file_row);
 }
 
@@ -168,13 +169,12 @@ Status Store::delete_file(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                            Stmt::prepare(s.db, std::string("DELETE FROM files WHERE id = ? AND "
-                                                            "workspace = ? AND ") +
-                                                    kNotExpired));
-    q.bind(1, id).bind(2, workspace).bind(3, s.now());
-    WINNOW_RETURN_IF_ERROR(q.run());
-    if (s.db.changes() == 0) return Status::not_found("File " + std::string(id) + " not found");
+    WINNOW_ASSIGN_OR_RETURN(
+        SqlRows deleted,
+        s.db->query(
+            std::string("DELETE FROM files WHERE id = ? AND workspace = ? AND ") + kNotExpired,
+            SqlArgs().add(id).add(workspace).add(s.now())));
+    if (deleted.changes == 0) return Status::not_found("File " + std::string(id) + " not found");
     return Status::ok();
   });
   if (!txn.is_ok()) return txn;
@@ -190,17 +190,16 @@ Result<int64_t> Store::remove_expired_files() {
   {
     // Most sweeps find nothing: they then write nothing (no transaction, no FileIo call).
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "SELECT 1 FROM files WHERE expires_at <= ? LIMIT 1"));
-    q.bind(1, now);
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (!row) return int64_t{0};
+        SqlRows due,
+        s.db->query("SELECT 1 FROM files WHERE expires_at <= ? LIMIT 1", SqlArgs().add(now)));
+    if (due.empty()) return int64_t{0};
   }
   std::vector<std::string> ids;
   Status txn = s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "DELETE FROM files WHERE expires_at <= ? RETURNING id"));
-    q.bind(1, now);
-    return for_each_row(q, [&](const Stmt& row) {
+        SqlRows deleted,
+        s.db->query("DELETE FROM files WHERE expires_at <= ? RETURNING id", SqlArgs().add(now)));
+    return for_each_row(deleted, [&](const SqlRow& row) {
       ids.push_back(row.text(0));
       return Status::ok();
     });

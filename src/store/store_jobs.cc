@@ -20,7 +20,7 @@ constexpr const char* kJobColumns =
     "validation_files, hyperparameters, integrations, requested_targets, classifier_targets, "
     "metadata";
 
-Result<JobRecord> read_job_row(const Stmt& q) {
+Result<JobRecord> read_job_row(const SqlRow& q) {
   JobRecord j;
   j.id = q.text(0);
   j.workspace = q.text(1);
@@ -47,50 +47,55 @@ Result<JobRecord> read_job_row(const Stmt& q) {
   return j;
 }
 
-// Binds the job's columns in kJobColumns order starting at parameter 1.
-void bind_job(Stmt& q, const JobRecord& j) {
-  q.bind(1, std::string_view(j.id))
-      .bind(2, std::string_view(j.workspace))
-      .bind(3, std::string_view(j.model))
-      .bind(4, job_status_name(j.status))
-      .bind(5, static_cast<int64_t>(j.auto_start ? 1 : 0))
-      .bind(6, j.created_at)
-      .bind(7, j.modified_at)
-      .bind(8, j.suffix)
-      .bind(9, j.fine_tuned_model)
-      .bind(10, j.trained_tokens)
-      .bind(11, j.error)
-      .bind(12, j.invalid_sample_skip_percentage)
-      .bind(13, to_json(j.training_files).dump())
-      .bind(14, nlohmann::json(j.validation_files).dump())
-      .bind(15, to_json(j.hyperparameters).dump())
-      .bind(16, j.integrations.dump())
-      .bind(17, to_json(j.requested_targets).dump())
-      .bind(18, to_json(j.classifier_targets).dump())
-      .bind(19, to_json(j.metadata).dump());
+// The job's columns in kJobColumns order, as parameters 1..19.
+SqlArgs job_args(const JobRecord& j) {
+  SqlArgs a;
+  a.add(j.id)
+      .add(j.workspace)
+      .add(j.model)
+      .add(job_status_name(j.status))
+      .add(static_cast<int64_t>(j.auto_start ? 1 : 0))
+      .add(j.created_at)
+      .add(j.modified_at)
+      .add(j.suffix)
+      .add(j.fine_tuned_model)
+      .add(j.trained_tokens)
+      .add(j.error)
+      .add(j.invalid_sample_skip_percentage)
+      .add(to_json(j.training_files).dump())
+      .add(nlohmann::json(j.validation_files).dump())
+      .add(to_json(j.hyperparameters).dump())
+      .add(j.integrations.dump())
+      .add(to_json(j.requested_targets).dump())
+      .add(to_json(j.classifier_targets).dump())
+      .add(to_json(j.metadata).dump());
+  return a;
 }
 
 }  // namespace
 
 Result<std::optional<JobRecord>> Store::Impl::find_job(std::optional<std::string_view> workspace,
-                                                       std::string_view id) {
+                                                       std::string_view id, bool for_update) {
   std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?";
-  if (workspace) sql += " AND workspace = ?";
-  WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(db, sql));
-  q.bind(1, id);
-  if (workspace) q.bind(2, *workspace);
-  return first_row<JobRecord>(q, read_job_row);
+  SqlArgs args;
+  args.add(id);
+  if (workspace) {
+    sql += " AND workspace = ?";
+    args.add(*workspace);
+  }
+  if (for_update) sql += db->dialect().row_lock;
+  WINNOW_ASSIGN_OR_RETURN(SqlRows rows, db->query(sql, args));
+  return first_row<JobRecord>(rows, read_job_row);
 }
 
 Status Store::Impl::load_details(JobRecord* job) {
   {
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(db,
-                              "SELECT name, data, created_at FROM job_events WHERE job_id = ? "
-                              "ORDER BY seq"));
-    q.bind(1, std::string_view(job->id));
+        SqlRows rows,
+        db->query("SELECT name, data, created_at FROM job_events WHERE job_id = ? ORDER BY seq",
+                  SqlArgs().add(job->id)));
     job->events.clear();
-    WINNOW_RETURN_IF_ERROR(for_each_row(q, [&](const Stmt& row) -> Status {
+    WINNOW_RETURN_IF_ERROR(for_each_row(rows, [&](const SqlRow& row) -> Status {
       JobEvent e;
       e.name = row.text(0);
       WINNOW_ASSIGN_OR_RETURN(e.data, json_from_text(row.text(1)));
@@ -100,13 +105,14 @@ Status Store::Impl::load_details(JobRecord* job) {
     }));
   }
   WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(db,
-                            "SELECT step_number, train_loss, valid_loss, valid_accuracy, "
+      SqlRows rows,
+      db->query(std::string("SELECT step_number, train_loss, valid_loss, valid_accuracy, "
                             "valid_macro_roc_auc, created_at FROM job_checkpoints "
-                            "WHERE job_id = ? ORDER BY step_number, rowid"));
-  q.bind(1, std::string_view(job->id));
+                            "WHERE job_id = ? ORDER BY step_number, ") +
+                    db->dialect().insertion_order,
+                SqlArgs().add(job->id)));
   job->checkpoints.clear();
-  return for_each_row(q, [&](const Stmt& row) {
+  return for_each_row(rows, [&](const SqlRow& row) {
     JobCheckpoint c;
     c.step_number = row.int64(0);
     c.train_loss = row.optional_real(1);
@@ -120,27 +126,26 @@ Status Store::Impl::load_details(JobRecord* job) {
 }
 
 Status Store::Impl::insert_events(const JobRecord& job, size_t first) {
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(db,
-                            "INSERT INTO job_events (job_id, seq, workspace, name, data, "
-                            "created_at) VALUES (?, ?, ?, ?, ?, ?)"));
   for (size_t i = first; i < job.events.size(); ++i) {
     const JobEvent& e = job.events[i];
-    WINNOW_RETURN_IF_ERROR(q.bind(1, std::string_view(job.id))
-                               .bind(2, static_cast<int64_t>(i))
-                               .bind(3, std::string_view(job.workspace))
-                               .bind(4, std::string_view(e.name))
-                               .bind(5, e.data.dump())
-                               .bind(6, e.created_at)
-                               .run());
-    q.reset();
+    WINNOW_RETURN_IF_ERROR(db->query("INSERT INTO job_events (job_id, seq, workspace, name, "
+                                     "data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                     SqlArgs()
+                                         .add(job.id)
+                                         .add(static_cast<int64_t>(i))
+                                         .add(job.workspace)
+                                         .add(e.name)
+                                         .add(e.data.dump())
+                                         .add(e.created_at))
+                               .status());
   }
   return Status::ok();
 }
 
 Result<JobRecord> Store::Impl::mutate_job(std::string_view id,
                                           const std::function<Status(JobRecord&)>& mutate) {
-  WINNOW_ASSIGN_OR_RETURN(std::optional<JobRecord> found, find_job(std::nullopt, id));
+  WINNOW_ASSIGN_OR_RETURN(std::optional<JobRecord> found,
+                          find_job(std::nullopt, id, /*for_update=*/true));
   if (!found) return Status::not_found("job " + std::string(id) + " not found");
   JobRecord job = std::move(*found);
   WINNOW_RETURN_IF_ERROR(load_details(&job));
@@ -159,18 +164,16 @@ Result<JobRecord> Store::Impl::mutate_job(std::string_view id,
   for (size_t i = old_events; i < job.events.size(); ++i) {
     if (job.events[i].created_at == 0) job.events[i].created_at = now;
   }
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(db,
-                            "UPDATE jobs SET model = ?3, status = ?4, auto_start = ?5, "
-                            "modified_at = ?7, suffix = ?8, fine_tuned_model = ?9, "
-                            "trained_tokens = ?10, error = ?11, "
-                            "invalid_sample_skip_percentage = ?12, training_files = ?13, "
-                            "validation_files = ?14, hyperparameters = ?15, "
-                            "integrations = ?16, requested_targets = ?17, "
-                            "classifier_targets = ?18, metadata = ?19 "
-                            "WHERE id = ?1 AND workspace = ?2 AND created_at = ?6"));
-  bind_job(q, job);
-  WINNOW_RETURN_IF_ERROR(q.run());
+  WINNOW_RETURN_IF_ERROR(db->query("UPDATE jobs SET model = ?3, status = ?4, auto_start = ?5, "
+                                   "modified_at = ?7, suffix = ?8, fine_tuned_model = ?9, "
+                                   "trained_tokens = ?10, error = ?11, "
+                                   "invalid_sample_skip_percentage = ?12, training_files = ?13, "
+                                   "validation_files = ?14, hyperparameters = ?15, "
+                                   "integrations = ?16, requested_targets = ?17, "
+                                   "classifier_targets = ?18, metadata = ?19 "
+                                   "WHERE id = ?1 AND workspace = ?2 AND created_at = ?6",
+                                   job_args(job))
+                             .status());
   WINNOW_RETURN_IF_ERROR(insert_events(job, old_events));
   return job;
 }
@@ -210,12 +213,11 @@ Result<JobRecord> Store::create_job(JobRecord job) {
   Status st = link_files();
   if (st.is_ok()) {
     st = s.transaction([&]() -> Status {
-      WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                              Stmt::prepare(s.db, std::string("INSERT INTO jobs (") + kJobColumns +
-                                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      bind_job(q, job);
-      WINNOW_RETURN_IF_ERROR(q.run());
+      WINNOW_RETURN_IF_ERROR(s.db->query(std::string("INSERT INTO jobs (") + kJobColumns +
+                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                             "?, ?, ?, ?, ?, ?, ?)",
+                                         job_args(job))
+                                 .status());
       return s.insert_events(job, 0);
     });
   }
@@ -245,41 +247,39 @@ Result<JobRecord> Store::load_job(std::string_view id) {
 Result<Page<JobRecord>> Store::list_jobs(std::string_view workspace, const JobQuery& query) {
   WINNOW_RETURN_IF_ERROR(check_paging(query.page, query.page_size));
   std::string where = " WHERE workspace = ?";
-  std::vector<SqlValue> values = {std::string(workspace)};
+  SqlArgs args;
+  args.add(workspace);
   if (query.model) {
     where += " AND model = ?";
-    values.emplace_back(*query.model);
+    args.add(*query.model);
   }
   if (query.created_after) {
     where += " AND created_at >= ?";
-    values.emplace_back(*query.created_after);
+    args.add(*query.created_after);
   }
   if (query.created_before) {
     where += " AND created_at < ?";
-    values.emplace_back(*query.created_before);
+    args.add(*query.created_before);
   }
   if (query.status) {
     where += " AND status = ?";
-    values.emplace_back(std::string(job_status_name(*query.status)));
+    args.add(job_status_name(*query.status));
   }
   if (query.suffix) {
     where += " AND suffix = ?";
-    values.emplace_back(*query.suffix);
+    args.add(*query.suffix);
   }
+  const SqlDialect& dialect = impl_->db->dialect();
   if (query.wandb_project) {
-    where +=
-        " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
-        "json_extract(value, '$.project') = ?)";
-    values.emplace_back(*query.wandb_project);
+    where += " AND " + dialect.json_array_has("jobs.integrations", "project");
+    args.add(*query.wandb_project);
   }
   if (query.wandb_name) {
-    where +=
-        " AND EXISTS (SELECT 1 FROM json_each(jobs.integrations) WHERE "
-        "json_extract(value, '$.name') = ?)";
-    values.emplace_back(*query.wandb_name);
+    where += " AND " + dialect.json_array_has("jobs.integrations", "name");
+    args.add(*query.wandb_name);
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return select_page<JobRecord>(impl_->db, "jobs", kJobColumns, where, values, query.page,
+  return select_page<JobRecord>(*impl_->db, "jobs", kJobColumns, where, args, query.page,
                                 query.page_size, read_job_row);
 }
 
@@ -301,20 +301,21 @@ Status Store::add_checkpoint(std::string_view job_id, const JobCheckpoint& check
   std::lock_guard<std::mutex> lock(s.mu);
   return s.transaction([&]() -> Status {
     WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db,
-                              "INSERT INTO job_checkpoints (job_id, workspace, step_number, "
-                              "train_loss, valid_loss, valid_accuracy, valid_macro_roc_auc, "
-                              "created_at) SELECT id, workspace, ?, ?, ?, ?, ?, ? FROM jobs "
-                              "WHERE id = ?"));
-    q.bind(1, checkpoint.step_number)
-        .bind(2, checkpoint.train_loss)
-        .bind(3, checkpoint.valid_loss)
-        .bind(4, checkpoint.valid_accuracy)
-        .bind(5, checkpoint.valid_macro_roc_auc)
-        .bind(6, checkpoint.created_at ? checkpoint.created_at : s.now())
-        .bind(7, job_id);
-    WINNOW_RETURN_IF_ERROR(q.run());
-    if (s.db.changes() == 0) return Status::not_found("job " + std::string(job_id) + " not found");
+        SqlRows inserted,
+        s.db->query("INSERT INTO job_checkpoints (job_id, workspace, step_number, train_loss, "
+                    "valid_loss, valid_accuracy, valid_macro_roc_auc, created_at) "
+                    "SELECT id, workspace, ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ?",
+                    SqlArgs()
+                        .add(checkpoint.step_number)
+                        .add(checkpoint.train_loss)
+                        .add(checkpoint.valid_loss)
+                        .add(checkpoint.valid_accuracy)
+                        .add(checkpoint.valid_macro_roc_auc)
+                        .add(checkpoint.created_at ? checkpoint.created_at : s.now())
+                        .add(job_id)));
+    if (inserted.changes == 0) {
+      return Status::not_found("job " + std::string(job_id) + " not found");
+    }
     return Status::ok();
   });
 }
@@ -323,14 +324,15 @@ Result<std::vector<std::string>> Store::job_ids_with_status(
     const std::vector<JobStatus>& statuses) {
   std::vector<std::string> ids;
   if (statuses.empty()) return ids;
-  std::vector<SqlValue> values;
-  for (JobStatus st : statuses) values.emplace_back(std::string(job_status_name(st)));
+  SqlArgs args;
+  for (JobStatus st : statuses) args.add(job_status_name(st));
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(impl_->db, "SELECT id FROM jobs WHERE status IN " +
-                                                               placeholders(values.size()) +
-                                                               " ORDER BY created_at, rowid"));
-  bind_all(q, values);
-  WINNOW_RETURN_IF_ERROR(for_each_row(q, [&](const Stmt& row) {
+  WINNOW_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      impl_->db->query("SELECT id FROM jobs WHERE status IN " + placeholders(statuses.size()) +
+                           " ORDER BY created_at, " + impl_->db->dialect().insertion_order,
+                       args));
+  WINNOW_RETURN_IF_ERROR(for_each_row(rows, [&](const SqlRow& row) {
     ids.push_back(row.text(0));
     return Status::ok();
   }));
@@ -362,10 +364,10 @@ Status Store::release_job_files(std::string_view job_id,
 
 Result<std::map<std::string, int64_t>> Store::count_jobs_by_status() {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(
-      Stmt q, Stmt::prepare(impl_->db, "SELECT status, count(*) FROM jobs GROUP BY status"));
+  WINNOW_ASSIGN_OR_RETURN(SqlRows rows,
+                          impl_->db->query("SELECT status, count(*) FROM jobs GROUP BY status"));
   std::map<std::string, int64_t> counts;
-  WINNOW_RETURN_IF_ERROR(for_each_row(q, [&](const Stmt& row) {
+  WINNOW_RETURN_IF_ERROR(for_each_row(rows, [&](const SqlRow& row) {
     counts[row.text(0)] = row.int64(1);
     return Status::ok();
   }));

@@ -12,7 +12,7 @@ Status model_not_found() { return Status::not_found("Model not found"); }
 constexpr const char* kModelColumns =
     "id, workspace, job_id, root, created, name, description, archived, classifier_targets";
 
-Result<ModelRecord> read_model_row(const Stmt& q) {
+Result<ModelRecord> read_model_row(const SqlRow& q) {
   ModelRecord m;
   m.id = q.text(0);
   m.workspace = q.text(1);
@@ -29,12 +29,13 @@ Result<ModelRecord> read_model_row(const Stmt& q) {
 }  // namespace
 
 Result<std::optional<ModelRecord>> Store::Impl::find_model(std::string_view workspace,
-                                                           std::string_view id) {
-  WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                          Stmt::prepare(db, std::string("SELECT ") + kModelColumns +
-                                                " FROM models WHERE id = ? AND workspace = ?"));
-  q.bind(1, id).bind(2, workspace);
-  return first_row<ModelRecord>(q, read_model_row);
+                                                           std::string_view id, bool for_update) {
+  WINNOW_ASSIGN_OR_RETURN(SqlRows rows,
+                          db->query(std::string("SELECT ") + kModelColumns +
+                                        " FROM models WHERE id = ? AND workspace = ?" +
+                                        (for_update ? db->dialect().row_lock : ""),
+                                    SqlArgs().add(id).add(workspace)));
+  return first_row<ModelRecord>(rows, read_model_row);
 }
 
 Result<ModelRecord> Store::publish_model(ModelRecord model, const std::string& staged_model_path,
@@ -44,28 +45,27 @@ Result<ModelRecord> Store::publish_model(ModelRecord model, const std::string& s
   const std::string target = s.model_blob(model.id);
   std::lock_guard<std::mutex> lock(s.mu);
   {
-    WINNOW_ASSIGN_OR_RETURN(Stmt q, Stmt::prepare(s.db, "SELECT 1 FROM models WHERE id = ?"));
-    q.bind(1, std::string_view(model.id));
-    WINNOW_ASSIGN_OR_RETURN(bool row, q.step());
-    if (row) return Status::already_exists("model " + model.id + " already exists");
+    WINNOW_ASSIGN_OR_RETURN(
+        SqlRows found, s.db->query("SELECT 1 FROM models WHERE id = ?", SqlArgs().add(model.id)));
+    if (!found.empty()) return Status::already_exists("model " + model.id + " already exists");
   }
   WINNOW_RETURN_IF_ERROR(s.io->rename(staged_model_path, target));
   Status st = s.io->fsync_dir(s.models_dir);
   if (st.is_ok()) {
     st = s.transaction([&]() -> Status {
-      WINNOW_ASSIGN_OR_RETURN(
-          Stmt q, Stmt::prepare(s.db, std::string("INSERT INTO models (") + kModelColumns +
-                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      q.bind(1, std::string_view(model.id))
-          .bind(2, std::string_view(model.workspace))
-          .bind(3, std::string_view(model.job_id))
-          .bind(4, std::string_view(model.root))
-          .bind(5, model.created)
-          .bind(6, model.name)
-          .bind(7, model.description)
-          .bind(8, static_cast<int64_t>(model.archived ? 1 : 0))
-          .bind(9, to_json(model.classifier_targets).dump());
-      WINNOW_RETURN_IF_ERROR(q.run());
+      WINNOW_RETURN_IF_ERROR(s.db->query(std::string("INSERT INTO models (") + kModelColumns +
+                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                         SqlArgs()
+                                             .add(model.id)
+                                             .add(model.workspace)
+                                             .add(model.job_id)
+                                             .add(model.root)
+                                             .add(model.created)
+                                             .add(model.name)
+                                             .add(model.description)
+                                             .add(static_cast<int64_t>(model.archived ? 1 : 0))
+                                             .add(to_json(model.classifier_targets).dump()))
+                                 .status());
       if (!job_update) return Status::ok();
       return s.mutate_job(model.job_id, job_update).status();
     });
@@ -87,12 +87,13 @@ Result<ModelRecord> Store::get_model(std::string_view workspace, std::string_vie
 
 Result<std::vector<ModelRecord>> Store::list_models(std::string_view workspace) {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  WINNOW_ASSIGN_OR_RETURN(Stmt q,
-                          Stmt::prepare(impl_->db, std::string("SELECT ") + kModelColumns +
-                                                       " FROM models WHERE workspace = ? "
-                                                       "ORDER BY created DESC, rowid DESC"));
-  q.bind(1, workspace);
-  return all_rows<ModelRecord>(q, read_model_row);
+  WINNOW_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      impl_->db->query(std::string("SELECT ") + kModelColumns +
+                           " FROM models WHERE workspace = ? ORDER BY created DESC, " +
+                           impl_->db->dialect().insertion_order + " DESC",
+                       SqlArgs().add(workspace)));
+  return all_rows<ModelRecord>(rows, read_model_row);
 }
 
 Result<ModelRecord> Store::Impl::mutate_model(std::string_view workspace, std::string_view id,
@@ -100,18 +101,18 @@ Result<ModelRecord> Store::Impl::mutate_model(std::string_view workspace, std::s
   std::lock_guard<std::mutex> lock(mu);
   ModelRecord model;
   Status txn = transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m, find_model(workspace, id));
+    WINNOW_ASSIGN_OR_RETURN(std::optional<ModelRecord> m,
+                            find_model(workspace, id, /*for_update=*/true));
     if (!m) return model_not_found();
     change(*m);
-    WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(db,
-                              "UPDATE models SET name = ?, description = ?, archived = ? "
-                              "WHERE id = ?"));
-    q.bind(1, m->name)
-        .bind(2, m->description)
-        .bind(3, static_cast<int64_t>(m->archived ? 1 : 0))
-        .bind(4, id);
-    WINNOW_RETURN_IF_ERROR(q.run());
+    WINNOW_RETURN_IF_ERROR(
+        db->query("UPDATE models SET name = ?, description = ?, archived = ? WHERE id = ?",
+                  SqlArgs()
+                      .add(m->name)
+                      .add(m->description)
+                      .add(static_cast<int64_t>(m->archived ? 1 : 0))
+                      .add(id))
+            .status());
     model = std::move(*m);
     return Status::ok();
   });
@@ -137,11 +138,10 @@ Status Store::delete_model(std::string_view workspace, std::string_view id) {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   Status txn = s.transaction([&]() -> Status {
-    WINNOW_ASSIGN_OR_RETURN(
-        Stmt q, Stmt::prepare(s.db, "DELETE FROM models WHERE id = ? AND workspace = ?"));
-    q.bind(1, id).bind(2, workspace);
-    WINNOW_RETURN_IF_ERROR(q.run());
-    if (s.db.changes() == 0) return model_not_found();
+    WINNOW_ASSIGN_OR_RETURN(SqlRows deleted,
+                            s.db->query("DELETE FROM models WHERE id = ? AND workspace = ?",
+                                        SqlArgs().add(id).add(workspace)));
+    if (deleted.changes == 0) return model_not_found();
     return Status::ok();
   });
   if (!txn.is_ok()) return txn;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "fixtures/store_engine.h"
 #include "store/file_io.h"
 #include "test_support.h"
 
@@ -13,15 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using winnow::testing::TempDir;
-
-std::unique_ptr<Store> open_store(const std::string& dir, FileIo* io = nullptr) {
-  StoreOptions options;
-  options.data_dir = dir;
-  options.io = io;
-  auto store = Store::open(options);
-  EXPECT_TRUE(store.is_ok()) << store.status().to_string();
-  return std::move(store).value();
-}
 
 FileRecord file_meta(const std::string& workspace, const std::string& filename) {
   FileRecord meta;
@@ -36,11 +28,32 @@ size_t count_entries(const std::string& dir) {
   return n;
 }
 
+// Every test runs against both engines: SQLite in the data directory, and PostgreSQL (the
+// test fixture's real server) for the records with the blobs in the data directory.
+class StoreTest : public ::testing::TestWithParam<SqlEngine> {
+ protected:
+  void SetUp() override { WINNOW_ENGINE_DATABASE_OR_SKIP(db_, GetParam(), tmp.file("data")); }
+
+  const std::string& store_url() const { return db_->store_url(); }
+
+  std::unique_ptr<Store> open_store(const std::string& dir, FileIo* io = nullptr) {
+    StoreOptions options;
+    options.data_dir = dir;
+    options.store_url = store_url();
+    options.io = io;
+    auto store = Store::open(options);
+    EXPECT_TRUE(store.is_ok()) << store.status().to_string();
+    return store.is_ok() ? std::move(store).value() : nullptr;
+  }
+
+  TempDir tmp;
+  std::unique_ptr<winnow::testing::EngineDatabase> db_;
+};
+
 const char kData[] =
     "{\"text\":\"a\",\"labels\":{\"h\":\"x\"}}\n\n{\"text\":\"b\",\"labels\":{\"h\":\"y\"}}\n";
 
-TEST(Store, AddsAndReadsFilesWithDerivedFields) {
-  TempDir tmp;
+TEST_P(StoreTest, AddsAndReadsFilesWithDerivedFields) {
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "train.jsonl"), kData);
   ASSERT_TRUE(f.is_ok()) << f.status().to_string();
@@ -59,8 +72,7 @@ TEST(Store, AddsAndReadsFilesWithDerivedFields) {
   EXPECT_EQ(got->signature, f->signature);
 }
 
-TEST(Store, OtherWorkspaceSeesNothing) {
-  TempDir tmp;
+TEST_P(StoreTest, OtherWorkspaceSeesNothing) {
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("alice", "a.jsonl"), kData);
   ASSERT_TRUE(f.is_ok());
@@ -79,8 +91,7 @@ TEST(Store, OtherWorkspaceSeesNothing) {
   EXPECT_TRUE(store->get_job("alice", created->id).is_ok());
 }
 
-TEST(Store, DeduplicatesSameNameAndContentPerWorkspace) {
-  TempDir tmp;
+TEST_P(StoreTest, DeduplicatesSameNameAndContentPerWorkspace) {
   auto store = open_store(tmp.file("data"));
   auto a = store->add_file(file_meta("ws", "t.jsonl"), kData);
   auto b = store->add_file(file_meta("ws", "t.jsonl"), kData);
@@ -94,8 +105,7 @@ TEST(Store, DeduplicatesSameNameAndContentPerWorkspace) {
   EXPECT_EQ(count_entries(tmp.file("data/files")), 3u);
 }
 
-TEST(Store, ListsFilesNewestFirstWithFiltersAndPaging) {
-  TempDir tmp;
+TEST_P(StoreTest, ListsFilesNewestFirstWithFiltersAndPaging) {
   auto store = open_store(tmp.file("data"));
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
@@ -134,8 +144,7 @@ TEST(Store, ListsFilesNewestFirstWithFiltersAndPaging) {
   EXPECT_EQ(store->list_files("ws", bad).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(Store, DeletedFileStaysReadableByItsJob) {
-  TempDir tmp;
+TEST_P(StoreTest, DeletedFileStaysReadableByItsJob) {
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
   ASSERT_TRUE(f.is_ok());
@@ -151,11 +160,11 @@ TEST(Store, DeletedFileStaysReadableByItsJob) {
   EXPECT_EQ(winnow::testing::read_file(store->job_file_path(job->id, f->id)), kData);
 }
 
-TEST(Store, ExpiredFileIsGoneThenSweptWhileItsJobKeepsItsCopy) {
-  TempDir tmp;
+TEST_P(StoreTest, ExpiredFileIsGoneThenSweptWhileItsJobKeepsItsCopy) {
   auto now = std::make_shared<int64_t>(1'000'000);
   StoreOptions options;
   options.data_dir = tmp.file("data");
+  options.store_url = store_url();
   options.clock = [now] { return *now; };
   auto opened = Store::open(options);
   ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
@@ -202,8 +211,7 @@ TEST(Store, ExpiredFileIsGoneThenSweptWhileItsJobKeepsItsCopy) {
   EXPECT_EQ(store.remove_expired_files().value(), 0);
 }
 
-TEST(Store, JobsPersistAcrossReopenWithEventsAndCheckpoints) {
-  TempDir tmp;
+TEST_P(StoreTest, JobsPersistAcrossReopenWithEventsAndCheckpoints) {
   std::string job_id;
   {
     auto store = open_store(tmp.file("data"));
@@ -265,8 +273,7 @@ TEST(Store, JobsPersistAcrossReopenWithEventsAndCheckpoints) {
   EXPECT_EQ(store->count_jobs_by_status().value()["VALIDATING"], 1);
 }
 
-TEST(Store, ListsJobsWithFilters) {
-  TempDir tmp;
+TEST_P(StoreTest, ListsJobsWithFilters) {
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
   std::vector<std::string> ids;
@@ -311,8 +318,7 @@ TEST(Store, ListsJobsWithFilters) {
   EXPECT_EQ(p1->data[0].id, ids[0]);
 }
 
-TEST(Store, PublishesModelAndUpdatesJobTogether) {
-  TempDir tmp;
+TEST_P(StoreTest, PublishesModelAndUpdatesJobTogether) {
   auto store = open_store(tmp.file("data"));
   auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
   JobRecord draft;
@@ -350,8 +356,7 @@ TEST(Store, PublishesModelAndUpdatesJobTogether) {
   EXPECT_EQ(store->get_model("ws", model.id).status().code(), StatusCode::kNotFound);
 }
 
-TEST(Store, OpenRemovesTemporaryAndOrphanBlobs) {
-  TempDir tmp;
+TEST_P(StoreTest, OpenRemovesTemporaryAndOrphanBlobs) {
   std::string kept, job_id;
   {
     auto store = open_store(tmp.file("data"));
@@ -379,8 +384,7 @@ TEST(Store, OpenRemovesTemporaryAndOrphanBlobs) {
   EXPECT_TRUE(fs::exists(store->job_file_path(job_id, kept)));
 }
 
-TEST(Store, FailedUploadLeavesNoRecordAndNoBlob) {
-  TempDir tmp;
+TEST_P(StoreTest, FailedUploadLeavesNoRecordAndNoBlob) {
   FaultInjectingFileIo io;
   auto store = open_store(tmp.file("data"), &io);
   // Each step of the write path in turn: the blob write (torn), rename, directory fsync, commit.
@@ -400,8 +404,7 @@ TEST(Store, FailedUploadLeavesNoRecordAndNoBlob) {
   EXPECT_EQ(winnow::testing::read_file(store->file_path(*f)), kData);
 }
 
-TEST(Store, FailedJobCreationOrPublicationLeavesNothingHalfDone) {
-  TempDir tmp;
+TEST_P(StoreTest, FailedJobCreationOrPublicationLeavesNothingHalfDone) {
   FaultInjectingFileIo io;
   auto store = open_store(tmp.file("data"), &io);
   auto f = store->add_file(file_meta("ws", "t.jsonl"), kData);
@@ -442,11 +445,14 @@ TEST(Store, FailedJobCreationOrPublicationLeavesNothingHalfDone) {
   EXPECT_EQ(store->get_job("ws", job->id)->status, JobStatus::kSuccess);
 }
 
-TEST(Store, WorkspaceTagIsEightHexDigits) {
+TEST(StoreIds, WorkspaceTagIsEightHexDigits) {
   EXPECT_TRUE(std::regex_match(workspace_tag("default"), std::regex("[0-9a-f]{8}")));
   EXPECT_EQ(workspace_tag("a"), workspace_tag("a"));
   EXPECT_NE(workspace_tag("a"), workspace_tag("b"));
 }
+
+INSTANTIATE_TEST_SUITE_P(, StoreTest, ::testing::ValuesIn(winnow::testing::kStoreEngines),
+                         winnow::testing::EngineTestName());
 
 }  // namespace
 }  // namespace winnow::store
