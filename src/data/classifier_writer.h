@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "data/byte_scan.h"
+
 namespace winnow {
 
 // Appends `s` as a JSON string literal (with quotes) to *out (any std::basic_string<char>).
@@ -14,9 +16,9 @@ void append_json_string(String* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = find_json_escape(s.data(), s.size()); i < s.size();
+       i = run + find_json_escape(s.data() + run, s.size() - run)) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

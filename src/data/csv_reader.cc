@@ -3,12 +3,28 @@
 #include <algorithm>
 #include <cstring>
 
+#include "data/byte_scan.h"
+
 namespace winnow {
 CsvReader::CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes, uint64_t start_offset)
     : source_(std::move(source)),
       buffer_(initial_buffer_bytes(*source_, std::max<size_t>(buffer_bytes, 16))),
       started_(start_offset > 0),
       stream_offset_(start_offset) {}
+
+CsvReader::CsvReader(std::shared_ptr<const MappedFile> file, uint64_t start_offset)
+    : file_(std::move(file)),
+      released_(start_offset),
+      begin_(static_cast<size_t>(std::min(start_offset, file_->size()))),
+      end_(static_cast<size_t>(file_->size())),
+      eof_(true),  // every byte is already "in the buffer"
+      started_(start_offset > 0),
+      stream_offset_(begin_) {}
+
+namespace {
+// Mapped mode releases the pages behind the reader in steps of this many bytes.
+constexpr size_t kReleaseStepBytes = 4 << 20;
+}  // namespace
 
 // Offsets stay right: stream_offset_ names the stream position of buffer_[begin_], which moves
 // with the bytes.
@@ -21,7 +37,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
   spans_.clear();
   scratch_.clear();
   record_newlines_ = 0;
-  const char* const base = buffer_.data();
+  const char* const base = this->base();
   const char* p = base + begin_;
   const char* const end = base + end_;
   for (;;) {  // one iteration per field
@@ -80,7 +96,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
     }
     // Unquoted field: up to ',' or a line terminator. A stray '"' inside is kept literally.
     const char* f = p;
-    while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+    p += find_csv_field_end(p, static_cast<size_t>(end - p));
     if (p == end && !eof_) return Parse::kNeedMore;
     spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
                       static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
@@ -102,11 +118,16 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
 }
 
 Result<bool> CsvReader::next() {
+  // The previous record's fields become invalid now, so the pages before this record can go.
+  if (file_ && begin_ - released_ >= kReleaseStepBytes) {
+    file_->release(released_, begin_);
+    released_ = begin_;
+  }
   for (;;) {
     if (!started_) {
       while (!eof_ && end_ - begin_ < 3) WINNOW_RETURN_IF_ERROR(fill());
       started_ = true;
-      if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+      if (end_ - begin_ >= 3 && std::memcmp(base() + begin_, "\xEF\xBB\xBF", 3) == 0) {
         begin_ += 3;
         stream_offset_ += 3;
       }
@@ -135,7 +156,7 @@ Result<bool> CsvReader::next() {
     if (spans_.size() == 1 && spans_[0].size == 0 && !spans_[0].quoted) continue;  // blank line
     fields_.clear();
     for (const Span& s : spans_) {
-      const char* d = s.in_scratch ? scratch_.data() + s.offset : buffer_.data() + s.offset;
+      const char* d = s.in_scratch ? scratch_.data() + s.offset : base() + s.offset;
       fields_.emplace_back(d, s.size);
     }
     return true;
@@ -145,6 +166,18 @@ Result<bool> CsvReader::next() {
 CsvReader::RawField CsvReader::raw_field(size_t i) const {
   const Span& s = spans_[i];
   return {record_offset_ + (s.raw_begin - record_begin_), s.raw_size, s.quoted};
+}
+
+std::string_view csv_field_value(std::string_view raw, bool quoted, std::string* scratch) {
+  if (!quoted) return raw;
+  if (raw.size() >= 2) raw = raw.substr(1, raw.size() - 2);
+  if (raw.find('"') == std::string_view::npos) return raw;  // no doubled quotes to undo
+  scratch->clear();
+  for (size_t i = 0; i < raw.size(); ++i) {
+    scratch->push_back(raw[i]);
+    if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"') ++i;
+  }
+  return *scratch;
 }
 
 std::string unquote_csv_field(std::string_view raw, bool quoted) {

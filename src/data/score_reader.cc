@@ -116,7 +116,16 @@ class CsvScoreReader : public ScoreReader {
     reader->is_csv_ = true;
     reader->missing_ = options.missing;
     reader->seekable_ = !source->compressed() && path != "-";
-    reader->csv_ = std::make_unique<CsvReader>(std::move(source));
+    // Plain files are parsed in place from a mapping (no read() copy); gzip streams, stdin and
+    // files that cannot be mapped (pipes, empty files) through the stream buffer.
+    if (reader->seekable_) {
+      auto mapped = MappedFile::open(path);
+      if (mapped.is_ok()) {
+        reader->file_ = std::make_shared<const MappedFile>(std::move(mapped).value());
+      }
+    }
+    reader->csv_ = reader->file_ ? std::make_unique<CsvReader>(reader->file_)
+                                 : std::make_unique<CsvReader>(std::move(source));
     WINNOW_ASSIGN_OR_RETURN(bool has_header, reader->csv_->next());
     if (!has_header) return Status::invalid_argument(path + ": empty file (no header line)");
     std::vector<std::string> header(reader->csv_->fields().begin(), reader->csv_->fields().end());
@@ -172,13 +181,17 @@ class CsvScoreReader : public ScoreReader {
   }
 
   Status restart_at(uint64_t start_offset) {
+    if (file_) {
+      csv_ = std::make_unique<CsvReader>(file_, start_offset);
+      return Status::ok();
+    }
     WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path_, start_offset));
     csv_ = std::make_unique<CsvReader>(std::move(source), 1 << 20, start_offset);
     return Status::ok();
   }
 
-  uint64_t position_bytes() const override { return csv_->source().position_bytes(); }
-  uint64_t size_bytes() const override { return csv_->source().size_bytes(); }
+  uint64_t position_bytes() const override { return csv_->position_bytes(); }
+  uint64_t size_bytes() const override { return csv_->size_bytes(); }
   bool seekable() const override { return seekable_; }
 
   Status handle_bad_score(ScoreParse p, size_t i, std::string_view raw, ScoreRow* row) {
@@ -192,6 +205,7 @@ class CsvScoreReader : public ScoreReader {
 
  private:
   CsvScoreReader() = default;
+  std::shared_ptr<const MappedFile> file_;  // plain files: the mapping csv_ parses
   std::unique_ptr<CsvReader> csv_;
   size_t field_count_ = 0;
   bool seekable_ = false;
