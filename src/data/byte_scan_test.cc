@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -52,6 +53,8 @@ TEST(ByteScan, RandomTextAgreesWithAByteLoop) {
       const std::string tail = s.substr(from);
       ASSERT_EQ(find_csv_field_end(s.data() + from, s.size() - from), naive_field_end(tail));
       ASSERT_EQ(find_json_escape(s.data() + from, s.size() - from), naive_json_escape(tail));
+      ASSERT_EQ(count_newlines(s.data() + from, s.size() - from),
+                static_cast<uint64_t>(std::count(tail.begin(), tail.end(), '\n')));
     }
   }
 }

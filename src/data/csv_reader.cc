@@ -34,7 +34,7 @@ Status CsvReader::fill() { return refill_buffer(*source_, &buffer_, &begin_, &en
 // terminator, or the end of the stream) in the buffer; otherwise reports kNeedMore and the caller
 // refills and parses the record again from its start.
 CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
-  spans_.clear();
+  span_count_ = 0;
   scratch_.clear();
   record_newlines_ = 0;
   const char* const base = this->base();
@@ -53,11 +53,11 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
         if (quote == nullptr) {
           if (!eof_) return Parse::kNeedMore;
           error_line_ = field_line;
-          error_ = "unterminated quoted field (field " + std::to_string(spans_.size() + 1) +
+          error_ = "unterminated quoted field (field " + std::to_string(span_count_ + 1) +
                    " opens a quote that is never closed)";
           return Parse::kError;
         }
-        record_newlines_ += static_cast<uint64_t>(std::count(q, quote, '\n'));
+        record_newlines_ += count_newlines(q, static_cast<size_t>(quote - q));
         if (quote + 1 == end && !eof_) return Parse::kNeedMore;  // can't tell "" from "
         if (quote + 1 < end && quote[1] == '"') {                // doubled quote: a literal '"'
           scratch_.append(chunk, static_cast<size_t>(quote + 1 - chunk));
@@ -68,10 +68,10 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
         }
         if (escaped) {
           scratch_.append(chunk, static_cast<size_t>(quote - chunk));
-          spans_.push_back({scratch_start, scratch_.size() - scratch_start, true, true,
+          add_span({scratch_start, scratch_.size() - scratch_start, true, true,
                             static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
         } else {
-          spans_.push_back({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
+          add_span({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
                             false, true, static_cast<size_t>(p - base),
                             static_cast<size_t>(quote + 1 - p)});
         }
@@ -90,7 +90,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
       if (*p == '\n' || *p == '\r') break;
       error_line_ = next_line_ + record_newlines_;
       error_ = "unexpected character '" + std::string(1, *p) +
-               "' after the closing quote of field " + std::to_string(spans_.size()) +
+               "' after the closing quote of field " + std::to_string(span_count_) +
                " (a quote inside a quoted field must be doubled)";
       return Parse::kError;
     }
@@ -98,7 +98,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
     const char* f = p;
     p += find_csv_field_end(p, static_cast<size_t>(end - p));
     if (p == end && !eof_) return Parse::kNeedMore;
-    spans_.push_back({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
+    add_span({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
                       static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
     if (p < end && *p == ',') {
       ++p;
@@ -153,11 +153,12 @@ Result<bool> CsvReader::next() {
     next_line_ += record_newlines_;
     begin_ += consumed;
     stream_offset_ += consumed;
-    if (spans_.size() == 1 && spans_[0].size == 0 && !spans_[0].quoted) continue;  // blank line
-    fields_.clear();
-    for (const Span& s : spans_) {
+    if (span_count_ == 1 && spans_[0].size == 0 && !spans_[0].quoted) continue;  // blank line
+    fields_.resize(span_count_);
+    for (size_t i = 0; i < span_count_; ++i) {
+      const Span& s = spans_[i];
       const char* d = s.in_scratch ? scratch_.data() + s.offset : base() + s.offset;
-      fields_.emplace_back(d, s.size);
+      fields_[i] = std::string_view(d, s.size);
     }
     return true;
   }
@@ -166,18 +167,6 @@ Result<bool> CsvReader::next() {
 CsvReader::RawField CsvReader::raw_field(size_t i) const {
   const Span& s = spans_[i];
   return {record_offset_ + (s.raw_begin - record_begin_), s.raw_size, s.quoted};
-}
-
-std::string_view csv_field_value(std::string_view raw, bool quoted, std::string* scratch) {
-  if (!quoted) return raw;
-  if (raw.size() >= 2) raw = raw.substr(1, raw.size() - 2);
-  if (raw.find('"') == std::string_view::npos) return raw;  // no doubled quotes to undo
-  scratch->clear();
-  for (size_t i = 0; i < raw.size(); ++i) {
-    scratch->push_back(raw[i]);
-    if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"') ++i;
-  }
-  return *scratch;
 }
 
 std::string unquote_csv_field(std::string_view raw, bool quoted) {

@@ -92,7 +92,14 @@ class CsvReader {
     size_t raw_begin;  // buffer index of the field's first byte (its opening quote if quoted)
     size_t raw_size;
   };
+  // spans_[0, span_count_) are the current record's; the vector only grows (no per-field
+  // capacity check and call in the hot loop).
   std::vector<Span> spans_;
+  size_t span_count_ = 0;
+  void add_span(const Span& span) {
+    if (span_count_ == spans_.size()) spans_.resize(spans_.size() * 2 + 8);
+    spans_[span_count_++] = span;
+  }
   std::string scratch_;  // unescaped copies of quoted fields with doubled quotes
   std::vector<std::string_view> fields_;
   std::string error_;
@@ -106,8 +113,5 @@ class CsvReader {
 
 // The value of a field from its raw bytes (RawField): quotes removed, doubled quotes undone.
 std::string unquote_csv_field(std::string_view raw, bool quoted);
-// The same without allocating: a view into `raw` when there are no doubled quotes to undo,
-// else into *scratch (valid until *scratch next changes).
-std::string_view csv_field_value(std::string_view raw, bool quoted, std::string* scratch);
 
 }  // namespace winnow

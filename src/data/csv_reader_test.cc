@@ -201,19 +201,5 @@ TEST(CsvReader, MappedReaderOverManyReleaseStepsMatchesAStream) {
   EXPECT_GT(t.records.size(), 20000u);
 }
 
-TEST(CsvFieldValue, UndoesQuotingWithoutCopyingWhenItCan) {
-  std::string scratch;
-  EXPECT_EQ(csv_field_value("plain", false, &scratch), "plain");
-  const std::string_view quoted = "\"a, b\"";
-  std::string_view v = csv_field_value(quoted, true, &scratch);
-  EXPECT_EQ(v, "a, b");
-  EXPECT_EQ(v.data(), quoted.data() + 1);  // a view into the raw bytes
-  EXPECT_EQ(csv_field_value("\"say \"\"hi\"\"\"", true, &scratch), "say \"hi\"");
-  EXPECT_EQ(csv_field_value("\"\"", true, &scratch), "");
-  for (const char* raw : {"\"x\"\"\"\"y\"", "\"\"\"\"", "\"a\nb\"", "\"\"\"lead\""}) {
-    EXPECT_EQ(std::string(csv_field_value(raw, true, &scratch)), unquote_csv_field(raw, true));
-  }
-}
-
 }  // namespace
 }  // namespace winnow

@@ -72,14 +72,14 @@ class LineFormatter {
   // Appends the line for a row with `flags`; returns true when it carries the safe label.
   template <typename String>
   bool append(String* out, std::string_view text, LabelMask flags,
-              std::string_view extra_fields = {}) {
+              std::string_view extra_fields = {}, bool text_csv_quoted = false) {
     names_.clear();
     for (int k : kept_labels_) {
       if (flags >> k & 1) names_.push_back(labels_[static_cast<size_t>(k)]);
     }
     const bool safe = names_.empty();
     if (safe) names_.push_back(options_.safe_label);
-    append_classifier_line(out, text, options_.head, names_, extra_fields);
+    append_classifier_line(out, text, options_.head, names_, extra_fields, text_csv_quoted);
     return safe;
   }
 
@@ -209,7 +209,6 @@ Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
   std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, slot in chunk)
   BigString arenas[2];
   LineFormatter formatters[2] = {format_prototype, format_prototype};
-  std::string scratch[2];
   uint64_t safe[2] = {0, 0};
   BigString write_buffer;
   write_buffer.reserve(1 << 20);
@@ -240,10 +239,14 @@ Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
           file.release(released, r.text_offset);
           released = r.text_offset;
         }
-        const std::string_view text = csv_field_value(
-            {file.data() + r.text_offset, r.text_raw_size}, r.text_quoted, &scratch[a]);
+        // A quoted field's bytes without its outer quotes; doubled quotes are undone while
+        // escaping.
+        const std::string_view text =
+            r.text_quoted && r.text_raw_size >= 2
+                ? std::string_view(file.data() + r.text_offset + 1, r.text_raw_size - 2)
+                : std::string_view(file.data() + r.text_offset, r.text_raw_size);
         const uint64_t start = arena.size();
-        safe[a] += formatters[a].append(&arena, text, r.flags) ? 1 : 0;
+        safe[a] += formatters[a].append(&arena, text, r.flags, {}, r.text_quoted) ? 1 : 0;
         lines[order[i].second] = {start, arena.size() - start, static_cast<uint64_t>(a)};
       }
       return Status::ok();

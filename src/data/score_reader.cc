@@ -10,6 +10,7 @@
 
 #include "data/csv_reader.h"
 #include "data/parquet_score_reader.h"
+#include "data/plain_decimal.h"
 
 namespace winnow {
 namespace {
@@ -61,6 +62,7 @@ ScoreParse parse_score(std::string_view text, double* out) {
     *out = 0;
     return ScoreParse::kOk;
   }
+  if (parse_plain_decimal(text, out)) return ScoreParse::kOk;
   if (text.front() == '+') text.remove_prefix(1);
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   if (ec != std::errc() || ptr != text.data() + text.size()) return ScoreParse::kInvalid;
