@@ -67,8 +67,7 @@ inline size_t find_json_escape(const char* p, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const uint64_t v = load(p + i);
-    if ((byte_below(v, 0x20) | zero_byte(v ^ (kOnes * '"')) | zero_byte(v ^ (kOnes * '\\'))) !=
-        0) {
+    if ((byte_below(v, 0x20) | zero_byte(v ^ (kOnes * '"')) | zero_byte(v ^ (kOnes * '\\'))) != 0) {
       break;
     }
   }

@@ -32,8 +32,8 @@ TEST(ClassifierWriter, CsvQuotedTextIsUnquotedWhileEscaping) {
   // Random insides of quoted fields (every quote doubled) agree with unquote-then-escape, and
   // the result is a JSON string holding the unquoted text.
   std::mt19937 rng(5);
-  const std::vector<std::string> alphabet = {"a", "b", " ", "\"\"", "\\", "\n", "\r",
-                                             "\t", "\x01", "\xc3\xa9", ","};
+  const std::vector<std::string> alphabet = {"a",  "b",  " ",    "\"\"",     "\\", "\n",
+                                             "\r", "\t", "\x01", "\xc3\xa9", ","};
   for (int round = 0; round < 20000; ++round) {
     std::string inside;
     const size_t n = rng() % 30;

@@ -69,11 +69,10 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
         if (escaped) {
           scratch_.append(chunk, static_cast<size_t>(quote - chunk));
           add_span({scratch_start, scratch_.size() - scratch_start, true, true,
-                            static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
+                    static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
         } else {
-          add_span({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1),
-                            false, true, static_cast<size_t>(p - base),
-                            static_cast<size_t>(quote + 1 - p)});
+          add_span({static_cast<size_t>(p + 1 - base), static_cast<size_t>(quote - p - 1), false,
+                    true, static_cast<size_t>(p - base), static_cast<size_t>(quote + 1 - p)});
         }
         p = quote + 1;
         break;
@@ -99,7 +98,7 @@ CsvReader::Parse CsvReader::parse_record(size_t* consumed) {
     p += find_csv_field_end(p, static_cast<size_t>(end - p));
     if (p == end && !eof_) return Parse::kNeedMore;
     add_span({static_cast<size_t>(f - base), static_cast<size_t>(p - f), false, false,
-                      static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
+              static_cast<size_t>(f - base), static_cast<size_t>(p - f)});
     if (p < end && *p == ',') {
       ++p;
       continue;
@@ -122,6 +121,12 @@ Result<bool> CsvReader::next() {
   if (file_ && begin_ - released_ >= kReleaseStepBytes) {
     file_->release(released_, begin_);
     released_ = begin_;
+  }
+  // And the pages ahead are mapped a step at a time (one call instead of a fault every 64 KB).
+  if (file_ && begin_ + kReleaseStepBytes / 2 >= prefetched_ && prefetched_ < end_) {
+    prefetched_ = std::max<uint64_t>(prefetched_, begin_);
+    file_->prefetch(prefetched_, prefetched_ + kReleaseStepBytes);
+    prefetched_ += kReleaseStepBytes;
   }
   for (;;) {
     if (!started_) {

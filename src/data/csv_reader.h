@@ -77,6 +77,7 @@ class CsvReader {
   std::vector<char> buffer_;
   std::shared_ptr<const MappedFile> file_;  // mapped mode
   uint64_t released_ = 0;                   // mapped mode: pages before this are released
+  uint64_t prefetched_ = 0;                 // mapped mode: pages before this were prefetched
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;

@@ -78,8 +78,7 @@ void MappedFile::prefetch(uint64_t begin, uint64_t end) const {
   begin = begin / page * page;
   end = std::min(end, size_);
   if (data_ == nullptr || end <= begin) return;
-  ::madvise(const_cast<char*>(data_) + begin, static_cast<size_t>(end - begin),
-            MADV_POPULATE_READ);
+  ::madvise(const_cast<char*>(data_) + begin, static_cast<size_t>(end - begin), MADV_POPULATE_READ);
 #else
   (void)begin;
   (void)end;

@@ -25,9 +25,9 @@ void expect_same_as_from_chars(const std::string& text) {
 }
 
 TEST(PlainDecimal, AgreesWithFromCharsBitForBit) {
-  for (const char* t : {"0", "0.0", "1.0", "0.666667", "0.333333", "0.1", "0.2", "0.3",
-                        "0.5", "007", "123456789012345", "0.00000000000001",
-                        "9.99999999999999", "0.166667", "1"}) {
+  for (const char* t :
+       {"0", "0.0", "1.0", "0.666667", "0.333333", "0.1", "0.2", "0.3", "0.5", "007",
+        "123456789012345", "0.00000000000001", "9.99999999999999", "0.166667", "1"}) {
     double v = -1;
     ASSERT_TRUE(parse_plain_decimal(t, &v)) << t;
     expect_same_as_from_chars(t);

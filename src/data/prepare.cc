@@ -141,7 +141,13 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   summary->rows_sampled = sampled.size();
 
   std::vector<LabelMask, HugePageAllocator<LabelMask>> flags(sampled.size());
-  for (size_t i = 0; i < sampled.size(); ++i) flags[i] = work->rows[sampled[i]].flags;
+  // A gather in random order from an index of tens of MB: ask for rows a few steps ahead so
+  // that the cache misses overlap instead of following one another.
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < sampled.size(); ++i) {
+    if (i + kAhead < sampled.size()) __builtin_prefetch(&work->rows[sampled[i + kAhead]]);
+    flags[i] = work->rows[sampled[i]].flags;
+  }
   summary->flagged_sampled.assign(num_labels, 0);
   for (LabelMask m : flags) {
     for (size_t k = 0; k < num_labels; ++k) summary->flagged_sampled[k] += m >> k & 1;
@@ -166,7 +172,9 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   summary->rows_kept = work->output.size();
   summary->flagged_kept.assign(num_labels, 0);
   work->kept.reserve(work->output.size());
-  for (uint32_t r : work->output) {
+  for (size_t i = 0; i < work->output.size(); ++i) {
+    if (i + kAhead < work->output.size()) __builtin_prefetch(&work->rows[work->output[i + kAhead]]);
+    const uint32_t r = work->output[i];
     work->kept.push_back(work->rows[r]);
     for (size_t k = 0; k < num_labels; ++k)
       summary->flagged_kept[k] += work->rows[r].flags >> k & 1;
@@ -215,7 +223,8 @@ Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
   for (size_t begin = 0; begin < n;) {
     size_t end = begin;
     uint64_t bytes = 0;
-    while (end < n && (end == begin || bytes + work.kept[end].text_raw_size <= options.chunk_text_bytes)) {
+    while (end < n &&
+           (end == begin || bytes + work.kept[end].text_raw_size <= options.chunk_text_bytes)) {
       bytes += work.kept[end++].text_raw_size;
     }
     order.clear();
@@ -229,7 +238,8 @@ Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
       BigString& arena = arenas[a];
       arena.clear();
       uint64_t raw_bytes = 0;
-      for (size_t i = from; i < to; ++i) raw_bytes += work.kept[begin + order[i].second].text_raw_size;
+      for (size_t i = from; i < to; ++i)
+        raw_bytes += work.kept[begin + order[i].second].text_raw_size;
       // Escaping rarely grows a text by more than a few percent; ~64 bytes of labels per line.
       arena.reserve(raw_bytes + raw_bytes / 16 + 80 * (to - from));
       uint64_t released = from < to ? order[from].first : 0;
@@ -266,6 +276,7 @@ Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
         write_buffer.clear();
       }
     }
+    out.start_writeback();  // the disk works on this chunk while the next is formatted
     begin = end;
   }
   WINNOW_RETURN_IF_ERROR(out.write({write_buffer.data(), write_buffer.size()}));
@@ -483,8 +494,7 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
     const LineFormatter formatter(options, kept_labels, summary.labels);
     if (work[s].reader->seekable() && options.reader.identity_columns.empty()) {
       // Reading the kept texts and writing are interleaved: one phase.
-      WINNOW_RETURN_IF_ERROR(
-          write_split_mapped(options, work[s], formatter, &summary.splits[s]));
+      WINNOW_RETURN_IF_ERROR(write_split_mapped(options, work[s], formatter, &summary.splits[s]));
       lap(&summary.seconds_write);
     } else {
       WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
