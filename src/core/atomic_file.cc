@@ -47,6 +47,10 @@ Status AtomicFileWriter::write(std::string_view bytes) {
   return Status::ok();
 }
 
+void AtomicFileWriter::start_writeback() {
+  if (fd_ >= 0) ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 Status AtomicFileWriter::commit() {
   if (fd_ < 0) return Status::failed_precondition(path_ + ": writer already closed");
   const int fd = fd_;

@@ -20,6 +20,9 @@ class AtomicFileWriter {
 
   // Writes all of `bytes` straight to the file (no user-space buffering: callers batch).
   Status write(std::string_view bytes);
+  // Asks the kernel to start writing what has been written so far to disk, without waiting,
+  // so that commit()'s fsync has less left to wait for (advice: errors surface at commit()).
+  void start_writeback();
   // Flushes, fsyncs, renames into place. The writer is unusable afterwards.
   Status commit();
   const std::string& path() const { return path_; }

@@ -6,22 +6,27 @@
 #include <string_view>
 #include <vector>
 
+#include "data/byte_scan.h"
+
 namespace winnow {
 
 // Appends `s` as a JSON string literal (with quotes) to *out (any std::basic_string<char>).
+// With `csv_quoted`, `s` is the inside of a quoted CSV field as written in the file, and each
+// doubled quote ("") in it stands for one: unquoting and escaping in one pass, without a copy.
 template <typename String>
-void append_json_string(String* out, std::string_view s) {
+void append_json_string(String* out, std::string_view s, bool csv_quoted = false) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = find_json_escape(s.data(), s.size()); i < s.size();
+       i = run + find_json_escape(s.data() + run, s.size() - run)) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
       case '"':
         out->append("\\\"");
+        if (csv_quoted && run < s.size() && s[run] == '"') ++run;
         break;
       case '\\':
         out->append("\\\\");
@@ -53,13 +58,14 @@ void append_json_string(String* out, std::string_view s) {
 
 // Appends one line (with its trailing '\n') for a multi-label head. `extra_fields`, when not
 // empty, is written after the labels as further top-level members of the object (already
-// formatted JSON, e.g. `"metadata": {...}`, without a leading comma).
+// formatted JSON, e.g. `"metadata": {...}`, without a leading comma). `text_csv_quoted`: the
+// text is the inside of a quoted CSV field (see append_json_string).
 template <typename String>
 void append_classifier_line(String* out, std::string_view text, std::string_view head,
                             const std::vector<std::string_view>& labels,
-                            std::string_view extra_fields = {}) {
+                            std::string_view extra_fields = {}, bool text_csv_quoted = false) {
   out->append("{\"text\": ");
-  append_json_string(out, text);
+  append_json_string(out, text, text_csv_quoted);
   out->append(", \"labels\": {");
   append_json_string(out, head);
   out->append(": [");

@@ -4,6 +4,11 @@
 // and the longest record, never by the file. Errors name the file and the line where the bad
 // record starts: "train.csv:17: unterminated quoted field (opened in field 2)".
 //
+// Two ways in, with the same records, offsets, line numbers and errors: a ByteSource (any
+// stream, copied through a buffer), or a MappedFile (a plain file parsed in place, without the
+// read() copy; the pages behind the reader are released as it goes, so its resident memory stays
+// a few MB whatever the file's size).
+//
 // Why not a library: Debian's CSV libraries either fix the column count at compile time
 // (fast-cpp-csv-parser) or copy byte by byte through callbacks without positions (libcsv); we
 // need exact line numbers in errors, zero-copy fields and byte offsets to re-read kept records.
@@ -17,6 +22,7 @@
 
 #include "core/status.h"
 #include "data/byte_source.h"
+#include "data/mapped_file.h"
 
 namespace winnow {
 
@@ -26,6 +32,9 @@ class CsvReader {
   // are file offsets, and line numbers count from 1 at that point. A BOM is only looked for at 0.
   explicit CsvReader(std::unique_ptr<ByteSource> source, size_t buffer_bytes = 1 << 20,
                      uint64_t start_offset = 0);
+  // Parses `file` in place from `start_offset` (0, or a record boundary; a BOM is only looked
+  // for at 0). Line numbers count from 1 at `start_offset`.
+  explicit CsvReader(std::shared_ptr<const MappedFile> file, uint64_t start_offset = 0);
 
   // Parses the next record. Returns true with fields available, false at the end of the file,
   // or a kInvalidArgument error "path:line: problem" for malformed CSV.
@@ -52,16 +61,23 @@ class CsvReader {
   };
   RawField raw_field(size_t i) const;
 
-  const ByteSource& source() const { return *source_; }
-  const std::string& path() const { return source_->path(); }
+  const std::string& path() const { return file_ ? file_->path() : source_->path(); }
+  // Bytes of the file consumed so far, and its size (0 if unknown): for progress bars.
+  uint64_t position_bytes() const { return file_ ? begin_ : source_->position_bytes(); }
+  uint64_t size_bytes() const { return file_ ? file_->size() : source_->size_bytes(); }
 
  private:
   enum class Parse { kComplete, kNeedMore, kError };
   Parse parse_record(size_t* consumed);
   Status fill();
+  // Where buffer indices point: the stream buffer, or the mapped file (indices = file offsets).
+  const char* base() const { return file_ ? file_->data() : buffer_.data(); }
 
-  std::unique_ptr<ByteSource> source_;
+  std::unique_ptr<ByteSource> source_;  // stream mode
   std::vector<char> buffer_;
+  std::shared_ptr<const MappedFile> file_;  // mapped mode
+  uint64_t released_ = 0;                   // mapped mode: pages before this are released
+  uint64_t prefetched_ = 0;                 // mapped mode: pages before this were prefetched
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
@@ -77,7 +93,14 @@ class CsvReader {
     size_t raw_begin;  // buffer index of the field's first byte (its opening quote if quoted)
     size_t raw_size;
   };
+  // spans_[0, span_count_) are the current record's; the vector only grows (no per-field
+  // capacity check and call in the hot loop).
   std::vector<Span> spans_;
+  size_t span_count_ = 0;
+  void add_span(const Span& span) {
+    if (span_count_ == spans_.size()) spans_.resize(spans_.size() * 2 + 8);
+    spans_[span_count_++] = span;
+  }
   std::string scratch_;  // unescaped copies of quoted fields with doubled quotes
   std::vector<std::string_view> fields_;
   std::string error_;

@@ -100,5 +100,106 @@ TEST(CsvReader, LargeBufferGivesSameRecordsAsTinyBuffer) {
   EXPECT_EQ(tiny.lines.back(), 1u + 2 * 499 + 1);
 }
 
+// Everything a reader reports for a file: records, positions and the error, if any.
+struct CsvTrace {
+  Records records;
+  std::vector<uint64_t> lines, offsets, sizes;
+  std::vector<std::vector<uint64_t>> raw;  // per record: offset, size, quoted of each field
+  std::string error;
+  bool operator==(const CsvTrace&) const = default;
+};
+
+CsvTrace trace_csv(CsvReader& reader) {
+  CsvTrace t;
+  for (;;) {
+    auto r = reader.next();
+    if (!r.is_ok()) {
+      t.error = r.status().message();
+      break;
+    }
+    if (!r.value()) break;
+    t.records.emplace_back(reader.fields().begin(), reader.fields().end());
+    t.lines.push_back(reader.line());
+    t.offsets.push_back(reader.record_offset());
+    t.sizes.push_back(reader.record_size_bytes());
+    t.raw.emplace_back();
+    for (size_t i = 0; i < reader.field_count(); ++i) {
+      CsvReader::RawField f = reader.raw_field(i);
+      t.raw.back().insert(t.raw.back().end(), {f.offset, f.size, f.quoted ? 1u : 0u});
+    }
+  }
+  return t;
+}
+
+// Reads `bytes` from `start` through a stream (tiny and large buffers) and through a mapping,
+// expects the three to agree, and returns the mapped reading.
+CsvTrace trace_both_ways(const std::string& bytes, uint64_t start = 0) {
+  testing::TempDir dir;
+  const std::string path = dir.file("t.csv");
+  testing::write_file(path, bytes);
+  CsvTrace streamed[2];
+  const size_t buffers[2] = {5, 1 << 20};
+  for (int i = 0; i < 2; ++i) {
+    auto src = open_byte_source(path, start);
+    EXPECT_TRUE(src.is_ok());
+    CsvReader reader(std::move(src).value(), buffers[i], start);
+    streamed[i] = trace_csv(reader);
+  }
+  auto file = MappedFile::open(path);
+  EXPECT_TRUE(file.is_ok()) << file.status().message();
+  CsvReader mapped(std::make_shared<const MappedFile>(std::move(file).value()), start);
+  CsvTrace m = trace_csv(mapped);
+  EXPECT_EQ(streamed[0], streamed[1]);
+  EXPECT_EQ(m, streamed[1]);
+  return m;
+}
+
+TEST(CsvReader, MappedFileGivesTheSameRecordsPositionsAndErrorsAsAStream) {
+  const std::string tricky =
+      "\xEF\xBB\xBF"
+      "id,text,score\r\n"
+      "1,\"quoted, with \"\"doubled\"\" quotes\nand a newline\",0.5\r\n"
+      "\r\n"
+      "2,caf\xC3\xA9 na\xC3\xAFve \xE2\x9C\x93 \xF0\x9F\x98\x80,1\n"
+      "3,\"crlf\r\ninside\",0\r\n"
+      "4,\"\",0.25\n"
+      "5,last line without newline,1";
+  CsvTrace t = trace_both_ways(tricky);
+  EXPECT_TRUE(t.error.empty()) << t.error;
+  ASSERT_EQ(t.records.size(), 6u);
+  EXPECT_EQ(t.records[1][1], "quoted, with \"doubled\" quotes\nand a newline");
+  EXPECT_EQ(t.records[2][1], "caf\xC3\xA9 na\xC3\xAFve \xE2\x9C\x93 \xF0\x9F\x98\x80");
+  EXPECT_EQ(t.records[3][1], "crlf\r\ninside");
+  EXPECT_EQ(t.records[5][1], "last line without newline");
+  EXPECT_EQ(t.lines, (std::vector<uint64_t>{1, 2, 5, 6, 8, 9}));
+  EXPECT_EQ(t.offsets[0], 3u);  // after the BOM
+
+  // From a record boundary in the middle (as the parallel scan starts).
+  const size_t mid = tricky.find("3,\"crlf");
+  CsvTrace from_mid = trace_both_ways(tricky, mid);
+  ASSERT_EQ(from_mid.records.size(), 3u);
+  EXPECT_EQ(from_mid.offsets[0], mid);
+  EXPECT_EQ(from_mid.lines[0], 1u);
+
+  // Errors: the same message, naming file and line, at the same point.
+  for (const char* bad : {"id,text\n1,ok\n2,\"never closed\n3,more\n", "a,b\n1,\"x\"y,2\n",
+                          "a,b\n1,\"x\"\"", "a\n\"unterminated at the very end"}) {
+    CsvTrace e = trace_both_ways(bad);
+    EXPECT_NE(e.error.find("t.csv:"), std::string::npos) << bad;
+  }
+}
+
+TEST(CsvReader, MappedReaderOverManyReleaseStepsMatchesAStream) {
+  // Larger than several release steps (4 MB), with records straddling every page boundary.
+  std::string csv = "id,text,score\n";
+  for (int i = 0; csv.size() < (13u << 20); ++i) {
+    csv += std::to_string(i) + ",\"text " + std::string(static_cast<size_t>(i % 997), 'x') +
+           ", \"\"q\"\"\n" + std::to_string(i) + "\"," + (i % 2 ? "0.5" : "1") + "\n";
+  }
+  CsvTrace t = trace_both_ways(csv);
+  EXPECT_TRUE(t.error.empty()) << t.error;
+  EXPECT_GT(t.records.size(), 20000u);
+}
+
 }  // namespace
 }  // namespace winnow

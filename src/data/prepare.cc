@@ -18,34 +18,31 @@
 #include "data/classifier_writer.h"
 #include "data/csv_reader.h"
 #include "data/identity_metadata.h"
+#include "data/mapped_file.h"
 #include "data/row_scan.h"
 
 namespace winnow {
 namespace {
 
-// Texts of the kept rows, in output order, packed in two buffers (one per pass-2 thread), and
-// with --identity-columns their identity values.
+// Texts of the kept rows, in output order, packed in one buffer, and with --identity-columns
+// their identity values (the re-streaming pass 2).
 struct KeptTexts {
   struct Span {
     uint64_t start;
-    uint64_t size : 63;
-    uint64_t arena : 1;
+    uint64_t size;
   };
-  BigString arenas[2];
+  BigString arena;
   std::vector<Span> spans;  // per output slot
   size_t identity_count = 0;
   std::vector<double> identities;  // slot-major: slot i's values at [i * identity_count, ...)
-  std::string_view at(size_t i) const {
-    return {arenas[spans[i].arena].data() + spans[i].start, spans[i].size};
-  }
-  void put(int arena, size_t slot, std::string_view text) {
-    spans[slot] = {arenas[arena].size(), text.size(), static_cast<uint64_t>(arena)};
-    arenas[arena].append(text);
+  std::string_view at(size_t i) const { return {arena.data() + spans[i].start, spans[i].size}; }
+  void put(size_t slot, std::string_view text) {
+    spans[slot] = {arena.size(), text.size()};
+    arena.append(text);
   }
 };
 
 // Below this much work, a second thread costs more than it saves.
-constexpr uint64_t kParallelTextBytes = 8 << 20;
 constexpr size_t kParallelWriteRows = 50000;
 
 // Runs first() on this thread and second() on another; returns the first error.
@@ -59,8 +56,38 @@ Status run_two(const std::function<Status()>& first, const std::function<Status(
 
 struct SplitWork {
   std::unique_ptr<ScoreReader> reader;
-  RowIndex rows;                 // usable rows in file order
+  RowIndex rows;                 // pass 1: usable rows in file order; freed once rows are chosen
+  uint64_t usable_rows = 0;      // rows.size() before it was freed
   std::vector<uint32_t> output;  // indices into rows, in output order
+  std::vector<RowRef> kept;      // the kept rows themselves, parallel to output
+};
+
+// Formats output lines: the kept labels a row is flagged for, or the safe label. One per thread.
+class LineFormatter {
+ public:
+  LineFormatter(const PrepareOptions& options, const std::vector<int>& kept_labels,
+                const std::vector<std::string>& labels)
+      : options_(options), kept_labels_(kept_labels), labels_(labels) {}
+
+  // Appends the line for a row with `flags`; returns true when it carries the safe label.
+  template <typename String>
+  bool append(String* out, std::string_view text, LabelMask flags,
+              std::string_view extra_fields = {}, bool text_csv_quoted = false) {
+    names_.clear();
+    for (int k : kept_labels_) {
+      if (flags >> k & 1) names_.push_back(labels_[static_cast<size_t>(k)]);
+    }
+    const bool safe = names_.empty();
+    if (safe) names_.push_back(options_.safe_label);
+    append_classifier_line(out, text, options_.head, names_, extra_fields, text_csv_quoted);
+    return safe;
+  }
+
+ private:
+  const PrepareOptions& options_;
+  const std::vector<int>& kept_labels_;
+  const std::vector<std::string>& labels_;
+  std::vector<std::string_view> names_;
 };
 
 ScoreReaderOptions reader_options(const PrepareOptions& options, int split) {
@@ -114,7 +141,13 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   summary->rows_sampled = sampled.size();
 
   std::vector<LabelMask, HugePageAllocator<LabelMask>> flags(sampled.size());
-  for (size_t i = 0; i < sampled.size(); ++i) flags[i] = work->rows[sampled[i]].flags;
+  // A gather in random order from an index of tens of MB: ask for rows a few steps ahead so
+  // that the cache misses overlap instead of following one another.
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < sampled.size(); ++i) {
+    if (i + kAhead < sampled.size()) __builtin_prefetch(&work->rows[sampled[i + kAhead]]);
+    flags[i] = work->rows[sampled[i]].flags;
+  }
   summary->flagged_sampled.assign(num_labels, 0);
   for (LabelMask m : flags) {
     for (size_t k = 0; k < num_labels; ++k) summary->flagged_sampled[k] += m >> k & 1;
@@ -138,90 +171,129 @@ void select_rows(SplitKind kind, const PrepareOptions& options, Rng& rng, SplitW
   work->output = std::move(kept);
   summary->rows_kept = work->output.size();
   summary->flagged_kept.assign(num_labels, 0);
-  for (uint32_t r : work->output) {
+  work->kept.reserve(work->output.size());
+  for (size_t i = 0; i < work->output.size(); ++i) {
+    if (i + kAhead < work->output.size()) __builtin_prefetch(&work->rows[work->output[i + kAhead]]);
+    const uint32_t r = work->output[i];
+    work->kept.push_back(work->rows[r]);
     for (size_t k = 0; k < num_labels; ++k)
       summary->flagged_kept[k] += work->rows[r].flags >> k & 1;
   }
+  // Only the kept rows are needed from here on: give back the index of all rows (24 bytes per
+  // row of the input) before pass 2 needs memory for texts.
+  work->usable_rows = work->rows.size();
+  RowIndex().swap(work->rows);
 }
 
-// Pass 2 for plain CSV files: fetch the kept texts' raw bytes in file order with large
-// sequential reads (no per-row syscall, no CSV re-parse), skipping the gaps between them.
-Status read_kept_texts_by_offset(const std::string& path, const SplitWork& work, KeptTexts* texts) {
-  std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, output slot)
-  order.reserve(work.output.size());
-  uint64_t total_bytes = 0;
-  for (size_t i = 0; i < work.output.size(); ++i) {
-    const RowRef& r = work.rows[work.output[i]];
-    order.emplace_back(r.text_offset, static_cast<uint32_t>(i));
-    total_bytes += r.text_raw_size;
+// Pass 2 and writing for plain CSV files, one chunk of output slots at a time: the chunk's kept
+// texts are fetched from the mapped file in file order (a forward sweep, split between two
+// threads for large chunks), each formatted at once into its output line, and the lines written
+// in output order. Memory is one chunk of lines, not every kept text; each further chunk sweeps
+// the mapping again, which costs page-table work only, because the file is in the page cache and
+// no bytes are copied but the kept texts'. Pages behind each sweep are released as it goes.
+constexpr uint64_t kReleaseBytes = 4 << 20;
+
+Status write_split_mapped(const PrepareOptions& options, const SplitWork& work,
+                          const LineFormatter& format_prototype, SplitSummary* summary) {
+  const std::string& path = work.reader->path();
+  WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
+  const size_t n = work.kept.size();
+  if (n == 0) return out.commit();
+  auto mapped = MappedFile::open(path);
+  if (!mapped.is_ok() && mapped.status().code() != StatusCode::kInvalidArgument) {
+    return mapped.status();
   }
-  std::sort(order.begin(), order.end());
-  // Reads order[begin, end) into arena `arena`.
-  auto read_range = [&](size_t begin, size_t end, int arena) -> Status {
+  if (!mapped.is_ok() || mapped.value().size() != work.reader->size_bytes()) {
+    return Status::io_error(path + ": file changed between passes (was it modified?)");
+  }
+  const MappedFile& file = mapped.value();
+
+  struct Line {
+    uint64_t start;
+    uint64_t size : 63;
+    uint64_t arena : 1;
+  };
+  std::vector<Line> lines;                           // per slot of the current chunk
+  std::vector<std::pair<uint64_t, uint32_t>> order;  // (text offset, slot in chunk)
+  BigString arenas[2];
+  LineFormatter formatters[2] = {format_prototype, format_prototype};
+  uint64_t safe[2] = {0, 0};
+  BigString write_buffer;
+  write_buffer.reserve(1 << 20);
+  for (size_t begin = 0; begin < n;) {
+    size_t end = begin;
     uint64_t bytes = 0;
-    for (size_t i = begin; i < end; ++i)
-      bytes += work.rows[work.output[order[i].second]].text_raw_size;
-    texts->arenas[arena].reserve(bytes);  // one allocation: no regrowth copies
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::io_error(path + ": cannot reopen: " + std::strerror(errno));
-    constexpr size_t kChunkBytes = 4 << 20;
-    std::vector<char> chunk(kChunkBytes);
-    size_t chunk_size = 0;
-    uint64_t chunk_start = 0;
-    Status status;
-    for (size_t i = begin; i < end && status.is_ok(); ++i) {
-      const RowRef& r = work.rows[work.output[order[i].second]];
-      const uint64_t text_end = r.text_offset + r.text_raw_size;
-      if (r.text_offset < chunk_start || text_end > chunk_start + chunk_size) {
-        // Refill from this text's start: one chunk, or the whole text if it is longer.
-        chunk_start = r.text_offset;
-        if (chunk.size() < r.text_raw_size) chunk.resize(r.text_raw_size);
-        chunk_size = 0;
-        while (chunk_size < chunk.size()) {
-          ssize_t n = ::pread(fd, chunk.data() + chunk_size, chunk.size() - chunk_size,
-                              static_cast<off_t>(chunk_start + chunk_size));
-          if (n < 0 && errno == EINTR) continue;
-          if (n < 0) {
-            status = Status::io_error(path + ": read failed: " + std::strerror(errno));
-            break;
-          }
-          if (n == 0) break;
-          chunk_size += static_cast<size_t>(n);
+    while (end < n &&
+           (end == begin || bytes + work.kept[end].text_raw_size <= options.chunk_text_bytes)) {
+      bytes += work.kept[end++].text_raw_size;
+    }
+    order.clear();
+    for (size_t i = begin; i < end; ++i) {
+      order.emplace_back(work.kept[i].text_offset, static_cast<uint32_t>(i - begin));
+    }
+    std::sort(order.begin(), order.end());
+    lines.resize(end - begin);
+    // Formats order[from, to) into arena `a`.
+    auto format_range = [&](size_t from, size_t to, int a) -> Status {
+      BigString& arena = arenas[a];
+      arena.clear();
+      uint64_t raw_bytes = 0;
+      for (size_t i = from; i < to; ++i)
+        raw_bytes += work.kept[begin + order[i].second].text_raw_size;
+      // Escaping rarely grows a text by more than a few percent; ~64 bytes of labels per line.
+      arena.reserve(raw_bytes + raw_bytes / 16 + 80 * (to - from));
+      uint64_t released = from < to ? order[from].first : 0;
+      for (size_t i = from; i < to; ++i) {
+        const RowRef& r = work.kept[begin + order[i].second];
+        if (r.text_offset - released >= kReleaseBytes) {
+          file.release(released, r.text_offset);
+          released = r.text_offset;
         }
-        if (status.is_ok() && text_end > chunk_start + chunk_size) {
-          status = Status::io_error(path + ": file shrank between passes (was it modified?)");
-        }
-        if (!status.is_ok()) break;
+        // A quoted field's bytes without its outer quotes; doubled quotes are undone while
+        // escaping.
+        const std::string_view text =
+            r.text_quoted && r.text_raw_size >= 2
+                ? std::string_view(file.data() + r.text_offset + 1, r.text_raw_size - 2)
+                : std::string_view(file.data() + r.text_offset, r.text_raw_size);
+        const uint64_t start = arena.size();
+        safe[a] += formatters[a].append(&arena, text, r.flags, {}, r.text_quoted) ? 1 : 0;
+        lines[order[i].second] = {start, arena.size() - start, static_cast<uint64_t>(a)};
       }
-      std::string_view raw(chunk.data() + (r.text_offset - chunk_start), r.text_raw_size);
-      if (r.text_quoted) {
-        texts->put(arena, order[i].second, unquote_csv_field(raw, true));
-      } else {
-        texts->put(arena, order[i].second, raw);
+      return Status::ok();
+    };
+    const size_t m = order.size();
+    if (bytes < options.parallel_text_bytes || m < 2) {
+      WINNOW_RETURN_IF_ERROR(format_range(0, m, 0));
+    } else {
+      WINNOW_RETURN_IF_ERROR(run_two([&] { return format_range(0, m / 2, 0); },
+                                     [&] { return format_range(m / 2, m, 1); }));
+    }
+    file.release(0, file.size());
+    for (const Line& line : lines) {
+      write_buffer.append(arenas[line.arena].data() + line.start, line.size);
+      if (write_buffer.size() >= (1 << 20)) {
+        WINNOW_RETURN_IF_ERROR(out.write({write_buffer.data(), write_buffer.size()}));
+        write_buffer.clear();
       }
     }
-    ::close(fd);
-    return status;
-  };
-  const size_t n = order.size();
-  if (total_bytes < kParallelTextBytes) return read_range(0, n, 0);
-  return run_two([&] { return read_range(0, n / 2, 0); }, [&] { return read_range(n / 2, n, 1); });
+    out.start_writeback();  // the disk works on this chunk while the next is formatted
+    begin = end;
+  }
+  WINNOW_RETURN_IF_ERROR(out.write({write_buffer.data(), write_buffer.size()}));
+  summary->rows_safe = safe[0] + safe[1];
+  return out.commit();
 }
 
-// Pass 2: the texts of kept rows, in output order. Plain CSV files are read by offset; others
-// (gzip, JSONL) are streamed again and the kept rows picked by their position among usable rows.
+// Pass 2 for inputs that cannot be mapped (gzip, JSONL) or when identity values are needed
+// (pass 1 does not keep them): the texts of kept rows, in output order, from streaming the file
+// again and picking the kept rows by their position among usable rows.
 Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options, SplitWork* work) {
   KeptTexts texts;
   texts.spans.resize(work->output.size());
   ScoreReader& reader = *work->reader;
   texts.identity_count = options.reader.identity_columns.size();
   texts.identities.assign(work->output.size() * texts.identity_count, 0.0);
-  // Identity values are not kept by pass 1, so with them the file is streamed again.
-  if (reader.seekable() && texts.identity_count == 0) {
-    WINNOW_RETURN_IF_ERROR(read_kept_texts_by_offset(reader.path(), *work, &texts));
-    return texts;
-  }
-  std::vector<int64_t> slot(work->rows.size(), -1);
+  std::vector<int64_t> slot(work->usable_rows, -1);
   for (size_t i = 0; i < work->output.size(); ++i) slot[work->output[i]] = static_cast<int64_t>(i);
   WINNOW_ASSIGN_OR_RETURN(
       auto again,
@@ -238,7 +310,7 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
       return Status::io_error(reader.path() + ": file grew between passes");
     if (slot[usable] >= 0) {
       const auto at = static_cast<size_t>(slot[usable]);
-      texts.put(0, at, row.text);
+      texts.put(at, row.text);
       std::copy(row.identities.begin(), row.identities.end(),
                 texts.identities.begin() + static_cast<std::ptrdiff_t>(at * texts.identity_count));
     }
@@ -254,35 +326,24 @@ Result<KeptTexts> load_kept_texts(SplitKind kind, const PrepareOptions& options,
 }
 
 Status write_split(const PrepareOptions& options, const KeptTexts& texts, const SplitWork& work,
-                   const std::vector<int>& kept_labels, const std::vector<std::string>& labels,
-                   SplitSummary* summary) {
+                   const LineFormatter& format_prototype, SplitSummary* summary) {
   WINNOW_ASSIGN_OR_RETURN(AtomicFileWriter out, AtomicFileWriter::open(summary->output_path));
   // Formats output slots [begin, end) into *buffer; with `out`, writes every ~1 MB as it goes.
   auto format = [&](size_t begin, size_t end, BigString* buffer, AtomicFileWriter* sink,
                     uint64_t* safe) -> Status {
-    std::vector<std::string_view> names;
+    LineFormatter formatter = format_prototype;
     const std::vector<std::string>& identity_names = options.reader.identity_columns;
     std::string metadata;
     std::vector<double> identity_values(identity_names.size());
     for (size_t i = begin; i < end; ++i) {
-      const LabelMask m = work.rows[work.output[i]].flags;
-      names.clear();
-      for (int k : kept_labels) {
-        if (m >> k & 1) names.push_back(labels[static_cast<size_t>(k)]);
-      }
-      if (names.empty()) {
-        names.push_back(options.safe_label);
-        ++*safe;
-      }
-      if (identity_names.empty()) {
-        append_classifier_line(buffer, texts.at(i), options.head, names);
-      } else {
+      const LabelMask m = work.kept[i].flags;
+      if (!identity_names.empty()) {
         const double* v = texts.identities.data() + i * identity_names.size();
         identity_values.assign(v, v + identity_names.size());
         metadata.clear();
         append_identity_metadata(&metadata, identity_names, identity_values);
-        append_classifier_line(buffer, texts.at(i), options.head, names, metadata);
       }
+      *safe += formatter.append(buffer, texts.at(i), m, metadata) ? 1 : 0;
       if (sink != nullptr && buffer->size() >= (1 << 20)) {
         WINNOW_RETURN_IF_ERROR(sink->write({buffer->data(), buffer->size()}));
         buffer->clear();
@@ -430,11 +491,17 @@ Result<PrepareSummary> run_prepare(const PrepareOptions& options) {
     const auto kind = static_cast<SplitKind>(s);
     summary.splits[s].output_path =
         (std::filesystem::path(options.out_dir) / split_output_file(kind)).string();
-    WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
-    lap(&summary.seconds_read_kept);
-    WINNOW_RETURN_IF_ERROR(
-        write_split(options, texts, work[s], kept_labels, summary.labels, &summary.splits[s]));
-    lap(&summary.seconds_write);
+    const LineFormatter formatter(options, kept_labels, summary.labels);
+    if (work[s].reader->seekable() && options.reader.identity_columns.empty()) {
+      // Reading the kept texts and writing are interleaved: one phase.
+      WINNOW_RETURN_IF_ERROR(write_split_mapped(options, work[s], formatter, &summary.splits[s]));
+      lap(&summary.seconds_write);
+    } else {
+      WINNOW_ASSIGN_OR_RETURN(auto texts, load_kept_texts(kind, options, &work[s]));
+      lap(&summary.seconds_read_kept);
+      WINNOW_RETURN_IF_ERROR(write_split(options, texts, work[s], formatter, &summary.splits[s]));
+      lap(&summary.seconds_write);
+    }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string summary_path =

@@ -3,9 +3,11 @@
 // at a threshold, balances with the tutorial's algorithm, then drops labels rare over all splits
 // combined and writes classifier JSONL plus prepare-summary.json.
 //
-// Memory: pass 1 keeps ~24 bytes per row (flags, offset, line), not the text; pass 2 re-reads
-// only the kept rows (by offset for plain CSV; by re-streaming for .gz and JSONL). Peak memory
-// is therefore bounded by the row count and the output, not by the input's text volume.
+// Memory: pass 1 keeps ~24 bytes per row (flags, text offset and size), not the text, and only
+// the kept rows' entries survive it; pass 2 re-reads only the kept texts (plain CSV: from a
+// mapping of the file, in chunks of output order, writing each chunk before the next; .gz and
+// JSONL: by re-streaming the file). Peak memory is therefore bounded by the row count and one
+// chunk of output (plain CSV) or the kept texts (others), not by the input's text volume.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,12 @@ struct PrepareOptions {
   std::string out_dir;
   std::string head = "moderation";
   std::string safe_label = "safe";
+  // Tuning of the second pass over plain CSV files (not options of the command; tests make them
+  // small to exercise many chunks and both threads on small files): output lines are produced
+  // in chunks of about this many text bytes, and a chunk with at least parallel_text_bytes of
+  // text is formatted by two threads.
+  uint64_t chunk_text_bytes = 24 << 20;
+  uint64_t parallel_text_bytes = 8 << 20;
   // Called with (phase label, bytes done, bytes total) while reading; may be empty.
   std::function<void(const std::string&, uint64_t, uint64_t)> progress;
 };

@@ -10,6 +10,7 @@
 
 #include "data/csv_reader.h"
 #include "data/parquet_score_reader.h"
+#include "data/plain_decimal.h"
 
 namespace winnow {
 namespace {
@@ -61,6 +62,7 @@ ScoreParse parse_score(std::string_view text, double* out) {
     *out = 0;
     return ScoreParse::kOk;
   }
+  if (parse_plain_decimal(text, out)) return ScoreParse::kOk;
   if (text.front() == '+') text.remove_prefix(1);
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   if (ec != std::errc() || ptr != text.data() + text.size()) return ScoreParse::kInvalid;
@@ -116,7 +118,16 @@ class CsvScoreReader : public ScoreReader {
     reader->is_csv_ = true;
     reader->missing_ = options.missing;
     reader->seekable_ = !source->compressed() && path != "-";
-    reader->csv_ = std::make_unique<CsvReader>(std::move(source));
+    // Plain files are parsed in place from a mapping (no read() copy); gzip streams, stdin and
+    // files that cannot be mapped (pipes, empty files) through the stream buffer.
+    if (reader->seekable_) {
+      auto mapped = MappedFile::open(path);
+      if (mapped.is_ok()) {
+        reader->file_ = std::make_shared<const MappedFile>(std::move(mapped).value());
+      }
+    }
+    reader->csv_ = reader->file_ ? std::make_unique<CsvReader>(reader->file_)
+                                 : std::make_unique<CsvReader>(std::move(source));
     WINNOW_ASSIGN_OR_RETURN(bool has_header, reader->csv_->next());
     if (!has_header) return Status::invalid_argument(path + ": empty file (no header line)");
     std::vector<std::string> header(reader->csv_->fields().begin(), reader->csv_->fields().end());
@@ -172,13 +183,17 @@ class CsvScoreReader : public ScoreReader {
   }
 
   Status restart_at(uint64_t start_offset) {
+    if (file_) {
+      csv_ = std::make_unique<CsvReader>(file_, start_offset);
+      return Status::ok();
+    }
     WINNOW_ASSIGN_OR_RETURN(auto source, open_byte_source(path_, start_offset));
     csv_ = std::make_unique<CsvReader>(std::move(source), 1 << 20, start_offset);
     return Status::ok();
   }
 
-  uint64_t position_bytes() const override { return csv_->source().position_bytes(); }
-  uint64_t size_bytes() const override { return csv_->source().size_bytes(); }
+  uint64_t position_bytes() const override { return csv_->position_bytes(); }
+  uint64_t size_bytes() const override { return csv_->size_bytes(); }
   bool seekable() const override { return seekable_; }
 
   Status handle_bad_score(ScoreParse p, size_t i, std::string_view raw, ScoreRow* row) {
@@ -192,6 +207,7 @@ class CsvScoreReader : public ScoreReader {
 
  private:
   CsvScoreReader() = default;
+  std::shared_ptr<const MappedFile> file_;  // plain files: the mapping csv_ parses
   std::unique_ptr<CsvReader> csv_;
   size_t field_count_ = 0;
   bool seekable_ = false;
