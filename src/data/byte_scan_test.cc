@@ -42,7 +42,9 @@ TEST(ByteScan, EveryByteValueAtEveryPositionOfAWord) {
 
 TEST(ByteScan, RandomTextAgreesWithAByteLoop) {
   std::mt19937 rng(7);
-  const std::string alphabet = std::string("abc ,\n\r\"\\\t\x01\x1f\x20\x7f\x80\xff\xe2\x9c", 20);
+  // sizeof - 1: every byte of the literal but its terminating NUL (18 bytes).
+  static const char kAlphabet[] = "abc ,\n\r\"\\\t\x01\x1f\x20\x7f\x80\xff\xe2\x9c";
+  const std::string alphabet(kAlphabet, sizeof(kAlphabet) - 1);
   for (int round = 0; round < 20000; ++round) {
     std::string s(rng() % 40, 'x');
     for (char& c : s) {
