@@ -154,6 +154,38 @@ std::string TextEncoder::checksum(const TensorMap& tensors) {
   return hex;
 }
 
+Status TextEncoder::fine_tune(TensorDataMap* tensors, std::span<const std::string_view> texts,
+                              const UseLiteTuneTargets& targets, const UseLiteTuneOptions& options,
+                              TensorDataMap* head) {
+  TensorMap views;
+  for (const auto& [name, t] : *tensors) views.emplace(name, t.view());
+  WINNOW_ASSIGN_OR_RETURN(std::shared_ptr<const TextEncoder> encoder, create(views));
+  // Pieces of every text (the tuner reads its first options.max_tokens), ~100 bytes a text.
+  std::vector<std::vector<int32_t>> ids(texts.size());
+  PieceScratch pieces;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    encoder->impl_->tokenizer.encode(texts[i], &pieces, &ids[i]);
+    if (ids[i].size() > static_cast<size_t>(options.max_tokens)) {
+      ids[i].resize(static_cast<size_t>(options.max_tokens));
+      ids[i].shrink_to_fit();
+    }
+  }
+  const std::vector<std::span<const int32_t>> spans(ids.begin(), ids.end());
+  UseLiteTuner tuner(encoder->impl_->network, targets.outputs);
+  WINNOW_RETURN_IF_ERROR(tuner.tune(spans, targets, options));
+  for (UseLiteTunedTensor& t : tuner.tuned_tensors()) {
+    const std::string name = std::string(kPrefix) + "use_lite." + t.key;
+    auto it = tensors->find(name);
+    WINNOW_CHECK(it != tensors->end());
+    it->second = TensorData::floats(std::move(t.values));
+  }
+  head->clear();
+  for (UseLiteTunedTensor& t : tuner.head_tensors()) {
+    head->emplace(t.key, TensorData::floats(std::move(t.values)));
+  }
+  return Status::ok();
+}
+
 void TextEncoder::embed(std::string_view text, EncoderScratch* scratch,
                         std::span<float> out) const {
   EncoderScratch::Impl& s = *scratch->impl;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "encoder/use_lite_tuner.h"
 #include "model/tensors.h"
 
 namespace winnow {
@@ -43,6 +44,15 @@ class TextEncoder {
   // XXH3-64 (16 hex digits) over the names and bytes of the "encoder.*" tensors, in name
   // order: stored in the model spec at training time and checked at load.
   static std::string checksum(const TensorMap& tensors);
+
+  // Fine-tunes the network's top layers (use_lite_tuner.h) on `texts` and their targets and
+  // writes the tuned weights into `tensors` (import_package's tensors or a model's), in
+  // place: the checksum changes with them. Texts are tokenized as embed() does. The head
+  // trained with them goes into *head as "head/kernel" and "head/bias" (its logits:
+  // options.head_scale * embedding . kernel + bias).
+  static Status fine_tune(TensorDataMap* tensors, std::span<const std::string_view> texts,
+                          const UseLiteTuneTargets& targets, const UseLiteTuneOptions& options,
+                          TensorDataMap* head);
 
   ~TextEncoder();
   uint32_t dim() const;

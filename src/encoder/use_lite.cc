@@ -294,21 +294,9 @@ void UseLiteNetwork::run_layer(const Layer& layer, int tokens, UseLiteScratch* s
              /*accumulate=*/true);
 }
 
-void UseLiteNetwork::embed(std::span<const int32_t> ids, UseLiteScratch* scratch,
-                           std::span<float> out, std::span<float> pooled_out) const {
-  const std::span<const int32_t> one[1] = {ids};
-  embed_batch(one, scratch, out, pooled_out);
-}
-
-void UseLiteNetwork::embed_batch(std::span<const std::span<const int32_t>> texts,
-                                 UseLiteScratch* scratch, std::span<float> out,
-                                 std::span<float> pooled_out) const {
+int UseLiteNetwork::run_lower(std::span<const std::span<const int32_t>> texts,
+                              UseLiteScratch* s) const {
   const size_t batch = texts.size();
-  WINNOW_CHECK(out.size() == batch * kUseLiteEmbeddingDim);
-  WINNOW_CHECK(pooled_out.empty() || pooled_out.size() == batch * kUseLiteEmbeddingDim);
-  if (batch == 0) return;
-  UseLiteScratch* s = scratch;
-
   s->offsets_.resize(batch + 1);
   int tokens = 0;
   for (size_t t = 0; t < batch; ++t) {
@@ -338,10 +326,25 @@ void UseLiteNetwork::embed_batch(std::span<const std::span<const int32_t>> texts
       for (int j = 0; j < kUseEmbedIn; ++j) x0[j] = e[j] + tim[j];
     }
   }
-  if (tokens > 0) {
-    run_layer(layers_[0], tokens, s);
-    run_layer(layers_[1], tokens, s);
-  }
+  if (tokens > 0) run_layer(layers_[0], tokens, s);
+  return tokens;
+}
+
+void UseLiteNetwork::embed(std::span<const int32_t> ids, UseLiteScratch* scratch,
+                           std::span<float> out, std::span<float> pooled_out) const {
+  const std::span<const int32_t> one[1] = {ids};
+  embed_batch(one, scratch, out, pooled_out);
+}
+
+void UseLiteNetwork::embed_batch(std::span<const std::span<const int32_t>> texts,
+                                 UseLiteScratch* scratch, std::span<float> out,
+                                 std::span<float> pooled_out) const {
+  const size_t batch = texts.size();
+  WINNOW_CHECK(out.size() == batch * kUseLiteEmbeddingDim);
+  WINNOW_CHECK(pooled_out.empty() || pooled_out.size() == batch * kUseLiteEmbeddingDim);
+  if (batch == 0) return;
+  UseLiteScratch* s = scratch;
+  if (run_lower(texts, s) > 0) run_layer(layers_[1], s->offsets_[batch], s);
 
   float* pooled = s->pooled_.data();
   for (size_t t = 0; t < batch; ++t) {

@@ -66,6 +66,7 @@ class UseLiteScratch {
 
  private:
   friend class UseLiteNetwork;
+  friend class UseLiteTuner;
   std::vector<float> x0_;         // layer 0's input, tokens x 256
   std::vector<float> x_;          // residual stream, tokens x 512
   std::vector<float> normed_;     // layer-norm output, tokens x 512
@@ -128,8 +129,14 @@ class UseLiteNetwork {
     std::vector<float> ffn2_kernel, ffn2_bias;     // [1536, d_model], d_model
   };
 
+  friend class UseLiteTuner;  // trains layer 1 and the tanh layer (use_lite_tuner.h)
+
   UseLiteNetwork() = default;
   void run_layer(const Layer& layer, int tokens, UseLiteScratch* s) const;
+  // Packs the texts' tokens (clipped to kUseLiteMaxTokens) into s->offsets_, sizes the scratch
+  // and runs the embeddings and layer 0: s->x_ then holds layer 1's input, tokens x 512.
+  // Returns the number of tokens.
+  int run_lower(std::span<const std::span<const int32_t>> texts, UseLiteScratch* s) const;
 
   std::vector<float> embeddings2_;  // 2 * E, [8002, 256] (the graph adds E twice)
   std::vector<float> timing_;       // [128, 256]: sin | cos of position * inv_ts

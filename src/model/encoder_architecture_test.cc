@@ -269,6 +269,62 @@ TEST_F(EncoderModel, FileHoldsTheEncoderTensorsAndTheirChecksum) {
   EXPECT_EQ(meta["tensors"]["encoder.vocab.pieces"]["dtype"], "u8");
 }
 
+// Training fine-tunes the encoder's top layers by default: the model's layer-1 and tanh
+// tensors are tuned (the layer-0 ones and the vocabulary are the package's), the spec says
+// so, and the mix of n-gram and encoder logits is recorded per loss unit.
+TEST_F(EncoderModel, FineTunedTopLayersAndTheirMixAreInTheModel) {
+  Result<TensorDataMap> package = TextEncoder::import_package(default_encoder_dir());
+  ASSERT_TRUE(package.is_ok()) << package.status().to_string();
+  size_t tuned = 0, same = 0;
+  for (const auto& [name, t] : *package) {
+    const auto it = model().tensors().find(name);
+    ASSERT_NE(it, model().tensors().end()) << name;
+    const TensorView& v = it->second;
+    const TensorView w = t.view();
+    ASSERT_EQ(v.size_bytes(), w.size_bytes()) << name;
+    const bool equal = std::memcmp(v.data, w.data, w.size_bytes()) == 0;
+    const bool top = name.find("use_lite.layer_1/") != std::string::npos ||
+                     name.find("use_lite.tanh_layer/") != std::string::npos;
+    EXPECT_EQ(equal, !top) << name;
+    (top ? tuned : same) += 1;
+  }
+  EXPECT_EQ(tuned, 14u);
+  EXPECT_EQ(model().spec().encoder.fine_tune_epochs, 1.0);
+  const nlohmann::json& mix = model().metadata()["combination"];
+  ASSERT_TRUE(mix.is_object()) << model().metadata().dump();
+  EXPECT_EQ(mix["chosen_on"], "validation");
+  ASSERT_EQ(mix["units"].size(), 1u);  // the single-label head "tone"
+  const double a = mix["units"][0]["ngram_weight"].get<double>();
+  EXPECT_GE(a, 0.0);
+  EXPECT_LE(a, 1.0);
+  const nlohmann::json meta = encoder_file_metadata(bytes());
+  EXPECT_EQ(meta["spec"]["encoder"]["fine_tune_epochs"], 1.0);
+}
+
+TEST(EncoderTraining, WithoutFineTuningTheEncoderIsThePackages) {
+  ENCODER_REQUIRE_PACKAGE();
+  TempDir dir;
+  write_file(dir.file("train.jsonl"), encoder_toxic_polite_lines(60, 5));
+  write_file(dir.file("valid.jsonl"), encoder_toxic_polite_lines(20, 6));
+  TrainOptions o = encoder_options(dir);
+  o.training_steps = 5;
+  o.fine_tune_epochs = 0;
+  Result<std::shared_ptr<const Model>> m = train_model(o);
+  ASSERT_TRUE(m.is_ok()) << m.status().to_string();
+  Result<TensorDataMap> package = TextEncoder::import_package(default_encoder_dir());
+  ASSERT_TRUE(package.is_ok());
+  TensorMap views;
+  for (const auto& [name, t] : *package) views.emplace(name, t.view());
+  EXPECT_EQ((*m)->spec().encoder.weights_checksum, TextEncoder::checksum(views));
+  EXPECT_EQ((*m)->spec().encoder.fine_tune_epochs, 0.0);
+  EXPECT_FALSE((*m)->metadata().contains("combination"));
+  o.fine_tune_epochs = 21;
+  Result<std::shared_ptr<const Model>> bad = train_model(o);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("fine-tune epochs must be in [0, 20]"), std::string::npos)
+      << bad.status().message();
+}
+
 // The body checksum guards against damage in transit; the encoder checksum guards the
 // weights themselves: a file whose encoder bytes changed before it was checksummed (a bad
 // copy of the weights, an edited file) must not load.

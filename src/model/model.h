@@ -66,6 +66,9 @@ struct EncoderConfig {
   std::string name;              // "use-lite"; empty for architectures without one
   float norm = 1.0f;             // L2 norm given to the embedding block (as word_norm/char_norm)
   std::string weights_checksum;  // XXH3-64 (hex) of the encoder tensors, checked at load
+  // Passes of fine-tuning its top layers got on the training data (0: the pretrained
+  // weights, frozen). Informational: the tuned weights are the stored tensors.
+  double fine_tune_epochs = 0;
 };
 
 struct ModelSpec {

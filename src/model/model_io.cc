@@ -78,7 +78,8 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
   if (!spec.encoder.name.empty()) {
     j["encoder"] = {{"name", spec.encoder.name},
                     {"norm", spec.encoder.norm},
-                    {"weights_checksum", spec.encoder.weights_checksum}};
+                    {"weights_checksum", spec.encoder.weights_checksum},
+                    {"fine_tune_epochs", spec.encoder.fine_tune_epochs}};
   }
   return j;
 }
@@ -172,6 +173,9 @@ Result<ModelSpec> spec_from_json(const nlohmann::json& j) {
     WINNOW_RETURN_IF_ERROR(get(e, "name", &spec.encoder.name));
     WINNOW_RETURN_IF_ERROR(get(e, "norm", &spec.encoder.norm));
     WINNOW_RETURN_IF_ERROR(get(e, "weights_checksum", &spec.encoder.weights_checksum));
+    if (e.contains("fine_tune_epochs")) {  // absent in models written before fine-tuning
+      WINNOW_RETURN_IF_ERROR(get(e, "fine_tune_epochs", &spec.encoder.fine_tune_epochs));
+    }
   }
   if (j.contains("chunking")) {  // files written before long-text chunking get its defaults
     nlohmann::json c;

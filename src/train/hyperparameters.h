@@ -27,6 +27,12 @@ inline constexpr Range kWeightDecay = {0.0, 1.0};
 inline constexpr double kDefaultWarmupFraction = 0.05;
 inline constexpr Range kWarmupFraction = {0.0, 1.0};
 inline constexpr int64_t kMinTrainingSteps = 1;
+// The encoder architecture: passes of fine-tuning of the pretrained encoder's top layers
+// before the heads train (0 = frozen encoder). One pass was measured to clear the quality
+// target on cctk at about a tenth of a second per 32 texts of fine-tuning per core
+// (docs/training.md, "Fine-tuning").
+inline constexpr double kDefaultFineTuneEpochs = 1.0;
+inline constexpr Range kFineTuneEpochs = {0.0, 20.0};
 // Epochs must be > 0; the upper bound only keeps the arithmetic finite.
 inline constexpr double kMaxEpochs = 1e9;
 

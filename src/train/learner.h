@@ -51,6 +51,19 @@ struct ArchitectureTraining {
   // Tensors the model stores but training does not learn (a pretrained encoder's weights),
   // with the spec fields that describe them filled in. May read files named by the options.
   Result<TensorDataMap> (*fixed_tensors)(const TrainOptions& options, ModelSpec* spec);
+  // Adapts the fixed tensors to the training split before it is featurized (fine-tuning a
+  // pretrained encoder on its labels), updating the spec fields that describe them; nullptr
+  // when the architecture has nothing to adapt. `spec` has its heads. What the adaptation
+  // learned beside the fixed tensors (a fine-tuned encoder's own output layer) goes into
+  // *carried; when that is not empty, the training split is featurized without the extra
+  // inputs (the learner fits the n-gram part alone) and `combine` runs after the fit.
+  Status (*tune_fixed)(const TrainOptions& options, const RawSplit& train, ModelSpec* spec,
+                       TensorDataMap* fixed, TensorDataMap* carried, int threads);
+  // Mixes the learner's kept tensors (*learned, changed in place) with *carried, choosing the
+  // mix on `valid` (featurized with the extra inputs; empty: no validation data) and
+  // describing it in *report (stored in the model's metadata as "combination").
+  Status (*combine)(const ModelSpec& spec, const SampleSet& valid, const TensorDataMap& carried,
+                    TensorDataMap* learned, nlohmann::json* report);
   // A learner over samples featurized for `spec` (rows = spec.num_inputs()); `l2` holds one
   // L2 strength per replica.
   std::unique_ptr<Learner> (*make_learner)(const ModelSpec& spec, const SampleSet& train,

@@ -194,6 +194,13 @@ Status check_train_options(const TrainOptions& o) {
     }
   }
   WINNOW_RETURN_IF_ERROR(o.features.validate());
+  if (!(o.fine_tune_epochs >= hyper::kFineTuneEpochs.min &&
+        o.fine_tune_epochs <= hyper::kFineTuneEpochs.max)) {
+    return Status::invalid_argument(
+        "fine-tune epochs must be in [" +
+        std::to_string(static_cast<int>(hyper::kFineTuneEpochs.min)) + ", " +
+        std::to_string(static_cast<int>(hyper::kFineTuneEpochs.max)) + "]");
+  }
   if (!(o.encoder_norm > 0 && std::isfinite(o.encoder_norm))) {
     return Status::invalid_argument("encoder norm must be > 0");
   }
@@ -257,6 +264,7 @@ namespace {
 struct PreparedData {
   ModelSpec spec;
   TensorDataMap fixed;
+  TensorDataMap carried;  // what tune_fixed learned beside the fixed tensors (learner.h)
   std::vector<float> idf;
   SampleSet train, valid;
   nlohmann::json data_summary;
@@ -277,6 +285,10 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
       ModelSpec{std::string(arch.name), o.features, o.weighting, {}, o.chunking, std::move(heads)};
   WINNOW_ASSIGN_OR_RETURN(d.fixed, architecture_training(arch.name).fixed_tensors(o, &d.spec));
   WINNOW_RETURN_IF_ERROR(d.spec.validate());
+  if (const auto tune = architecture_training(arch.name).tune_fixed; tune != nullptr) {
+    if (cancelled()) return Status::cancelled("training cancelled before fine-tuning");
+    WINNOW_RETURN_IF_ERROR(tune(o, train_raw, &d.spec, &d.fixed, &d.carried, team->size()));
+  }
   const double bytes = static_cast<double>(d.spec.num_inputs()) * d.spec.num_outputs() * 4;
   if (bytes > kMaxWeightBytes) {
     return Status::invalid_argument(
@@ -308,8 +320,10 @@ Result<PreparedData> read_and_featurize(const TrainOptions& o, const Architectur
         "without an audit");
   }
   if (cancelled()) return Status::cancelled("training cancelled before featurizing");
-  WINNOW_ASSIGN_OR_RETURN(d.train, featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf,
-                                                   team, FeatureStorage::kCompact));
+  WINNOW_ASSIGN_OR_RETURN(
+      d.train, featurize_split(&train_raw, d.spec, runtime.get(), true, &d.idf, team,
+                               FeatureStorage::kCompact,
+                               d.carried.empty() ? ExtraInputs::kAppend : ExtraInputs::kOmit));
   // The parsed lines (labels, line numbers) are not needed once featurized: free them before
   // the validation split's features are added.
   train_raw = RawSplit();
@@ -591,6 +605,11 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
 
   // 2-3. fit, keeping per unit the best checkpoint
   WINNOW_ASSIGN_OR_RETURN(FitResult fitted, fit(o, d, plan, &sampler, l2, base_lr, &team, emit));
+  nlohmann::json combination = nullptr;
+  if (!d.carried.empty()) {
+    WINNOW_RETURN_IF_ERROR(architecture_training(arch->name)
+                               .combine(d.spec, d.valid, d.carried, &fitted.learned, &combination));
+  }
 
   // 4. assemble the model, then tune its thresholds on its own validation scores
   TensorDataMap tensors = std::move(d.fixed);
@@ -615,6 +634,7 @@ Result<std::shared_ptr<const Model>> train_model(const TrainOptions& o) {
       {"train_seconds", seconds_since(t0)},
       {"created_at", static_cast<int64_t>(created_at)},
       {"winnow_version", WINNOW_VERSION}};
+  if (!combination.is_null()) metadata["combination"] = std::move(combination);
   TrainEvent done;
   done.kind = TrainEvent::Kind::kFinished;
   done.step = plan.total_steps;

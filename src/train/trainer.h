@@ -61,6 +61,9 @@ struct TrainOptions {
   // and character blocks have norm 1 each; 0.3-0.5 measured best on cctk, docs/training.md).
   std::string encoder_dir;
   float encoder_norm = 0.5f;
+  // Passes of fine-tuning of the encoder's top layers on the training split before the heads
+  // train (src/encoder/use_lite_tuner.h); 0 keeps the pretrained weights frozen.
+  double fine_tune_epochs = hyper::kDefaultFineTuneEpochs;
   FeatureConfig features;
   WeightingConfig weighting;
   ChunkingConfig chunking;  // how served scores read texts longer than the window (chunking.h)

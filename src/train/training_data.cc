@@ -292,6 +292,25 @@ Status set_targets(const ClassifierSample& sample, const ModelSpec& spec,
   return Status::ok();
 }
 
+}  // namespace
+
+Status sample_targets(const ClassifierSample& sample, const ModelSpec& spec,
+                      std::span<uint8_t> targets, std::span<uint8_t> counted) {
+  WINNOW_CHECK(targets.size() == spec.num_outputs() && counted.size() == spec.num_outputs());
+  std::vector<uint32_t> offsets;
+  for (size_t h = 0; h < spec.heads.size(); ++h) offsets.push_back(spec.output_offset(h));
+  std::vector<uint8_t> has_head(spec.heads.size(), 0);
+  std::fill(targets.begin(), targets.end(), uint8_t{0});
+  WINNOW_RETURN_IF_ERROR(set_targets(sample, spec, offsets, targets.data(), has_head.data()));
+  for (size_t h = 0; h < spec.heads.size(); ++h) {
+    const uint32_t end = h + 1 < spec.heads.size() ? offsets[h + 1] : spec.num_outputs();
+    std::fill(counted.begin() + offsets[h], counted.begin() + end, has_head[h]);
+  }
+  return Status::ok();
+}
+
+namespace {
+
 // idf from document frequencies (smooth idf = ln((1+n)/(1+df)) + 1, 0 under min_df).
 void idf_from_df(const std::vector<uint32_t>& df, size_t docs, uint32_t min_df,
                  std::vector<float>* idf) {
@@ -394,10 +413,10 @@ void featurize_compact(RawSplit* raw, const ModelSpec& spec, bool compute_idf,
 
 Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
                                   bool compute_idf, std::vector<float>* idf, WorkerTeam* team,
-                                  FeatureStorage storage) {
+                                  FeatureStorage storage, ExtraInputs extra_inputs) {
   const Architecture* arch = find_architecture(spec.architecture);
   WINNOW_CHECK(arch != nullptr);
-  const bool extras = arch->append_extra_inputs != nullptr;
+  const bool extras = arch->append_extra_inputs != nullptr && extra_inputs == ExtraInputs::kAppend;
   const size_t n = raw->samples.size();
   SampleSet set;
   set.num_outputs = spec.num_outputs();

@@ -43,6 +43,12 @@ struct RawSplit {
   std::vector<uint64_t> line_of_sample;  // 1-based line in its file
 };
 
+// The targets of `sample` for `spec`'s outputs (spec.num_outputs() values each): `targets` 1
+// for the labels it has, `counted` 1 for the outputs of the heads it labels (a sample may
+// leave a head out). kInvalidArgument "labels.<head>: ..." as featurize_split's.
+Status sample_targets(const ClassifierSample& sample, const ModelSpec& spec,
+                      std::span<uint8_t> targets, std::span<uint8_t> counted);
+
 // Reads every line of `paths`. A bad line is an error "file:line: field: problem" unless
 // max_invalid_fraction > 0: then bad lines are skipped and counted, and the call fails only if
 // invalid / (valid + invalid) over all files exceeds that fraction. Blank lines are ignored.
@@ -65,6 +71,11 @@ struct HeadOptions {
 // the file and line). Errors: a head with fewer than two labels, a loss weight naming no head
 // or < 0.
 Result<std::vector<HeadSpec>> derive_heads(const RawSplit& train, const HeadOptions& options);
+
+// Whether featurize_split appends the architecture's extra inputs (an encoder's embedding)
+// after each sample's n-grams. kOmit leaves them out (their weights then get no gradient):
+// for a split whose extra inputs another model already learned from (train/encoder_training.h).
+enum class ExtraInputs { kAppend, kOmit };
 
 // How featurize_split stores a split's n-grams.
 enum class FeatureStorage {
@@ -131,6 +142,7 @@ struct SampleSet {
 // inputs are stored plain whatever is asked).
 Result<SampleSet> featurize_split(RawSplit* raw, const ModelSpec& spec, const void* runtime,
                                   bool compute_idf, std::vector<float>* idf, WorkerTeam* team,
-                                  FeatureStorage storage = FeatureStorage::kPlain);
+                                  FeatureStorage storage = FeatureStorage::kPlain,
+                                  ExtraInputs extra_inputs = ExtraInputs::kAppend);
 
 }  // namespace winnow
