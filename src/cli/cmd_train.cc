@@ -71,6 +71,17 @@ class Progress {
   void on_event(const TrainEvent& e) {
     if (quiet_) return;
     using Kind = TrainEvent::Kind;
+    if (e.kind == Kind::kFineTuning) {
+      // On a terminal one rewritten line; otherwise a line per tenth of the steps.
+      const int64_t tenth = std::max<int64_t>(1, e.total_steps / 10);
+      if (!tty_ && e.step % tenth != 0 && e.step != e.total_steps) return;
+      std::fprintf(stderr, "%sfine-tuning the encoder: step %lld/%lld  loss %.4f%s",
+                   tty_ ? "\r" : "", static_cast<long long>(e.step),
+                   static_cast<long long>(e.total_steps), e.train_loss, tty_ ? "\033[K" : "\n");
+      open_line_ = tty_ && e.step != e.total_steps;
+      if (tty_ && e.step == e.total_steps) std::fputc('\n', stderr);
+      return;
+    }
     if (e.kind == Kind::kStarted) {
       const auto& h = e.details["hyperparameters"];
       const auto& d = e.details["training_data"];
@@ -366,7 +377,8 @@ CommandAction register_train(CLI::App& root) {
     Progress progress(args->quiet);
     o.on_event = [&](const TrainEvent& e) {
       progress.on_event(e);
-      if (e.kind == TrainEvent::Kind::kStep) return;  // the log keeps evaluations, not steps
+      // The log keeps evaluations, not steps (of training or of fine-tuning).
+      if (e.kind == TrainEvent::Kind::kStep || e.kind == TrainEvent::Kind::kFineTuning) return;
       const std::string line = train_event_json(e);
       if (log_file) {
         *log_file << line << '\n';

@@ -35,15 +35,15 @@ void tune_gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* 
 // out[r] = in[r] W + bias for `rows` rows (W: [k, n]).
 void tune_linear(const float* in, int rows, int k, const float* w, const float* bias, int n,
                  float* out) {
-  for (int r = 0; r < rows; ++r) std::memcpy(out + static_cast<size_t>(r) * n, bias, sizeof(float) * n);
+  for (int r = 0; r < rows; ++r)
+    std::memcpy(out + static_cast<size_t>(r) * n, bias, sizeof(float) * n);
   tune_gemm(false, false, rows, n, k, 1.0f, in, k, w, n, 1.0f, out, n);
 }
 
 // Gradients of out = in W + b given dout: dW += in^T dout, db += column sums of dout, and
 // (when din is not null) din = dout W^T (or += when accumulate_din).
 void tune_linear_backward(const float* in, const float* dout, int rows, int k, int n,
-                          const float* w, float* dw, float* db, float* din,
-                          bool accumulate_din) {
+                          const float* w, float* dw, float* db, float* din, bool accumulate_din) {
   tune_gemm(true, false, k, n, rows, 1.0f, in, k, dout, n, 1.0f, dw, n);
   for (int r = 0; r < rows; ++r) {
     const float* d = dout + static_cast<size_t>(r) * n;
@@ -106,7 +106,9 @@ void tune_layer_norm_backward(const float* dout, const float* xhat, const float*
 float tune_sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 
 // log(1 + exp(z)) without overflow.
-double tune_softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+double tune_softplus(double z) {
+  return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
+}
 
 void tune_grow(std::vector<float>* v, size_t n) {
   if (v->size() < n) v->resize(n);
@@ -131,8 +133,8 @@ struct UseLiteTuner::Impl {
   std::vector<size_t> prob_offsets;  // per text: where its 4 heads' n x n matrices start
   std::vector<float> pooled, tanh_out, norm, embedding, logits;
   // Backward buffers.
-  std::vector<float> d_logits, d_emb, d_z, d_pooled, d_x4, d_relu, d_h2, d_x3, d_heads, d_qkv,
-      d_h1, d_probs;
+  std::vector<float> d_logits, d_emb, d_z, d_pooled, d_x4, d_relu, d_h2, d_x3, d_heads, d_qkv, d_h1,
+      d_probs;
 
   float* p(size_t off) { return params.data() + off; }
   float* g(size_t off) { return grad.data() + off; }
@@ -171,7 +173,8 @@ UseLiteTuner::UseLiteTuner(const UseLiteNetwork& network, int outputs)
   m.tanh_w = m.add_block("tanh_layer/kernel", network.tanh_kernel_);
   m.tanh_b = m.add_block("tanh_layer/bias", network.tanh_bias_);
   m.head_offset = m.params.size();
-  m.head_w = m.add_block("head/kernel", std::vector<float>(static_cast<size_t>(kTuneModel) * outputs));
+  m.head_w =
+      m.add_block("head/kernel", std::vector<float>(static_cast<size_t>(kTuneModel) * outputs));
   m.head_b = m.add_block("head/bias", std::vector<float>(outputs));
   m.grad.assign(m.params.size(), 0.0f);
 }
@@ -212,8 +215,8 @@ void UseLiteTuner::Impl::forward(std::span<const std::span<const int32_t>> texts
   const int tokens = network->run_lower(clipped, &lower);
   offsets = lower.offsets_;
   const size_t rows = static_cast<size_t>(tokens);
-  for (auto* v : {&x2, &xhat1, &h1, &heads, &x3, &xhat2, &h2, &x4, &d_x4, &d_h2, &d_x3, &d_heads,
-                  &d_h1}) {
+  for (auto* v :
+       {&x2, &xhat1, &h1, &heads, &x3, &xhat2, &h2, &x4, &d_x4, &d_h2, &d_x3, &d_heads, &d_h1}) {
     tune_grow(v, rows * kTuneModel);
   }
   for (auto* v : {&qkv, &relu, &d_qkv, &d_relu}) tune_grow(v, rows * kTuneQkv);
@@ -283,8 +286,8 @@ void UseLiteTuner::Impl::forward(std::span<const std::span<const int32_t>> texts
       float* o = x4.data() + r * kTuneModel;
       for (int j = 0; j < kTuneModel; ++j) o[j] += p(b2)[j];
     }
-    tune_gemm(false, false, tokens, kTuneModel, kTuneHidden, 1.0f, relu.data(), kTuneHidden,
-              p(w2), kTuneModel, 1.0f, x4.data(), kTuneModel);
+    tune_gemm(false, false, tokens, kTuneModel, kTuneHidden, 1.0f, relu.data(), kTuneHidden, p(w2),
+              kTuneModel, 1.0f, x4.data(), kTuneModel);
   }
   // pooled = mean of x4 over the text's tokens; embedding = l2(tanh(pooled Wt + bt))
   for (int t = 0; t < batch; ++t) {
@@ -312,7 +315,8 @@ void UseLiteTuner::Impl::forward(std::span<const std::span<const int32_t>> texts
   }
   // The head reads the embedding scaled: logits = scale * e W + b.
   for (int t = 0; t < batch; ++t) {
-    std::memcpy(logits.data() + static_cast<size_t>(t) * outputs, p(head_b), sizeof(float) * outputs);
+    std::memcpy(logits.data() + static_cast<size_t>(t) * outputs, p(head_b),
+                sizeof(float) * outputs);
   }
   tune_gemm(false, false, batch, outputs, kTuneModel, head_scale, embedding.data(), kTuneModel,
             p(head_w), outputs, 1.0f, logits.data(), outputs);
@@ -345,17 +349,18 @@ double UseLiteTuner::Impl::loss_and_backward(const UseLiteTuneTargets& targets,
     const size_t base = rows[t] * static_cast<size_t>(outputs);
     for (int o = 0; o < outputs; ++o) {
       const size_t i = static_cast<size_t>(t) * outputs + o;
-      d_logits[i] = targets.mask[base + o] == 0
-                        ? 0.0f
-                        : (tune_sigmoid(logits[i]) - (targets.targets[base + o] ? 1.0f : 0.0f)) *
-                              inv_count;
+      d_logits[i] =
+          targets.mask[base + o] == 0
+              ? 0.0f
+              : (tune_sigmoid(logits[i]) - (targets.targets[base + o] ? 1.0f : 0.0f)) * inv_count;
     }
   }
   // Head: logits = scale * e W + b.
   tune_gemm(true, false, kTuneModel, outputs, batch, head_scale, embedding.data(), kTuneModel,
             d_logits.data(), outputs, 1.0f, g(head_w), outputs);
   for (int t = 0; t < batch; ++t) {
-    for (int o = 0; o < outputs; ++o) g(head_b)[o] += d_logits[static_cast<size_t>(t) * outputs + o];
+    for (int o = 0; o < outputs; ++o)
+      g(head_b)[o] += d_logits[static_cast<size_t>(t) * outputs + o];
   }
   tune_gemm(false, true, batch, kTuneModel, outputs, head_scale, d_logits.data(), outputs,
             p(head_w), outputs, 0.0f, d_emb.data(), kTuneModel);
@@ -413,7 +418,8 @@ double UseLiteTuner::Impl::loss_and_backward(const UseLiteTuneTargets& targets,
       const float* q = r + h * kTuneHeadDim;
       const float* k = r + kTuneModel + h * kTuneHeadDim;
       const float* v = r + 2 * kTuneModel + h * kTuneHeadDim;
-      const float* d_o = d_heads.data() + static_cast<size_t>(begin) * kTuneModel + h * kTuneHeadDim;
+      const float* d_o =
+          d_heads.data() + static_cast<size_t>(begin) * kTuneModel + h * kTuneHeadDim;
       float* dp = d_probs.data();
       tune_gemm(false, true, n, n, kTuneHeadDim, 1.0f, d_o, kTuneModel, v, kTuneQkv, 0.0f, dp, n);
       tune_gemm(true, false, n, kTuneHeadDim, n, 1.0f, pr, n, d_o, kTuneModel, 0.0f,
@@ -491,8 +497,8 @@ Status UseLiteTuner::tune(std::span<const std::span<const int32_t>> texts,
   Rng rng(o.seed ^ 0x7475'6e65ULL);
   const size_t bs = static_cast<size_t>(o.batch_size);
   const size_t per_pass = (n + bs - 1) / bs;
-  const int64_t total =
-      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(o.epochs * static_cast<double>(per_pass))));
+  const int64_t total = std::max<int64_t>(
+      1, static_cast<int64_t>(std::ceil(o.epochs * static_cast<double>(per_pass))));
   const int64_t warm = std::max<int64_t>(1, static_cast<int64_t>(o.warmup_fraction * total));
   std::vector<std::vector<size_t>> batches;
   openblas_set_num_threads(std::max(1, o.threads));

@@ -32,9 +32,9 @@
 namespace winnow {
 
 struct UseLiteTuneOptions {
-  double epochs = 1.0;       // passes over the texts (fractions allowed: a prefix of the order)
-  int max_tokens = 64;       // pieces per text while tuning (scoring still reads 128)
-  int batch_size = 32;       // texts per step
+  double epochs = 1.0;  // passes over the texts (fractions allowed: a prefix of the order)
+  int max_tokens = 64;  // pieces per text while tuning (scoring still reads 128)
+  int batch_size = 32;  // texts per step
   float learning_rate = 5e-5f;
   float head_learning_rate = 2e-3f;
   float weight_decay = 0.01f;

@@ -192,7 +192,8 @@ TEST(UseLiteTuner, TuningLearnsASyntheticTask) {
   const auto before = fresh.tuned_tensors();
   const auto after = tuner.tuned_tensors();
   ASSERT_EQ(before.size(), after.size());
-  for (size_t t = 0; t < before.size(); ++t) EXPECT_NE(before[t].values, after[t].values) << after[t].key;
+  for (size_t t = 0; t < before.size(); ++t)
+    EXPECT_NE(before[t].values, after[t].values) << after[t].key;
 }
 
 TEST(UseLiteTuner, RefusesMismatchedTargetsAndStopsWhenCancelled) {

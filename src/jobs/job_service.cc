@@ -345,6 +345,8 @@ struct JobService::Impl {
       cp.step_number = e.step;
       cp.train_loss = e.train_loss;
       switch (e.kind) {
+        case TrainEvent::Kind::kFineTuning:  // before the steps the job's checkpoints count
+          return;
         case TrainEvent::Kind::kStarted:
           *total_steps = e.total_steps;
           every = std::max<int64_t>(1, (e.total_steps + kMaxCheckpoints - 1) / kMaxCheckpoints);

@@ -57,8 +57,8 @@ void append_embeddings(const ModelSpec& spec, const void* runtime,
 Architecture encoder_architecture() {
   return {"encoder",
           "A pretrained sentence encoder (Universal Sentence Encoder Lite, a 2-layer "
-          "transformer, frozen) plus the linear architecture's n-grams, with linear heads: "
-          "transfer from pretraining for small data sets",
+          "transformer whose top layer is fine-tuned on the training data) mixed with the "
+          "linear architecture's n-grams: transfer from pretraining for small data sets",
           {{"idf", "buckets"},
            {"linear.weight", "(buckets + 512) x outputs: n-gram rows, then embedding rows"},
            {"linear.bias", "outputs"},

@@ -1,8 +1,6 @@
 #include "train/encoder_training.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
@@ -15,7 +13,7 @@ namespace winnow {
 
 namespace {
 
-constexpr int kMixGridSteps = 20;        // ngram_weight in {0, 1/20, ..., 1}
+constexpr int kMixGridSteps = 20;         // ngram_weight in {0, 1/20, ..., 1}
 constexpr double kMixWithoutValid = 0.5;  // no validation data to choose with
 
 // The float tensor `name` of `map`, or kInternal naming it (the stages that make these
@@ -66,16 +64,16 @@ Status encoder_tune_fixed(const TrainOptions& o, const RawSplit& train, ModelSpe
   tune.seed = o.seed;
   tune.threads = threads;
   tune.cancel = o.cancel;
-  double window = 0;
-  const bool log = std::getenv("WINNOW_TUNE_LOG") != nullptr;
-  tune.on_step = [&](int64_t step, int64_t total, double loss) {
-    window += loss;
-    if (log && (step % 50 == 0 || step == total)) {
-      std::fprintf(stderr, "fine-tune step %lld/%lld loss %.4f\n", static_cast<long long>(step),
-                   static_cast<long long>(total), window / static_cast<double>((step - 1) % 50 + 1));
-      window = 0;
-    }
-  };
+  if (o.on_event) {
+    tune.on_step = [&](int64_t step, int64_t total, double loss) {
+      TrainEvent e;
+      e.kind = TrainEvent::Kind::kFineTuning;
+      e.step = step;
+      e.total_steps = total;
+      e.train_loss = loss;
+      o.on_event(e);
+    };
+  }
   WINNOW_RETURN_IF_ERROR(TextEncoder::fine_tune(
       fixed, texts, {static_cast<int>(outputs), targets, counted}, tune, carried));
   TensorMap views;
@@ -91,12 +89,13 @@ Status encoder_combine(const ModelSpec& spec, const SampleSet& valid, const Tens
   const uint32_t buckets = spec.features.buckets();
   const uint32_t dim = TextEncoder::kEmbeddingDim;
   const size_t rows = static_cast<size_t>(buckets) + dim;
-  WINNOW_ASSIGN_OR_RETURN(std::vector<float>* w, mix_tensor(learned, "linear.weight", rows * outputs));
-  WINNOW_ASSIGN_OR_RETURN(std::vector<float>* b, mix_tensor(learned, "linear.bias", outputs));
+  WINNOW_ASSIGN_OR_RETURN(std::vector<float> * w,
+                          mix_tensor(learned, "linear.weight", rows * outputs));
+  WINNOW_ASSIGN_OR_RETURN(std::vector<float> * b, mix_tensor(learned, "linear.bias", outputs));
   TensorDataMap head = carried;
-  WINNOW_ASSIGN_OR_RETURN(std::vector<float>* hw,
+  WINNOW_ASSIGN_OR_RETURN(std::vector<float> * hw,
                           mix_tensor(&head, "head/kernel", static_cast<size_t>(dim) * outputs));
-  WINNOW_ASSIGN_OR_RETURN(std::vector<float>* hb, mix_tensor(&head, "head/bias", outputs));
+  WINNOW_ASSIGN_OR_RETURN(std::vector<float> * hb, mix_tensor(&head, "head/bias", outputs));
   const float head_scale = UseLiteTuneOptions{}.head_scale;
   const float norm = spec.encoder.norm;
 

@@ -233,7 +233,8 @@ nlohmann::json head_summary(const ModelSpec& spec, const SampleSet& train) {
 }  // namespace
 
 std::string train_event_json(const TrainEvent& e) {
-  static const char* kNames[] = {"started", "step", "eval", "finished"};
+  static const char* kNames[] = {"fine_tuning", "started", "step", "eval", "finished"};
+  static_assert(std::size(kNames) == static_cast<size_t>(TrainEvent::Kind::kFinished) + 1);
   nlohmann::json j = {{"event", kNames[static_cast<int>(e.kind)]},
                       {"step", e.step},
                       {"total_steps", e.total_steps},

@@ -82,8 +82,10 @@ struct TrainOptions {
   bool l2_search = true;
   std::vector<double> l2_search_multipliers;  // empty = the tuned default grid; must hold 1.0
 
-  // Called on the training thread; must be quick. Events in order: one kStarted, then kStep
-  // after every step, kEvaluated after each validation pass, one kFinished.
+  // Called on the training thread; must be quick. Events in order: kFineTuning after every
+  // step of fine-tuning a pretrained encoder (the encoder architecture; step and total_steps
+  // count those steps), one kStarted, then kStep after every step, kEvaluated after each
+  // validation pass, one kFinished.
   std::function<void(const struct TrainEvent&)> on_event;
   // Checked between steps (and between reading, featurizing and training); when it becomes
   // true train() returns kCancelled.
@@ -91,14 +93,14 @@ struct TrainOptions {
 };
 
 struct TrainEvent {
-  enum class Kind { kStarted, kStep, kEvaluated, kFinished };
+  enum class Kind { kFineTuning, kStarted, kStep, kEvaluated, kFinished };
   Kind kind = Kind::kStep;
   int64_t step = 0;  // steps done
   int64_t total_steps = 0;
   double epoch = 0;          // passes done (tokens drawn / tokens per pass)
   uint64_t tokens = 0;       // tokens drawn so far
   double learning_rate = 0;  // this step's rate, in the user's units (relative to 1e-4)
-  double train_loss = 0;     // kStep: mean over the step's batch; kEvaluated: since last one
+  double train_loss = 0;  // kStep, kFineTuning: mean over the step's batch; kEvaluated: since last
   // kEvaluated: mean per validation sample, and macro ROC-AUC over labels with both classes,
   // each label scored by its best L2 strength at this step.
   std::optional<double> valid_loss;
