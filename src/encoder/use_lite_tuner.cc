@@ -334,7 +334,7 @@ double UseLiteTuner::Impl::loss_and_backward(const UseLiteTuneTargets& targets,
     const size_t base = rows[t] * static_cast<size_t>(outputs);
     for (int o = 0; o < outputs; ++o) {
       if (targets.mask[base + o] == 0) continue;
-      const double z = logits[static_cast<size_t>(t) * outputs + o];
+      const auto z = static_cast<double>(logits[static_cast<size_t>(t) * outputs + o]);
       loss += tune_softplus(z) - (targets.targets[base + o] ? z : 0.0);
       ++counted;
     }

@@ -134,7 +134,7 @@ TEST(UseLiteTuner, GradientMatchesFiniteDifferences) {
       const double down = tuner.batch_loss(spans, tt, scale, false);
       params[i] = saved;
       const double numeric = (up - down) / (2.0 * static_cast<double>(h));
-      const double a = analytic[i];
+      const auto a = static_cast<double>(analytic[i]);
       ASSERT_GT(std::fabs(a), 1e-6) << b.key << ": no gradient reaches this tensor";
       const double rel = std::fabs(numeric - a) / std::max(std::fabs(a), std::fabs(numeric));
       EXPECT_LT(rel, 0.05) << b.key << "[" << (i - b.offset) << "]: analytic " << a
