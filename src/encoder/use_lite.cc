@@ -43,26 +43,6 @@ void use_linear(const float* a, int m, int k, const std::vector<float>& w,
   use_sgemm(a, m, k, w.data(), n, 1.0f, c);
 }
 
-// out = (x - mean) / sqrt(var + eps) * scale + bias per row, as the graph's layer_norm.
-void use_layer_norm(const float* x, int rows, int d, const std::vector<float>& scale,
-                    const std::vector<float>& bias, float* out) {
-  for (int r = 0; r < rows; ++r) {
-    const float* xr = x + static_cast<size_t>(r) * d;
-    float* o = out + static_cast<size_t>(r) * d;
-    float mean = 0;
-    for (int j = 0; j < d; ++j) mean += xr[j];
-    mean /= static_cast<float>(d);
-    float var = 0;
-    for (int j = 0; j < d; ++j) {
-      const float c = xr[j] - mean;
-      var += c * c;
-    }
-    var /= static_cast<float>(d);
-    const float inv = 1.0f / std::sqrt(var + kUseLayerNormEpsilon);
-    for (int j = 0; j < d; ++j) o[j] = (xr[j] - mean) * inv * scale[j] + bias[j];
-  }
-}
-
 void use_grow(std::vector<float>* v, size_t n) {
   if (v->size() < n) v->resize(n);
 }
@@ -128,6 +108,31 @@ std::vector<UseLiteTensorSpec> make_use_lite_specs() {
 }
 
 }  // namespace
+
+void use_lite_layer_norm(const float* x, int rows, int d, const float* scale, const float* bias,
+                         float* out, float* xhat, float* rstd) {
+  for (int r = 0; r < rows; ++r) {
+    const float* xr = x + static_cast<size_t>(r) * d;
+    float* o = out + static_cast<size_t>(r) * d;
+    float* hr = xhat == nullptr ? nullptr : xhat + static_cast<size_t>(r) * d;
+    float mean = 0;
+    for (int j = 0; j < d; ++j) mean += xr[j];
+    mean /= static_cast<float>(d);
+    float var = 0;
+    for (int j = 0; j < d; ++j) {
+      const float c = xr[j] - mean;
+      var += c * c;
+    }
+    var /= static_cast<float>(d);
+    const float inv = 1.0f / std::sqrt(var + kUseLayerNormEpsilon);
+    if (rstd != nullptr) rstd[r] = inv;
+    for (int j = 0; j < d; ++j) {
+      const float h = (xr[j] - mean) * inv;
+      if (hr != nullptr) hr[j] = h;
+      o[j] = h * scale[j] + bias[j];
+    }
+  }
+}
 
 int64_t UseLiteTensorSpec::element_count() const {
   int64_t n = 1;
@@ -239,7 +244,8 @@ void UseLiteNetwork::run_layer(const Layer& layer, int tokens, UseLiteScratch* s
   const bool project = d_in != d;
   const float* in = project ? s->x0_.data() : s->x_.data();
 
-  use_layer_norm(in, tokens, d_in, layer.ln_scale, layer.ln_bias, s->normed_.data());
+  use_lite_layer_norm(in, tokens, d_in, layer.ln_scale.data(), layer.ln_bias.data(),
+                      s->normed_.data());
   use_linear(s->normed_.data(), tokens, d_in, layer.qkv_kernel, layer.qkv_bias, qkv_width,
              s->qkv_.data(), /*accumulate=*/false);
 
@@ -282,7 +288,8 @@ void UseLiteNetwork::run_layer(const Layer& layer, int tokens, UseLiteScratch* s
   use_linear(s->heads_.data(), tokens, d_in, layer.out_kernel, layer.out_bias, d, x,
              /*accumulate=*/true);
 
-  use_layer_norm(x, tokens, d, layer.ffn_ln_scale, layer.ffn_ln_bias, s->normed_.data());
+  use_lite_layer_norm(x, tokens, d, layer.ffn_ln_scale.data(), layer.ffn_ln_bias.data(),
+                      s->normed_.data());
   float* hidden = s->hidden_.data();
   use_linear(s->normed_.data(), tokens, d, layer.ffn1_kernel, layer.ffn1_bias, kUseFfnHidden,
              hidden,

@@ -38,6 +38,13 @@ namespace winnow {
 
 class TfjsWeights;
 
+// The graph's layer norm over `rows` rows of `d` floats: out = (x - mean) / sqrt(var + 1e-6) *
+// scale + bias per row. When not null, `xhat` (rows x d) receives (x - mean) / sqrt(var + 1e-6)
+// and `rstd` (rows) 1 / sqrt(var + 1e-6): what fine-tuning's backward pass reads
+// (use_lite_tuner.h).
+void use_lite_layer_norm(const float* x, int rows, int d, const float* scale, const float* bias,
+                         float* out, float* xhat = nullptr, float* rstd = nullptr);
+
 constexpr int kUseLiteEmbeddingDim = 512;  // both outputs: the embedding and the pooled vector
 constexpr int kUseLiteMaxTokens = 128;     // ids after the first 128 are ignored
 constexpr int kUseLiteVocabRows = 8002;    // valid ids are [0, 8002); 0 is the unknown piece

@@ -18,7 +18,6 @@ constexpr int kTuneQkv = 3 * kTuneModel;          // 1536
 constexpr int kTuneHidden = 1536;                 // FFN hidden width
 constexpr int kTuneHeads = 4;
 constexpr int kTuneHeadDim = kTuneModel / kTuneHeads;  // 128
-constexpr float kTuneLnEpsilon = 1e-6f;                // as use_lite.cc
 constexpr float kTuneL2Floor = 1e-12f;
 constexpr double kTuneAdamBeta1 = 0.9;
 constexpr double kTuneAdamBeta2 = 0.999;
@@ -51,32 +50,6 @@ void tune_linear_backward(const float* in, const float* dout, int rows, int k, i
   }
   if (din != nullptr) {
     tune_gemm(false, true, rows, k, n, 1.0f, dout, n, w, n, accumulate_din ? 1.0f : 0.0f, din, k);
-  }
-}
-
-// Layer norm keeping what its backward pass needs: xhat (normalized, before scale and bias)
-// and 1 / sqrt(var + eps) per row.
-void tune_layer_norm(const float* x, int rows, int d, const float* scale, const float* bias,
-                     float* xhat, float* rstd, float* out) {
-  for (int r = 0; r < rows; ++r) {
-    const float* xr = x + static_cast<size_t>(r) * d;
-    float* hr = xhat + static_cast<size_t>(r) * d;
-    float* o = out + static_cast<size_t>(r) * d;
-    float mean = 0;
-    for (int j = 0; j < d; ++j) mean += xr[j];
-    mean /= static_cast<float>(d);
-    float var = 0;
-    for (int j = 0; j < d; ++j) {
-      const float c = xr[j] - mean;
-      var += c * c;
-    }
-    var /= static_cast<float>(d);
-    const float inv = 1.0f / std::sqrt(var + kTuneLnEpsilon);
-    rstd[r] = inv;
-    for (int j = 0; j < d; ++j) {
-      hr[j] = (xr[j] - mean) * inv;
-      o[j] = hr[j] * scale[j] + bias[j];
-    }
   }
 }
 
@@ -239,8 +212,8 @@ void UseLiteTuner::Impl::forward(std::span<const std::span<const int32_t>> texts
 
   if (tokens > 0) {
     // x3 = x2 + MHA(LN(x2))
-    tune_layer_norm(x2.data(), tokens, kTuneModel, p(ln1_s), p(ln1_b), xhat1.data(), rstd1.data(),
-                    h1.data());
+    use_lite_layer_norm(x2.data(), tokens, kTuneModel, p(ln1_s), p(ln1_b), h1.data(), xhat1.data(),
+                        rstd1.data());
     tune_linear(h1.data(), tokens, kTuneModel, p(qkv_w), p(qkv_b), kTuneQkv, qkv.data());
     const float scale = 1.0f / std::sqrt(static_cast<float>(kTuneHeadDim));
     for (int t = 0; t < batch; ++t) {
@@ -277,8 +250,8 @@ void UseLiteTuner::Impl::forward(std::span<const std::span<const int32_t>> texts
     tune_gemm(false, false, tokens, kTuneModel, kTuneModel, 1.0f, heads.data(), kTuneModel,
               p(out_w), kTuneModel, 1.0f, x3.data(), kTuneModel);
     // x4 = x3 + FFN(LN(x3))
-    tune_layer_norm(x3.data(), tokens, kTuneModel, p(ln2_s), p(ln2_b), xhat2.data(), rstd2.data(),
-                    h2.data());
+    use_lite_layer_norm(x3.data(), tokens, kTuneModel, p(ln2_s), p(ln2_b), h2.data(), xhat2.data(),
+                        rstd2.data());
     tune_linear(h2.data(), tokens, kTuneModel, p(w1), p(b1), kTuneHidden, relu.data());
     for (size_t i = 0, n = rows * kTuneHidden; i < n; ++i) relu[i] = std::max(relu[i], 0.0f);
     std::memcpy(x4.data(), x3.data(), sizeof(float) * rows * kTuneModel);
